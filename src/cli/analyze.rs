@@ -1,0 +1,180 @@
+//! `mirrorcue analyze`: a recording in, keypoints out.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::output::{Header, Writer};
+use super::{AnalyzeArgs, CliError, EXIT_INPUT, EXIT_OK, EXIT_OUTPUT, EXIT_SKIPPED_FRAMES};
+use crate::pose::{Engine, EstimatorConfig, OneEuroParams, PoseEstimator, RunMode};
+use crate::source::{self, OpenOptions, SourceKind};
+use crate::view::{SideColors, draw_pose};
+
+/// Where results go: a file written under a temporary name and renamed when complete, or standard output.
+enum Sink {
+    File { tmp: PathBuf, dest: PathBuf, w: BufWriter<File> },
+    Stdout(BufWriter<std::io::Stdout>),
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Sink::File { w, .. } => w.write(buf),
+            Sink::Stdout(w) => w.write(buf),
+        }
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::File { w, .. } => w.flush(),
+            Sink::Stdout(w) => w.flush(),
+        }
+    }
+}
+
+fn open_sink(out: Option<&Path>) -> Result<Sink, CliError> {
+    let Some(dest) = out else {
+        return Ok(Sink::Stdout(BufWriter::new(std::io::stdout())));
+    };
+    let name = dest.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "out".into());
+    let tmp = dest.with_file_name(format!(".{name}.partial"));
+    let f = File::create(&tmp).map_err(|e| {
+        CliError::new(
+            EXIT_OUTPUT,
+            format!("cannot write {}: {e}. Check that the folder exists and is writable.", dest.display()),
+        )
+    })?;
+    Ok(Sink::File { tmp, dest: dest.to_path_buf(), w: BufWriter::new(f) })
+}
+
+fn close_sink(sink: Sink) -> Result<(), CliError> {
+    match sink {
+        Sink::File { tmp, dest, w } => {
+            let f = w
+                .into_inner()
+                .map_err(|e| CliError::new(EXIT_OUTPUT, format!("cannot write {}: {}", dest.display(), e.error())))?;
+            f.sync_all().map_err(|e| CliError::new(EXIT_OUTPUT, format!("cannot write {}: {e}", dest.display())))?;
+            std::fs::rename(&tmp, &dest)
+                .map_err(|e| CliError::new(EXIT_OUTPUT, format!("cannot write {}: {e}", dest.display())))
+        }
+        Sink::Stdout(mut w) => {
+            w.flush().map_err(|e| CliError::new(EXIT_OUTPUT, format!("cannot write to standard output: {e}")))
+        }
+    }
+}
+
+fn output_error(e: std::io::Error, out: Option<&Path>) -> CliError {
+    let what = out.map(|p| p.display().to_string()).unwrap_or_else(|| "standard output".into());
+    CliError::new(EXIT_OUTPUT, format!("cannot write {what}: {e}"))
+}
+
+/// Runs `mirrorcue analyze`; returns the exit code.
+pub fn run(args: &AnalyzeArgs) -> Result<u8, CliError> {
+    let options = OpenOptions { folder_fps: args.folder_fps, ..OpenOptions::default() };
+    if !(args.folder_fps.is_finite() && args.folder_fps > 0.0) {
+        return Err(CliError::new(super::EXIT_USAGE, "--folder-fps must be a positive number"));
+    }
+    let mut src = source::open_with(&args.input, &options).map_err(|e| CliError::new(EXIT_INPUT, e.to_string()))?;
+    let info = src.info().clone();
+
+    let engine =
+        Engine::select(&args.common.engine_config()).map_err(|e| CliError::new(super::EXIT_ENGINE, e.to_string()))?;
+    if !args.quiet {
+        eprintln!("mirrorcue: {} on {} with {}", args.model.label(), info.name, engine.report());
+        if let Some(note) = engine.fallback_note() {
+            eprintln!("note: {note}");
+        }
+    }
+    let stills = args.stills || info.kind == SourceKind::Image;
+    let mut config = if stills { EstimatorConfig::stills(args.model) } else { EstimatorConfig::video(args.model) };
+    config.selector = args.person;
+    if !stills {
+        config.smoothing = (!args.no_smoothing).then(|| OneEuroParams::with_strength(args.smoothing));
+    }
+    debug_assert!(stills == (config.mode == RunMode::Stills));
+    let store = args.common.model_store();
+    let mut estimator = PoseEstimator::new(&store, &engine, config)?;
+
+    if let Some(dir) = &args.render {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            CliError::new(EXIT_OUTPUT, format!("cannot create the render folder {}: {e}", dir.display()))
+        })?;
+    }
+
+    let mut sink = open_sink(args.out.as_deref())?;
+    let mut writer = Writer::new(&mut sink, args.format, args.model);
+    writer
+        .header(&Header { engine: engine.kind().name(), source: &info.name, width: info.width, height: info.height })
+        .map_err(|e| output_error(e, args.out.as_deref()))?;
+
+    let bar = if args.quiet {
+        ProgressBar::hidden()
+    } else {
+        let bar = match info.frame_count {
+            Some(n) if n > 1 => ProgressBar::new(n),
+            _ => ProgressBar::new_spinner(),
+        };
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} frames ({per_sec}, {eta} left)",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    };
+
+    let started = Instant::now();
+    let (mut frames, mut with_person, mut skipped) = (0u64, 0u64, 0u64);
+    let colors = SideColors::default();
+    while let Some(item) = src.next_frame() {
+        let frame = match item {
+            Ok(f) => f,
+            Err(e) if e.is_fatal() => {
+                bar.suspend(|| eprintln!("error: {e}"));
+                skipped += 1;
+                break;
+            }
+            Err(e) => {
+                bar.suspend(|| eprintln!("warning: skipped a frame: {e}"));
+                skipped += 1;
+                bar.inc(1);
+                continue;
+            }
+        };
+        let pose = estimator.estimate(&frame)?;
+        frames += 1;
+        if pose.is_some() {
+            with_person += 1;
+        }
+        writer.frame(&frame, pose.as_ref()).map_err(|e| output_error(e, args.out.as_deref()))?;
+        if let Some(dir) = &args.render {
+            let mut img = (*frame.image).clone();
+            if let Some(p) = &pose {
+                draw_pose(&mut img, p, 0.3, &colors);
+            }
+            let path = dir.join(format!("frame_{:06}.jpg", frame.index));
+            img.save(&path).map_err(|e| CliError::new(EXIT_OUTPUT, format!("cannot write {}: {e}", path.display())))?;
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    writer.finish().map_err(|e| output_error(e, args.out.as_deref()))?;
+    close_sink(sink)?;
+
+    if frames == 0 {
+        return Err(CliError::new(
+            EXIT_INPUT,
+            format!("no frame of {} could be read ({skipped} failed); nothing was analysed", args.input.display()),
+        ));
+    }
+    let secs = started.elapsed().as_secs_f64();
+    if !args.quiet {
+        eprintln!(
+            "analysed {frames} frames in {secs:.2} s ({:.1} frames/s); a person in {with_person}; skipped {skipped}",
+            frames as f64 / secs.max(1e-9)
+        );
+    }
+    Ok(if skipped > 0 { EXIT_SKIPPED_FRAMES } else { EXIT_OK })
+}

@@ -1,0 +1,248 @@
+//! The command line: `mirrorcue analyze`, `mirrorcue bench`, `mirrorcue engine`.
+//!
+//! Exit codes (stable, for scripts):
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | done: every frame was analysed |
+//! | 1 | done, output written, but some frames could not be read and were skipped (listed on stderr) |
+//! | 2 | the command line is wrong |
+//! | 3 | the input cannot be read (missing, unknown format, corrupt, empty folder) |
+//! | 4 | a model file is missing, damaged or not the expected one |
+//! | 5 | the inference engine failed (for example `--engine onnxruntime` and none installed) |
+//! | 6 | the output cannot be written |
+
+pub mod analyze;
+pub mod bench;
+pub mod output;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::pose::{EngineChoice, EngineConfig, ModelCheck, ModelStore, PersonSelector, PoseModel};
+
+/// Exit code: every frame analysed.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: done, but some frames were skipped.
+pub const EXIT_SKIPPED_FRAMES: u8 = 1;
+/// Exit code: bad command line.
+pub const EXIT_USAGE: u8 = 2;
+/// Exit code: unreadable input.
+pub const EXIT_INPUT: u8 = 3;
+/// Exit code: model file problem.
+pub const EXIT_MODEL: u8 = 4;
+/// Exit code: engine problem.
+pub const EXIT_ENGINE: u8 = 5;
+/// Exit code: output cannot be written.
+pub const EXIT_OUTPUT: u8 = 6;
+
+/// A failure with its exit code and a message for people.
+#[derive(Debug)]
+pub struct CliError {
+    /// Exit code.
+    pub code: u8,
+    /// What went wrong and what to do.
+    pub message: String,
+}
+
+impl CliError {
+    /// A failure with `code`.
+    pub fn new(code: u8, message: impl Into<String>) -> Self {
+        CliError { code, message: message.into() }
+    }
+}
+
+impl From<crate::pose::PoseError> for CliError {
+    fn from(e: crate::pose::PoseError) -> Self {
+        use crate::pose::PoseError;
+        let code = match &e {
+            PoseError::Model(crate::pose::ModelError::Engine { .. }) => EXIT_MODEL,
+            PoseError::Model(_) => EXIT_MODEL,
+            PoseError::Engine(_) | PoseError::BadOutput(_) => EXIT_ENGINE,
+        };
+        CliError::new(code, e.to_string())
+    }
+}
+
+/// mirrorcue: mirror therapy, posture cues and video feedback for neuromuscular re-education.
+///
+/// This command line runs the same analysis as the clinic app on recordings, without a screen: for review,
+/// research and automated tests.
+#[derive(Debug, Parser)]
+#[command(name = "mirrorcue", version, about, long_about = None, after_help = EXIT_HELP)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+const EXIT_HELP: &str = "Exit codes: 0 done; 1 done but some frames were unreadable and skipped; 2 bad command line; \
+3 input unreadable; 4 model file missing or damaged; 5 inference engine problem; 6 output cannot be written.";
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Find the body's keypoints in a recording (video file, image, or folder of images) and write them out.
+    ///
+    /// Examples:
+    ///   mirrorcue analyze session.mp4 --out session.jsonl
+    ///   mirrorcue analyze photos/ --stills --format coco --out results.json
+    ///   mirrorcue analyze squat.mp4 --model blazepose-full --render squat_overlay/
+    #[command(verbatim_doc_comment)]
+    Analyze(AnalyzeArgs),
+    /// Measure how fast each stage runs (decoding, pre-processing, inference, decoding outputs, smoothing), per model
+    /// and engine, on a recording (the bundled one by default).
+    Bench(bench::BenchArgs),
+    /// Say which inference engine would run, where it was found, and how to get the faster one.
+    Engine(CommonArgs),
+}
+
+/// Settings shared by the subcommands that run models.
+#[derive(Debug, Clone, Args)]
+pub struct CommonArgs {
+    /// Inference engine: auto (ONNX Runtime if installed, else the built-in tract), onnxruntime, or tract.
+    #[arg(long, default_value = "auto", env = "MIRRORCUE_ENGINE", value_parser = parse_engine)]
+    pub engine: EngineChoice,
+    /// Path of an ONNX Runtime library (libonnxruntime.so) to use.
+    #[arg(long, value_name = "FILE", env = "MIRRORCUE_ORT_LIB")]
+    pub ort_lib: Option<PathBuf>,
+    /// Folder holding mirrorcue's model files (default: the models/ folder shipped with mirrorcue).
+    #[arg(long, value_name = "DIR", env = "MIRRORCUE_MODELS")]
+    pub models: Option<PathBuf>,
+    /// Accept model files whose inputs and outputs match even if their checksum differs (re-converted models).
+    #[arg(long)]
+    pub signature_check_only: bool,
+}
+
+fn parse_engine(s: &str) -> Result<EngineChoice, String> {
+    s.parse()
+}
+
+impl CommonArgs {
+    /// The engine settings.
+    pub fn engine_config(&self) -> EngineConfig {
+        EngineConfig { choice: self.engine, ort_library: self.ort_lib.clone(), threads: 0 }
+    }
+
+    /// The model folder.
+    pub fn model_store(&self) -> ModelStore {
+        let store = match &self.models {
+            Some(d) => ModelStore::new(d),
+            None => ModelStore::locate(),
+        };
+        if self.signature_check_only { store.with_check(ModelCheck::Signature) } else { store }
+    }
+}
+
+/// `mirrorcue analyze`.
+#[derive(Debug, Clone, Args)]
+pub struct AnalyzeArgs {
+    /// A video file (MP4, MOV, MKV, WebM: H.264, VP9, …), an image, or a folder of images (read in natural order:
+    /// frame2 before frame10).
+    #[arg(value_name = "INPUT")]
+    pub input: PathBuf,
+    /// Pose model: movenet-lightning (fastest), movenet-thunder (more accurate), blazepose-lite or blazepose-full
+    /// (33 landmarks with hands and feet; full is the most accurate).
+    #[arg(long, short, default_value = "movenet-lightning", value_parser = parse_model)]
+    pub model: PoseModel,
+    /// Output format: jsonl (one JSON object per frame), coco (COCO keypoint results) or csv.
+    #[arg(long, short, value_enum, default_value = "jsonl")]
+    pub format: output::Format,
+    /// Write results to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Also write every frame with the skeleton drawn, as JPEG images into folder OUT (created if needed).
+    #[arg(long, value_name = "OUT")]
+    pub render: Option<PathBuf>,
+    /// Treat the images as unrelated photos: analyse each one afresh, no tracking or smoothing (default for a
+    /// single image; for folders of video frames leave it off).
+    #[arg(long)]
+    pub stills: bool,
+    /// Turn off temporal smoothing of keypoints.
+    #[arg(long)]
+    pub no_smoothing: bool,
+    /// Smoothing strength from 0 (light) to 1 (very steady); 0.5 is MediaPipe's tuning.
+    #[arg(long, default_value_t = 0.5, value_name = "0..1")]
+    pub smoothing: f32,
+    /// Whom to follow when several people are in view: largest, confident, or X,Y (a normalised position, 0..1,
+    /// near the person; e.g. 0.3,0.5 for someone left of centre).
+    #[arg(long, default_value = "largest", value_parser = parse_person)]
+    pub person: PersonSelector,
+    /// Frame rate of an image folder, for timestamps.
+    #[arg(long, default_value_t = 30.0, value_name = "FPS")]
+    pub folder_fps: f64,
+    /// No progress bar or summary on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Engine and model settings.
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+fn parse_model(s: &str) -> Result<PoseModel, String> {
+    s.parse()
+}
+
+fn parse_person(s: &str) -> Result<PersonSelector, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "largest" => Ok(PersonSelector::Largest),
+        "confident" | "most-confident" => Ok(PersonSelector::MostConfident),
+        other => {
+            let parts: Vec<&str> = other.split(',').collect();
+            let parsed: Vec<f32> = parts.iter().filter_map(|p| p.trim().parse().ok()).collect();
+            match parsed.as_slice() {
+                [x, y] if (0.0..=1.0).contains(x) && (0.0..=1.0).contains(y) => {
+                    Ok(PersonSelector::Nearest { x: *x, y: *y })
+                }
+                _ => Err(format!("`{s}` is not largest, confident, or X,Y with both between 0 and 1")),
+            }
+        }
+    }
+}
+
+/// Runs a parsed command line; returns the exit code.
+pub fn run(cli: Cli) -> u8 {
+    let result = match cli.command {
+        Command::Analyze(args) => analyze::run(&args),
+        Command::Bench(args) => bench::run(&args),
+        Command::Engine(common) => engine_report(&common),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {}", e.message);
+            e.code
+        }
+    }
+}
+
+fn engine_report(common: &CommonArgs) -> Result<u8, CliError> {
+    let engine =
+        crate::pose::Engine::select(&common.engine_config()).map_err(|e| CliError::new(EXIT_ENGINE, e.to_string()))?;
+    println!("engine: {} — {}", engine.kind(), engine.report());
+    if let Some(note) = engine.fallback_note() {
+        println!("{note}");
+    }
+    println!("models: {}", common.model_store().dir().display());
+    Ok(EXIT_OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn person_selector_parsing() {
+        assert_eq!(parse_person("largest"), Ok(PersonSelector::Largest));
+        assert_eq!(parse_person("0.25,0.5"), Ok(PersonSelector::Nearest { x: 0.25, y: 0.5 }));
+        assert!(parse_person("2,0.5").is_err());
+        assert!(parse_person("left").is_err());
+    }
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

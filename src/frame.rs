@@ -1,0 +1,44 @@
+//! Frames: the pixels every stage of mirrorcue works on.
+//!
+//! A [`Frame`] is one RGB image from a source (camera, video file, image folder), stamped with its index in the
+//! source, its presentation time and the source's name. The pixel buffer is shared (`Arc`), so handing a frame from
+//! the capture thread to the pose thread and on to the display never copies the image.
+
+use std::sync::Arc;
+
+use image::RgbImage;
+
+/// One RGB frame from a source.
+#[derive(Clone, Debug)]
+pub struct Frame {
+    /// The pixels, 8-bit RGB, row-major, origin top-left.
+    pub image: Arc<RgbImage>,
+    /// Index of this frame in its source (0-based, counting frames that were decoded, including skipped ones).
+    pub index: u64,
+    /// Presentation time in seconds from the start of the source (video timestamps; 0 for still images;
+    /// seconds since capture start for cameras).
+    pub time_s: f64,
+    /// Name of the source, for reports: the file name for files, the camera's name for cameras.
+    pub source: String,
+    /// `true` when the pixels are already mirrored left-to-right (some webcam drivers do this). Pose estimators
+    /// use it to give keypoints their true anatomical names: a model run on a mirrored image calls the person's
+    /// left arm "right", so their labels are swapped back.
+    pub mirrored: bool,
+}
+
+impl Frame {
+    /// Wraps an image as frame `index` at `time_s` from `source`, not mirrored.
+    pub fn new(image: RgbImage, index: u64, time_s: f64, source: impl Into<String>) -> Self {
+        Self { image: Arc::new(image), index, time_s, source: source.into(), mirrored: false }
+    }
+
+    /// Width of the image in pixels.
+    pub fn width(&self) -> u32 {
+        self.image.width()
+    }
+
+    /// Height of the image in pixels.
+    pub fn height(&self) -> u32 {
+        self.image.height()
+    }
+}

@@ -1,0 +1,429 @@
+//! BlazePose as MediaPipe runs it: a person detector finds the body, the landmark model reads a rotated square crop
+//! around it, and each frame's landmarks give the next frame's crop, so the detector runs again only when tracking is
+//! lost.
+//!
+//! The constants follow MediaPipe's `pose_detection` and `pose_landmark` graphs (SSD anchors, weighted non-maximum
+//! suppression with IoU 0.3, the crop centred on the mid-hip, rotated upright, side 2 × (mid-hip to the
+//! size/rotation point) × 1.25).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use image::RgbImage;
+
+use super::engine::{Engine, InferenceSession, InputData};
+use super::imgproc::{Affine, sample_rgb};
+use super::keypoints::Skeleton;
+use super::models::{ModelError, ModelFile, ModelStore};
+use super::types::{Keypoint, Pose, SegmentationMask, WorldPoint};
+use super::{PersonSelector, PoseError, StageTimes};
+
+const DET_SIZE: usize = 224;
+const LMK_SIZE: usize = 256;
+const NUM_ANCHORS: usize = 2254;
+const DET_MIN_SCORE: f32 = 0.5;
+const NMS_IOU: f32 = 0.3;
+const ROI_SCALE: f32 = 1.25;
+/// Below this presence probability the landmark model has lost the person and the detector runs again.
+pub const MIN_TRACKING_PRESENCE: f32 = 0.5;
+
+/// An SSD anchor centre, normalised to the detector input.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Anchor {
+    x: f32,
+    y: f32,
+}
+
+/// MediaPipe's SsdAnchorsCalculator for the pose detector: 5 layers, strides 8, 16, 32, 32, 32, two anchors per
+/// layer and cell (fixed size 1), layers of the same stride sharing a feature map.
+fn pose_anchors() -> Vec<Anchor> {
+    let strides = [8usize, 16, 32, 32, 32];
+    let mut anchors = Vec::with_capacity(NUM_ANCHORS);
+    let mut layer = 0;
+    while layer < strides.len() {
+        let mut last = layer;
+        let mut per_cell = 0;
+        while last < strides.len() && strides[last] == strides[layer] {
+            per_cell += 2; // aspect ratio 1.0 plus the interpolated scale
+            last += 1;
+        }
+        let fm = DET_SIZE.div_ceil(strides[layer]);
+        for y in 0..fm {
+            for x in 0..fm {
+                for _ in 0..per_cell {
+                    anchors.push(Anchor { x: (x as f32 + 0.5) / fm as f32, y: (y as f32 + 0.5) / fm as f32 });
+                }
+            }
+        }
+        layer = last;
+    }
+    anchors
+}
+
+/// A person found by the detector, in frame pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Detection {
+    /// Face box: x min, y min, x max, y max (pixels).
+    pub face_box: [f32; 4],
+    /// Mid-hip, the size/rotation point, mid-shoulder, and an upper-body point (pixels).
+    pub keypoints: [[f32; 2]; 4],
+    /// Detection score, 0..1.
+    pub score: f32,
+}
+
+/// The rotated square the landmark model reads, in frame pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Roi {
+    /// Centre x.
+    pub cx: f32,
+    /// Centre y.
+    pub cy: f32,
+    /// Side length.
+    pub side: f32,
+    /// Rotation in radians (positive = clockwise on screen).
+    pub rotation: f32,
+}
+
+impl Roi {
+    /// MediaPipe's AlignmentPointsRectsCalculator + RectTransformationCalculator: centred on `center`, rotated so
+    /// that `center → scale_point` points up, side 2 × their distance × 1.25.
+    pub fn from_alignment(center: [f32; 2], scale_point: [f32; 2]) -> Roi {
+        let (dx, dy) = (scale_point[0] - center[0], scale_point[1] - center[1]);
+        let side = 2.0 * (dx * dx + dy * dy).sqrt() * ROI_SCALE;
+        let rotation = normalize_radians(std::f32::consts::FRAC_PI_2 - (-dy).atan2(dx));
+        Roi { cx: center[0], cy: center[1], side, rotation }
+    }
+
+    fn affine(&self) -> Affine {
+        Affine::rotated_square(self.cx, self.cy, self.side, self.rotation, LMK_SIZE)
+    }
+}
+
+fn normalize_radians(a: f32) -> f32 {
+    use std::f32::consts::PI;
+    a - 2.0 * PI * ((a + PI) / (2.0 * PI)).floor()
+}
+
+fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+fn iou(a: &[f32; 4], b: &[f32; 4]) -> f32 {
+    let ix = (a[2].min(b[2]) - a[0].max(b[0])).max(0.0);
+    let iy = (a[3].min(b[3]) - a[1].max(b[1])).max(0.0);
+    let inter = ix * iy;
+    let union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
+    if union <= 0.0 { 0.0 } else { inter / union }
+}
+
+/// MediaPipe's weighted non-maximum suppression: overlapping detections are merged, weighted by score.
+fn weighted_nms(mut dets: Vec<Detection>) -> Vec<Detection> {
+    dets.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let mut out = Vec::new();
+    while let Some(top) = dets.first().copied() {
+        let (cands, rest): (Vec<Detection>, Vec<Detection>) =
+            dets.into_iter().partition(|d| iou(&top.face_box, &d.face_box) > NMS_IOU);
+        let total: f32 = cands.iter().map(|d| d.score).sum();
+        let mut merged = top;
+        if total > 0.0 {
+            merged.face_box = [0.0; 4];
+            merged.keypoints = [[0.0; 2]; 4];
+            for d in &cands {
+                let w = d.score / total;
+                for i in 0..4 {
+                    merged.face_box[i] += d.face_box[i] * w;
+                    merged.keypoints[i][0] += d.keypoints[i][0] * w;
+                    merged.keypoints[i][1] += d.keypoints[i][1] * w;
+                }
+            }
+        }
+        out.push(merged);
+        dets = rest;
+    }
+    out
+}
+
+/// BlazePose: detector, landmark model and tracking state.
+pub struct BlazePose {
+    detector: Box<dyn InferenceSession>,
+    landmarks: Box<dyn InferenceSession>,
+    anchors: Vec<Anchor>,
+    det_input: Vec<f32>,
+    lmk_input: Vec<f32>,
+    roi: Option<Roi>,
+    segmentation: bool,
+}
+
+impl BlazePose {
+    /// Loads the detector and the `full` (or lite) landmark model. With `segmentation`, poses carry the person
+    /// mask.
+    pub fn new(store: &ModelStore, engine: &Engine, full: bool, segmentation: bool) -> Result<Self, ModelError> {
+        let detector = store.load(ModelFile::BlazeposeDetector, engine, &[])?;
+        let file = if full { ModelFile::BlazeposeLandmarkFull } else { ModelFile::BlazeposeLandmarkLite };
+        // Outputs: landmarks, presence, segmentation, heatmap (never read), world landmarks.
+        let landmarks = store.load(file, engine, &[true, true, segmentation, false, true])?;
+        Ok(BlazePose {
+            detector,
+            landmarks,
+            anchors: pose_anchors(),
+            det_input: vec![0.0; DET_SIZE * DET_SIZE * 3],
+            lmk_input: vec![0.0; LMK_SIZE * LMK_SIZE * 3],
+            roi: None,
+            segmentation,
+        })
+    }
+
+    /// Forgets the tracked person: the next frame runs the detector.
+    pub fn reset(&mut self) {
+        self.roi = None;
+    }
+
+    /// Whether a person is being tracked (the next frame will skip the detector).
+    pub fn is_tracking(&self) -> bool {
+        self.roi.is_some()
+    }
+
+    /// Runs the detector on the whole frame (letterboxed); returns every person found, in frame pixels.
+    pub fn detect(&mut self, image: &RgbImage, times: &mut StageTimes) -> Result<Vec<Detection>, PoseError> {
+        let (w, h) = (image.width() as f32, image.height() as f32);
+        let side = w.max(h);
+        let (x0, y0) = ((w - side) / 2.0, (h - side) / 2.0);
+        let t0 = Instant::now();
+        let map = Affine::crop(x0, y0, side, side, DET_SIZE, DET_SIZE);
+        sample_rgb(image, &map, DET_SIZE, DET_SIZE, &mut self.det_input, |v| v / 127.5 - 1.0);
+        let t1 = Instant::now();
+        let out = self.detector.run(&[1, DET_SIZE, DET_SIZE, 3], InputData::F32(&self.det_input))?;
+        let t2 = Instant::now();
+        let (raw, scores) = match out {
+            [raw, scores, ..] if raw.len() >= NUM_ANCHORS * 12 && scores.len() >= NUM_ANCHORS => (raw, scores),
+            _ => return Err(PoseError::BadOutput("BlazePose detector returned unexpected output sizes".into())),
+        };
+        let s = DET_SIZE as f32;
+        let to_px = |x: f32, y: f32| [x0 + x * side, y0 + y * side];
+        let mut dets = Vec::new();
+        for (i, a) in self.anchors.iter().enumerate() {
+            let score = sigmoid(scores[i].clamp(-100.0, 100.0));
+            if score < DET_MIN_SCORE {
+                continue;
+            }
+            let r = &raw[i * 12..i * 12 + 12];
+            let (cx, cy) = (r[0] / s + a.x, r[1] / s + a.y);
+            let (bw, bh) = (r[2] / s, r[3] / s);
+            let tl = to_px(cx - bw / 2.0, cy - bh / 2.0);
+            let br = to_px(cx + bw / 2.0, cy + bh / 2.0);
+            let mut keypoints = [[0.0; 2]; 4];
+            for (k, kp) in keypoints.iter_mut().enumerate() {
+                *kp = to_px(r[4 + 2 * k] / s + a.x, r[5 + 2 * k] / s + a.y);
+            }
+            dets.push(Detection { face_box: [tl[0], tl[1], br[0], br[1]], keypoints, score });
+        }
+        let dets = weighted_nms(dets);
+        times.preprocess += t1 - t0;
+        times.inference += t2 - t1;
+        times.postprocess += t2.elapsed();
+        Ok(dets)
+    }
+
+    /// Runs the landmark model on `roi`; returns the pose and the presence probability, and remembers the next
+    /// frame's region.
+    pub fn landmarks_in(
+        &mut self,
+        image: &RgbImage,
+        roi: Roi,
+        times: &mut StageTimes,
+    ) -> Result<(Pose, f32, Roi), PoseError> {
+        let (fw, fh) = (image.width(), image.height());
+        let t0 = Instant::now();
+        let map = roi.affine();
+        sample_rgb(image, &map, LMK_SIZE, LMK_SIZE, &mut self.lmk_input, |v| v / 255.0);
+        let t1 = Instant::now();
+        let out = self.landmarks.run(&[1, LMK_SIZE, LMK_SIZE, 3], InputData::F32(&self.lmk_input))?;
+        let t2 = Instant::now();
+        let [lm, flag, seg, _, world, ..] = out else {
+            return Err(PoseError::BadOutput("BlazePose landmark model returned too few outputs".into()));
+        };
+        if lm.len() < 39 * 5 || flag.is_empty() || world.len() < 39 * 3 {
+            return Err(PoseError::BadOutput("BlazePose landmark model returned unexpected output sizes".into()));
+        }
+        let presence = flag[0];
+        let (sin, cos) = roi.rotation.sin_cos();
+        let z_scale = roi.side / LMK_SIZE as f32 / fw as f32;
+        let mut keypoints = Vec::with_capacity(33);
+        for c in lm.chunks_exact(5).take(33) {
+            let (x, y) = map.apply(c[0], c[1]);
+            keypoints.push(Keypoint {
+                x: x / fw as f32,
+                y: y / fh as f32,
+                score: sigmoid(c[3]),
+                presence: Some(sigmoid(c[4])),
+                z: Some(c[2] * z_scale),
+            });
+        }
+        let aux = |i: usize| map.apply(lm[i * 5], lm[i * 5 + 1]);
+        let (a0, a1) = (aux(33), aux(34));
+        let next = Roi::from_alignment([a0.0, a0.1], [a1.0, a1.1]);
+        let world_pts = world
+            .chunks_exact(3)
+            .take(33)
+            .map(|c| WorldPoint { x: cos * c[0] - sin * c[1], y: sin * c[0] + cos * c[1], z: c[2] })
+            .collect();
+        let mask = if self.segmentation && seg.len() == LMK_SIZE * LMK_SIZE {
+            map.inverse().map(|inv| {
+                Arc::new(SegmentationMask {
+                    size: LMK_SIZE,
+                    probability: seg.iter().map(|&v| sigmoid(v)).collect(),
+                    frame_to_grid: inv.m,
+                    frame_width: fw,
+                    frame_height: fh,
+                })
+            })
+        } else {
+            None
+        };
+        let pose = Pose {
+            skeleton: Skeleton::BlazePose33,
+            keypoints,
+            score: presence,
+            world: Some(world_pts),
+            mask,
+            frame_width: fw,
+            frame_height: fh,
+        };
+        times.preprocess += t1 - t0;
+        times.inference += t2 - t1;
+        times.postprocess += t2.elapsed();
+        Ok((pose, presence, next))
+    }
+
+    /// Estimates the pose in `image`. With `tracking`, the crop comes from the previous frame's landmarks and the
+    /// detector runs only when there is none or the person was lost; without, every call runs the detector.
+    pub fn estimate(
+        &mut self,
+        image: &RgbImage,
+        tracking: bool,
+        selector: PersonSelector,
+        times: &mut StageTimes,
+    ) -> Result<Option<Pose>, PoseError> {
+        if tracking {
+            if let Some(roi) = self.roi {
+                let (pose, presence, next) = self.landmarks_in(image, roi, times)?;
+                if presence >= MIN_TRACKING_PRESENCE {
+                    self.roi = Some(next);
+                    return Ok(Some(pose));
+                }
+            }
+        }
+        let previous = self.roi.take();
+        let dets = self.detect(image, times)?;
+        let fw = image.width() as f32;
+        let fh = image.height() as f32;
+        let chosen = match (previous, tracking) {
+            // Re-detecting while tracking: stay with the person we followed.
+            (Some(prev), true) => dets.iter().min_by(|a, b| {
+                let d = |d: &Detection| (d.keypoints[0][0] - prev.cx).powi(2) + (d.keypoints[0][1] - prev.cy).powi(2);
+                d(a).total_cmp(&d(b))
+            }),
+            _ => select_detection(&dets, selector, fw, fh),
+        };
+        let Some(det) = chosen.copied() else {
+            return Ok(None);
+        };
+        let roi = Roi::from_alignment(det.keypoints[0], det.keypoints[1]);
+        let (pose, presence, next) = self.landmarks_in(image, roi, times)?;
+        if presence < MIN_TRACKING_PRESENCE {
+            return Ok(None);
+        }
+        if tracking {
+            self.roi = Some(next);
+        }
+        Ok(Some(pose))
+    }
+}
+
+/// Picks one detection as the caller asked.
+pub fn select_detection(dets: &[Detection], selector: PersonSelector, fw: f32, fh: f32) -> Option<&Detection> {
+    let body_size = |d: &Detection| {
+        let (dx, dy) = (d.keypoints[1][0] - d.keypoints[0][0], d.keypoints[1][1] - d.keypoints[0][1]);
+        dx * dx + dy * dy
+    };
+    match selector {
+        PersonSelector::Largest => dets.iter().max_by(|a, b| body_size(a).total_cmp(&body_size(b))),
+        PersonSelector::MostConfident => dets.iter().max_by(|a, b| a.score.total_cmp(&b.score)),
+        PersonSelector::Nearest { x, y } => {
+            let (px, py) = (x * fw, y * fh);
+            dets.iter().min_by(|a, b| {
+                let d = |d: &Detection| {
+                    // Distance to the segment from mid-hip to mid-shoulder: the body's axis.
+                    let (hx, hy) = (d.keypoints[0][0], d.keypoints[0][1]);
+                    let (sx, sy) = (d.keypoints[2][0], d.keypoints[2][1]);
+                    let (vx, vy) = (sx - hx, sy - hy);
+                    let len2 = (vx * vx + vy * vy).max(1e-6);
+                    let t = (((px - hx) * vx + (py - hy) * vy) / len2).clamp(0.0, 1.0);
+                    (px - hx - t * vx).powi(2) + (py - hy - t * vy).powi(2)
+                };
+                d(a).total_cmp(&d(b))
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anchors_match_the_model() {
+        let a = pose_anchors();
+        assert_eq!(a.len(), NUM_ANCHORS);
+        assert_eq!(a[0], Anchor { x: 0.5 / 28.0, y: 0.5 / 28.0 });
+        assert_eq!(a[1], a[0]);
+        // First anchor of the 14×14 map comes after 28·28·2.
+        assert_eq!(a[1568], Anchor { x: 0.5 / 14.0, y: 0.5 / 14.0 });
+        // The 7×7 maps have 6 anchors per cell.
+        assert_eq!(a[1568 + 392], Anchor { x: 0.5 / 7.0, y: 0.5 / 7.0 });
+        assert_eq!(a[1568 + 392 + 5], a[1568 + 392]);
+        assert_ne!(a[1568 + 392 + 6], a[1568 + 392]);
+    }
+
+    #[test]
+    fn roi_from_an_upright_body_has_no_rotation() {
+        // Mid-hip below the scale point: the body is upright.
+        let r = Roi::from_alignment([100.0, 200.0], [100.0, 100.0]);
+        assert!(r.rotation.abs() < 1e-6, "{r:?}");
+        assert!((r.side - 250.0).abs() < 1e-4);
+        // Lying with the head to the right: rotate by −90° so that it reads upright.
+        let r = Roi::from_alignment([100.0, 200.0], [200.0, 200.0]);
+        assert!((r.rotation - std::f32::consts::FRAC_PI_2).abs() < 1e-5, "{r:?}");
+        // The crop's top centre lands on the far side of the scale point.
+        let (x, y) = r.affine().apply(128.0, 0.0);
+        assert!((x - 225.0).abs() < 1e-3 && (y - 200.0).abs() < 1e-3, "{x} {y}");
+    }
+
+    #[test]
+    fn weighted_nms_merges_overlaps_and_keeps_separate_people() {
+        let d = |x: f32, s: f32| Detection {
+            face_box: [x, 0.0, x + 10.0, 10.0],
+            keypoints: [[x, 20.0], [x, 0.0], [x, 5.0], [x, 1.0]],
+            score: s,
+        };
+        let out = weighted_nms(vec![d(0.0, 0.9), d(1.0, 0.6), d(100.0, 0.7)]);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].score, 0.9);
+        assert!((out[0].face_box[0] - 0.4).abs() < 1e-5, "{:?}", out[0]);
+        assert_eq!(out[1].face_box[0], 100.0);
+    }
+
+    #[test]
+    fn selectors() {
+        let d = |x: f32, size: f32, s: f32| Detection {
+            face_box: [x, 0.0, x + 1.0, 1.0],
+            keypoints: [[x, 100.0], [x, 100.0 - size], [x, 100.0 - size / 2.0], [x, 0.0]],
+            score: s,
+        };
+        let dets = [d(10.0, 50.0, 0.6), d(80.0, 30.0, 0.9)];
+        assert_eq!(select_detection(&dets, PersonSelector::Largest, 100.0, 100.0), Some(&dets[0]));
+        assert_eq!(select_detection(&dets, PersonSelector::MostConfident, 100.0, 100.0), Some(&dets[1]));
+        assert_eq!(select_detection(&dets, PersonSelector::Nearest { x: 0.75, y: 0.8 }, 100.0, 100.0), Some(&dets[1]));
+        assert_eq!(select_detection(&[], PersonSelector::Largest, 1.0, 1.0), None);
+    }
+}

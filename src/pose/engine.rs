@@ -1,0 +1,617 @@
+//! Inference engines: ONNX Runtime (loaded at run time) and tract (pure Rust), behind one small seam.
+//!
+//! mirrorcue never downloads ONNX Runtime. It looks for a shared library where a user or IT department would have
+//! put one, in this order:
+//! 1. an explicit path (`--ort-lib`, or [`EngineConfig::ort_library`]);
+//! 2. the `ORT_DYLIB_PATH` environment variable;
+//! 3. next to the mirrorcue executable;
+//! 4. the system library path (`libonnxruntime.so`, as `ldconfig` and `LD_LIBRARY_PATH` know it);
+//! 5. a Python `onnxruntime` package (`pip install onnxruntime` puts `onnxruntime/capi/libonnxruntime.so.1.*` in
+//!    site-packages).
+//!
+//! A library that cannot be loaded, or is older than the ONNX Runtime API level mirrorcue is built for, is skipped
+//! with a note; with none left, mirrorcue falls back to [tract](https://github.com/sonos/tract), which runs the same
+//! models 3.6–5.4× slower with outputs equal within 1e-2. [`Engine::report`] says which engine runs and how to get
+//! the faster one.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+use thiserror::Error;
+
+/// The ONNX Runtime API level this build needs: ONNX Runtime 1.20 or newer.
+pub const ORT_MIN_MINOR: u32 = 20;
+
+/// Which engine runs the models.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EngineKind {
+    /// Microsoft's ONNX Runtime (C++), loaded dynamically.
+    OnnxRuntime,
+    /// tract, a pure-Rust ONNX engine built into mirrorcue.
+    Tract,
+}
+
+impl EngineKind {
+    /// Short name for reports and flags: `onnxruntime` or `tract`.
+    pub fn name(self) -> &'static str {
+        match self {
+            EngineKind::OnnxRuntime => "onnxruntime",
+            EngineKind::Tract => "tract",
+        }
+    }
+}
+
+impl fmt::Display for EngineKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What the user asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum EngineChoice {
+    /// ONNX Runtime if a usable one is found, tract otherwise.
+    #[default]
+    Auto,
+    /// ONNX Runtime or an error saying why not.
+    OnnxRuntime,
+    /// tract, always.
+    Tract,
+}
+
+impl FromStr for EngineChoice {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "auto" | "" => Ok(EngineChoice::Auto),
+            "onnxruntime" | "ort" | "onnx-runtime" => Ok(EngineChoice::OnnxRuntime),
+            "tract" => Ok(EngineChoice::Tract),
+            other => Err(format!("unknown engine `{other}`: use auto, onnxruntime or tract")),
+        }
+    }
+}
+
+/// How to pick and set up the engine.
+#[derive(Clone, Debug, Default)]
+pub struct EngineConfig {
+    /// Which engine.
+    pub choice: EngineChoice,
+    /// An explicit ONNX Runtime library to try first.
+    pub ort_library: Option<PathBuf>,
+    /// Threads per model for ONNX Runtime (0 = one per core).
+    pub threads: usize,
+}
+
+impl EngineConfig {
+    /// The configuration from the environment: `MIRRORCUE_ENGINE` (auto, onnxruntime, tract) and
+    /// `MIRRORCUE_ORT_LIB` (a library path), if set.
+    pub fn from_env() -> Result<Self, EngineError> {
+        let choice = match std::env::var("MIRRORCUE_ENGINE") {
+            Ok(v) => v.parse().map_err(|e: String| EngineError::Config(format!("MIRRORCUE_ENGINE: {e}")))?,
+            Err(_) => EngineChoice::Auto,
+        };
+        let ort_library = std::env::var_os("MIRRORCUE_ORT_LIB").filter(|v| !v.is_empty()).map(PathBuf::from);
+        Ok(EngineConfig { choice, ort_library, threads: 0 })
+    }
+}
+
+/// Errors of engine selection and of running a model.
+#[derive(Debug, Error)]
+pub enum EngineError {
+    /// ONNX Runtime was asked for and none could be used.
+    #[error(
+        "ONNX Runtime was requested but no usable library was found.\n{tried}\nInstall it with `pip install onnxruntime` \
+         (or put libonnxruntime.so next to mirrorcue, or set ORT_DYLIB_PATH), or use `--engine tract`."
+    )]
+    OrtUnavailable {
+        /// What was tried, one line each.
+        tried: String,
+    },
+    /// A bad setting.
+    #[error("{0}")]
+    Config(String),
+    /// The engine failed to load or run a model.
+    #[error("{engine} could not {action} {model}: {detail}")]
+    Model {
+        /// Which engine.
+        engine: EngineKind,
+        /// `load` or `run`.
+        action: &'static str,
+        /// The model file.
+        model: String,
+        /// The engine's message.
+        detail: String,
+    },
+}
+
+/// Element type of a tensor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DType {
+    /// 32-bit float.
+    F32,
+    /// 32-bit signed integer.
+    I32,
+}
+
+/// One model input's data (its shape comes from the model's spec).
+#[derive(Clone, Copy, Debug)]
+pub enum InputData<'a> {
+    /// Float data.
+    F32(&'a [f32]),
+    /// Integer data.
+    I32(&'a [i32]),
+}
+
+/// Declared name, type and shape of a model input or output (`-1` for a free dimension).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TensorSig {
+    /// Tensor name in the ONNX graph.
+    pub name: String,
+    /// Element type.
+    pub dtype: DType,
+    /// Dimensions; `-1` where the model leaves one open.
+    pub shape: Vec<i64>,
+}
+
+impl fmt::Display for TensorSig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` {:?} {:?}", self.name, self.dtype, self.shape)
+    }
+}
+
+/// A loaded model, ready to run. Outputs are copied into buffers the session keeps, in the model's output order.
+pub trait InferenceSession: Send {
+    /// The model's inputs as the engine sees them.
+    fn inputs(&self) -> &[TensorSig];
+    /// The model's outputs as the engine sees them.
+    fn outputs(&self) -> &[TensorSig];
+    /// Runs the model on one input tensor of `shape`; returns one flat buffer per output, in output order (an
+    /// output the caller marked as unwanted in [`Engine::load`] comes back empty).
+    fn run(&mut self, shape: &[usize], input: InputData<'_>) -> Result<&[Vec<f32>], EngineError>;
+}
+
+/// The selected engine.
+pub struct Engine {
+    kind: EngineKind,
+    detail: String,
+    note: Option<String>,
+    threads: usize,
+}
+
+struct OrtLoaded {
+    env: ort::environment::Environment,
+    path: PathBuf,
+    version: String,
+}
+
+/// ONNX Runtime can be initialised once per process; the outcome is kept here.
+static ORT: OnceLock<Result<OrtLoaded, String>> = OnceLock::new();
+
+impl Engine {
+    /// Picks the engine as configured. With [`EngineChoice::Auto`] this never fails: it falls back to tract.
+    pub fn select(config: &EngineConfig) -> Result<Engine, EngineError> {
+        let threads = if config.threads == 0 {
+            std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
+        } else {
+            config.threads
+        };
+        if config.choice == EngineChoice::Tract {
+            return Ok(Engine { kind: EngineKind::Tract, detail: tract_detail(), note: None, threads: 1 });
+        }
+        let loaded = ORT.get_or_init(|| init_ort(config.ort_library.as_deref()));
+        match (loaded, config.choice) {
+            (Ok(o), _) => Ok(Engine {
+                kind: EngineKind::OnnxRuntime,
+                detail: format!("ONNX Runtime {} ({})", o.version, o.path.display()),
+                note: None,
+                threads,
+            }),
+            (Err(tried), EngineChoice::OnnxRuntime) => Err(EngineError::OrtUnavailable { tried: tried.clone() }),
+            (Err(tried), _) => Ok(Engine {
+                kind: EngineKind::Tract,
+                detail: tract_detail(),
+                note: Some(format!(
+                    "ONNX Runtime not found, so the slower built-in engine runs (about 4x slower).\n{tried}\n\
+                     For full speed: `pip install onnxruntime`, or put libonnxruntime.so (1.{ORT_MIN_MINOR} or newer) \
+                     next to mirrorcue, or set ORT_DYLIB_PATH."
+                )),
+                threads: 1,
+            }),
+        }
+    }
+
+    /// Which engine runs.
+    pub fn kind(&self) -> EngineKind {
+        self.kind
+    }
+
+    /// One line for people: which engine, its version and where it was loaded from.
+    pub fn report(&self) -> String {
+        self.detail.clone()
+    }
+
+    /// Why the faster engine is not running and how to get it, if that is the case.
+    pub fn fallback_note(&self) -> Option<&str> {
+        self.note.as_deref()
+    }
+
+    /// Loads an ONNX model file. `wanted_outputs` marks, in output order, which outputs the caller reads (others
+    /// are not copied out); an empty slice means all.
+    pub fn load(
+        &self,
+        path: &Path,
+        input_shape: &[usize],
+        dtype: DType,
+        wanted_outputs: &[bool],
+    ) -> Result<Box<dyn InferenceSession>, EngineError> {
+        match self.kind {
+            EngineKind::OnnxRuntime => Ok(Box::new(OrtSession::load(path, self.threads, wanted_outputs)?)),
+            EngineKind::Tract => Ok(Box::new(TractSession::load(path, input_shape, dtype, wanted_outputs)?)),
+        }
+    }
+}
+
+fn tract_detail() -> String {
+    "tract (pure Rust, built in)".to_string()
+}
+
+/// Where an ONNX Runtime library might be, in the order they are tried.
+pub fn ort_candidates(explicit: Option<&Path>) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Some(p) = explicit {
+        out.push(p.to_path_buf());
+    }
+    if let Some(p) = std::env::var_os("ORT_DYLIB_PATH").filter(|v| !v.is_empty()) {
+        out.push(PathBuf::from(p));
+    }
+    if let Some(dir) = std::env::current_exe().ok().and_then(|e| e.parent().map(Path::to_path_buf)) {
+        out.extend(libs_in(&dir));
+    }
+    for name in ["libonnxruntime.so", "libonnxruntime.so.1"] {
+        out.push(PathBuf::from(name));
+    }
+    for dir in ["/usr/local/lib", "/usr/lib", "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu"] {
+        out.extend(libs_in(Path::new(dir)));
+    }
+    for site in python_site_dirs() {
+        out.extend(libs_in(&site.join("onnxruntime").join("capi")));
+    }
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|p| seen.insert(p.clone()));
+    out
+}
+
+/// ONNX Runtime main libraries in `dir`, newest version first.
+fn libs_in(dir: &Path) -> Vec<PathBuf> {
+    let Ok(rd) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut v: Vec<PathBuf> = rd
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                n.starts_with("libonnxruntime.so") || n == "libonnxruntime.dylib" || n == "onnxruntime.dll"
+            })
+        })
+        .collect();
+    v.sort();
+    v.reverse();
+    v
+}
+
+/// Python package folders to look in for `onnxruntime/capi`.
+fn python_site_dirs() -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    if let Some(venv) = std::env::var_os("VIRTUAL_ENV") {
+        dirs.extend(python_lib_dirs(&PathBuf::from(venv).join("lib")));
+    }
+    if let Some(home) = std::env::var_os("HOME") {
+        let home = PathBuf::from(home);
+        dirs.extend(python_lib_dirs(&home.join(".local/lib")));
+        if let Ok(rd) = std::fs::read_dir(home.join(".pyenv/versions")) {
+            for e in rd.flatten() {
+                dirs.extend(python_lib_dirs(&e.path().join("lib")));
+            }
+        }
+    }
+    dirs.extend(python_lib_dirs(Path::new("/usr/local/lib")));
+    dirs.extend(python_lib_dirs(Path::new("/usr/lib")));
+    dirs.push(PathBuf::from("/usr/lib/python3/dist-packages"));
+    // Finally ask the Python on PATH where its packages are (cheap: no import of onnxruntime).
+    for py in ["python3", "python"] {
+        if let Ok(out) = std::process::Command::new(py)
+            .args(["-c", "import sys\nfor p in sys.path: print(p)"])
+            .stderr(std::process::Stdio::null())
+            .output()
+        {
+            if out.status.success() {
+                dirs.extend(String::from_utf8_lossy(&out.stdout).lines().filter(|l| !l.is_empty()).map(PathBuf::from));
+                break;
+            }
+        }
+    }
+    dirs
+}
+
+fn python_lib_dirs(lib: &Path) -> Vec<PathBuf> {
+    let Ok(rd) = std::fs::read_dir(lib) else { return Vec::new() };
+    let mut v = Vec::new();
+    for e in rd.flatten() {
+        let name = e.file_name();
+        if name.to_string_lossy().starts_with("python3") {
+            v.push(e.path().join("site-packages"));
+            v.push(e.path().join("dist-packages"));
+        }
+    }
+    v
+}
+
+fn init_ort(explicit: Option<&Path>) -> Result<OrtLoaded, String> {
+    let mut tried = Vec::new();
+    for cand in ort_candidates(explicit) {
+        // A bare name is resolved by the system loader; a path must exist.
+        if cand.components().count() > 1 && !cand.exists() {
+            tried.push(format!("  - {}: no such file", cand.display()));
+            continue;
+        }
+        match ort::init_from(&cand) {
+            Ok(builder) => match builder.with_name("mirrorcue").with_telemetry(false).build() {
+                Ok(env) => {
+                    let version = ort_version(&cand);
+                    return Ok(OrtLoaded { env, path: cand, version });
+                }
+                Err(e) => tried.push(format!("  - {}: loaded, but could not start: {e}", cand.display())),
+            },
+            Err(e) => tried.push(format!("  - {}: {e}", cand.display())),
+        }
+    }
+    if tried.is_empty() {
+        tried.push("  - no candidate locations".into());
+    }
+    Err(format!("Looked for ONNX Runtime (1.{ORT_MIN_MINOR} or newer) in:\n{}", tried.join("\n")))
+}
+
+/// The version ONNX Runtime reports (`OrtGetApiBase()->GetVersionString()`), read from the library that was loaded.
+fn ort_version(path: &Path) -> String {
+    #[repr(C)]
+    struct OrtApiBase {
+        get_api: unsafe extern "C" fn(u32) -> *const std::ffi::c_void,
+        get_version_string: unsafe extern "C" fn() -> *const std::ffi::c_char,
+    }
+    // SAFETY: the library was already loaded and checked by `ort::init_from` (it exports `OrtGetApiBase`); loading
+    // it again returns the same handle, and `GetVersionString` returns a static NUL-terminated string.
+    let version = unsafe {
+        libloading::Library::new(path).ok().and_then(|lib| {
+            let get_base: libloading::Symbol<unsafe extern "C" fn() -> *const OrtApiBase> =
+                lib.get(b"OrtGetApiBase").ok()?;
+            let base = get_base();
+            if base.is_null() {
+                return None;
+            }
+            let s = ((*base).get_version_string)();
+            if s.is_null() {
+                return None;
+            }
+            Some(std::ffi::CStr::from_ptr(s).to_string_lossy().into_owned())
+        })
+    };
+    version.unwrap_or_else(|| "(version not reported)".to_string())
+}
+
+fn model_name(path: &Path) -> String {
+    path.display().to_string()
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// ONNX Runtime
+
+struct OrtSession {
+    session: ort::session::Session,
+    inputs: Vec<TensorSig>,
+    outputs: Vec<TensorSig>,
+    wanted: Vec<bool>,
+    buffers: Vec<Vec<f32>>,
+    name: String,
+}
+
+fn ort_sig(outlet: &ort::value::Outlet) -> TensorSig {
+    use ort::value::{TensorElementType, ValueType};
+    match outlet.dtype() {
+        ValueType::Tensor { ty, shape, .. } => TensorSig {
+            name: outlet.name().to_string(),
+            dtype: if *ty == TensorElementType::Int32 { DType::I32 } else { DType::F32 },
+            shape: shape.iter().copied().collect(),
+        },
+        _ => TensorSig { name: outlet.name().to_string(), dtype: DType::F32, shape: vec![] },
+    }
+}
+
+impl OrtSession {
+    fn load(path: &Path, threads: usize, wanted: &[bool]) -> Result<Self, EngineError> {
+        let name = model_name(path);
+        let err = |e: ort::Error| EngineError::Model {
+            engine: EngineKind::OnnxRuntime,
+            action: "load",
+            model: name.clone(),
+            detail: e.to_string(),
+        };
+        let env = match ORT.get() {
+            Some(Ok(o)) => &o.env,
+            _ => {
+                return Err(EngineError::Config("ONNX Runtime is not initialised".into()));
+            }
+        };
+        let session = ort::session::Session::builder(env)
+            .map_err(err)?
+            .with_intra_threads(threads)
+            .map_err(|e| err(e.into()))?
+            .with_inter_threads(1)
+            .map_err(|e| err(e.into()))?
+            .with_optimization_level(ort::session::builder::GraphOptimizationLevel::Level3)
+            .map_err(|e| err(e.into()))?
+            .commit_from_file(path)
+            .map_err(err)?;
+        let inputs: Vec<TensorSig> = session.inputs().iter().map(ort_sig).collect();
+        let outputs: Vec<TensorSig> = session.outputs().iter().map(ort_sig).collect();
+        let wanted = if wanted.is_empty() { vec![true; outputs.len()] } else { wanted.to_vec() };
+        let buffers = vec![Vec::new(); outputs.len()];
+        Ok(OrtSession { session, inputs, outputs, wanted, buffers, name })
+    }
+}
+
+impl InferenceSession for OrtSession {
+    fn inputs(&self) -> &[TensorSig] {
+        &self.inputs
+    }
+    fn outputs(&self) -> &[TensorSig] {
+        &self.outputs
+    }
+    fn run(&mut self, shape: &[usize], input: InputData<'_>) -> Result<&[Vec<f32>], EngineError> {
+        use ort::value::TensorRef;
+        let name = self.name.clone();
+        let err = move |e: ort::Error| EngineError::Model {
+            engine: EngineKind::OnnxRuntime,
+            action: "run",
+            model: name.clone(),
+            detail: e.to_string(),
+        };
+        let shape: Vec<i64> = shape.iter().map(|&d| d as i64).collect();
+        let outputs = match input {
+            InputData::F32(d) => {
+                let t = TensorRef::from_array_view((shape, d)).map_err(&err)?;
+                self.session.run(ort::inputs![t]).map_err(&err)?
+            }
+            InputData::I32(d) => {
+                let t = TensorRef::from_array_view((shape, d)).map_err(&err)?;
+                self.session.run(ort::inputs![t]).map_err(&err)?
+            }
+        };
+        for (i, sig) in self.outputs.iter().enumerate() {
+            if !self.wanted.get(i).copied().unwrap_or(true) {
+                self.buffers[i].clear();
+                continue;
+            }
+            let value = outputs
+                .get(sig.name.as_str())
+                .ok_or_else(|| err(ort::Error::new(format!("output `{}` missing", sig.name))))?;
+            let (_, data) = value.try_extract_tensor::<f32>().map_err(&err)?;
+            self.buffers[i].clear();
+            self.buffers[i].extend_from_slice(data);
+        }
+        Ok(&self.buffers)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// tract
+
+type TractPlan = std::sync::Arc<tract_onnx::prelude::TypedSimplePlan>;
+
+struct TractSession {
+    plan: TractPlan,
+    inputs: Vec<TensorSig>,
+    outputs: Vec<TensorSig>,
+    wanted: Vec<bool>,
+    buffers: Vec<Vec<f32>>,
+    name: String,
+}
+
+impl TractSession {
+    fn load(path: &Path, input_shape: &[usize], dtype: DType, wanted: &[bool]) -> Result<Self, EngineError> {
+        use tract_onnx::prelude::*;
+        use tract_onnx::tract_hir::infer::Factoid;
+        let name = model_name(path);
+        let err = |e: TractError| EngineError::Model {
+            engine: EngineKind::Tract,
+            action: "load",
+            model: name.clone(),
+            detail: format!("{e:#}"),
+        };
+        let model = tract_onnx::onnx().model_for_path(path).map_err(err)?;
+        // Signatures as declared in the file, before shapes are fixed.
+        let mut inputs = Vec::new();
+        for (i, outlet) in model.input_outlets().map_err(err)?.iter().enumerate() {
+            let fact = model.input_fact(i).map_err(err)?;
+            inputs.push(TensorSig {
+                name: model.node(outlet.node).name.clone(),
+                dtype: tract_dtype(fact.datum_type.concretize()),
+                shape: tract_shape(&fact.shape),
+            });
+        }
+        let mut outputs = Vec::new();
+        for (i, outlet) in model.output_outlets().map_err(err)?.iter().enumerate() {
+            let fact = model.output_fact(i).map_err(err)?;
+            let name =
+                model.outlet_label(*outlet).map(str::to_string).unwrap_or_else(|| model.node(outlet.node).name.clone());
+            outputs.push(TensorSig {
+                name,
+                dtype: tract_dtype(fact.datum_type.concretize()),
+                shape: tract_shape(&fact.shape),
+            });
+        }
+        let dt = match dtype {
+            DType::F32 => f32::datum_type(),
+            DType::I32 => i32::datum_type(),
+        };
+        let plan = model
+            .with_input_fact(0, InferenceFact::dt_shape(dt, input_shape))
+            .map_err(err)?
+            .into_optimized()
+            .map_err(err)?
+            .into_runnable()
+            .map_err(err)?;
+        let wanted = if wanted.is_empty() { vec![true; outputs.len()] } else { wanted.to_vec() };
+        let buffers = vec![Vec::new(); outputs.len()];
+        Ok(TractSession { plan, inputs, outputs, wanted, buffers, name })
+    }
+}
+
+fn tract_dtype(dt: Option<tract_onnx::prelude::DatumType>) -> DType {
+    match dt {
+        Some(tract_onnx::prelude::DatumType::I32) => DType::I32,
+        _ => DType::F32,
+    }
+}
+
+fn tract_shape(shape: &tract_onnx::tract_hir::infer::ShapeFactoid) -> Vec<i64> {
+    use tract_onnx::tract_hir::infer::Factoid;
+    match shape.concretize() {
+        Some(dims) => dims.iter().map(|d| d.to_i64().unwrap_or(-1)).collect(),
+        None => Vec::new(),
+    }
+}
+
+impl InferenceSession for TractSession {
+    fn inputs(&self) -> &[TensorSig] {
+        &self.inputs
+    }
+    fn outputs(&self) -> &[TensorSig] {
+        &self.outputs
+    }
+    fn run(&mut self, shape: &[usize], input: InputData<'_>) -> Result<&[Vec<f32>], EngineError> {
+        use tract_onnx::prelude::*;
+        let err = |e: TractError| EngineError::Model {
+            engine: EngineKind::Tract,
+            action: "run",
+            model: self.name.clone(),
+            detail: format!("{e:#}"),
+        };
+        let tensor = match input {
+            InputData::F32(d) => Tensor::from_shape(shape, d).map_err(err)?,
+            InputData::I32(d) => Tensor::from_shape(shape, d).map_err(err)?,
+        };
+        let result = self.plan.run(tvec!(tensor.into_tvalue())).map_err(err)?;
+        for (i, value) in result.iter().enumerate() {
+            if i >= self.buffers.len() {
+                break;
+            }
+            self.buffers[i].clear();
+            if self.wanted.get(i).copied().unwrap_or(true) {
+                let view = value.try_as_plain_ram().map_err(err)?;
+                let data = view.as_slice::<f32>().map_err(err)?;
+                self.buffers[i].extend_from_slice(data);
+            }
+        }
+        Ok(&self.buffers)
+    }
+}

@@ -1,0 +1,192 @@
+//! Image sampling for model inputs: axis-aligned and rotated crops, letterboxing, written straight into tensors.
+//!
+//! Everything is one operation, an affine resampling: each output pixel centre `(u, v)` maps to a continuous
+//! source position `(x, y)` (pixel centres at `i + 0.5`), read with bilinear interpolation, zero outside the image.
+//! No intermediate image is made.
+
+use image::RgbImage;
+
+/// An affine map from output pixel coordinates to source pixel coordinates:
+/// `x = a·u + b·v + c`, `y = d·u + e·v + f`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Affine {
+    /// Coefficients `[a, b, c, d, e, f]`.
+    pub m: [f32; 6],
+}
+
+impl Affine {
+    /// Maps an `out_w` × `out_h` output onto the source rectangle with top-left (`x0`, `y0`) and size `w` × `h`
+    /// (source pixels; may extend beyond the image, which reads as black).
+    pub fn crop(x0: f32, y0: f32, w: f32, h: f32, out_w: usize, out_h: usize) -> Affine {
+        let sx = w / out_w as f32;
+        let sy = h / out_h as f32;
+        Affine { m: [sx, 0.0, x0, 0.0, sy, y0] }
+    }
+
+    /// Maps an `out_size` square output onto a square of side `side` centred at (`cx`, `cy`), rotated by
+    /// `rotation` radians (positive turns the crop clockwise on screen, y pointing down), as MediaPipe's rotated
+    /// regions of interest are.
+    pub fn rotated_square(cx: f32, cy: f32, side: f32, rotation: f32, out_size: usize) -> Affine {
+        let s = side / out_size as f32;
+        let (sin, cos) = rotation.sin_cos();
+        // du = u·s − side/2, dv = v·s − side/2; x = cx + cos·du − sin·dv; y = cy + sin·du + cos·dv.
+        let h = side / 2.0;
+        Affine { m: [cos * s, -sin * s, cx - cos * h + sin * h, sin * s, cos * s, cy - sin * h - cos * h] }
+    }
+
+    /// Applies the map to a point.
+    pub fn apply(&self, u: f32, v: f32) -> (f32, f32) {
+        let m = &self.m;
+        (m[0] * u + m[1] * v + m[2], m[3] * u + m[4] * v + m[5])
+    }
+
+    /// The inverse map, if the map is invertible.
+    pub fn inverse(&self) -> Option<Affine> {
+        let [a, b, c, d, e, f] = self.m;
+        let det = a * e - b * d;
+        if det.abs() < 1e-12 {
+            return None;
+        }
+        let ia = e / det;
+        let ib = -b / det;
+        let id = -d / det;
+        let ie = a / det;
+        Some(Affine { m: [ia, ib, -(ia * c + ib * f), id, ie, -(id * c + ie * f)] })
+    }
+}
+
+/// Resamples `src` through `map` into an `out_w` × `out_h` × 3 (HWC, RGB) buffer, converting each channel value
+/// (0..255, as f32) with `convert`. Positions outside the source read as 0 before conversion.
+pub fn sample_rgb<T: Copy>(
+    src: &RgbImage,
+    map: &Affine,
+    out_w: usize,
+    out_h: usize,
+    out: &mut [T],
+    convert: impl Fn(f32) -> T,
+) {
+    assert_eq!(out.len(), out_w * out_h * 3, "output buffer size");
+    let (w, h) = (src.width() as i64, src.height() as i64);
+    let raw: &[u8] = src.as_raw();
+    let stride = (w * 3) as usize;
+    let [a, b, c, d, e, f] = map.m;
+    let zero = convert(0.0);
+    for v in 0..out_h {
+        let vc = v as f32 + 0.5;
+        // Source position of the first output pixel centre in this row, in pixel-index space (centres at integers).
+        let mut x = a * 0.5 + b * vc + c - 0.5;
+        let mut y = d * 0.5 + e * vc + f - 0.5;
+        let row = &mut out[v * out_w * 3..(v + 1) * out_w * 3];
+        for px in row.chunks_exact_mut(3) {
+            let xf = x.floor();
+            let yf = y.floor();
+            let x0 = xf as i64;
+            let y0 = yf as i64;
+            let fx = x - xf;
+            let fy = y - yf;
+            if x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h {
+                let i00 = y0 as usize * stride + x0 as usize * 3;
+                let i10 = i00 + stride;
+                for ch in 0..3 {
+                    let p00 = raw[i00 + ch] as f32;
+                    let p01 = raw[i00 + 3 + ch] as f32;
+                    let p10 = raw[i10 + ch] as f32;
+                    let p11 = raw[i10 + 3 + ch] as f32;
+                    let top = p00 + (p01 - p00) * fx;
+                    let bot = p10 + (p11 - p10) * fx;
+                    px[ch] = convert(top + (bot - top) * fy);
+                }
+            } else if x0 < -1 || y0 < -1 || x0 >= w || y0 >= h {
+                px.fill(zero);
+            } else {
+                // Border: read each tap with a bounds check.
+                let tap = |xx: i64, yy: i64, ch: usize| -> f32 {
+                    if xx < 0 || yy < 0 || xx >= w || yy >= h {
+                        0.0
+                    } else {
+                        raw[yy as usize * stride + xx as usize * 3 + ch] as f32
+                    }
+                };
+                for ch in 0..3 {
+                    let top = tap(x0, y0, ch) * (1.0 - fx) + tap(x0 + 1, y0, ch) * fx;
+                    let bot = tap(x0, y0 + 1, ch) * (1.0 - fx) + tap(x0 + 1, y0 + 1, ch) * fx;
+                    px[ch] = convert(top * (1.0 - fy) + bot * fy);
+                }
+            }
+            x += a;
+            y += d;
+        }
+    }
+}
+
+/// Bilinear read of a single-channel `w` × `h` grid at continuous index position (`x`, `y`) (cell centres at
+/// integers); 0 outside.
+pub fn bilinear_f32(data: &[f32], w: usize, h: usize, x: f32, y: f32) -> f32 {
+    let xf = x.floor();
+    let yf = y.floor();
+    let (fx, fy) = (x - xf, y - yf);
+    let (x0, y0) = (xf as i64, yf as i64);
+    let tap = |xx: i64, yy: i64| -> f32 {
+        if xx < 0 || yy < 0 || xx >= w as i64 || yy >= h as i64 { 0.0 } else { data[yy as usize * w + xx as usize] }
+    };
+    let top = tap(x0, y0) * (1.0 - fx) + tap(x0 + 1, y0) * fx;
+    let bot = tap(x0, y0 + 1) * (1.0 - fx) + tap(x0 + 1, y0 + 1) * fx;
+    top * (1.0 - fy) + bot * fy
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gradient(w: u32, h: u32) -> RgbImage {
+        RgbImage::from_fn(w, h, |x, y| image::Rgb([x as u8, y as u8, 7]))
+    }
+
+    #[test]
+    fn identity_crop_reproduces_the_image() {
+        let img = gradient(20, 10);
+        let mut out = vec![0f32; 20 * 10 * 3];
+        sample_rgb(&img, &Affine::crop(0.0, 0.0, 20.0, 10.0, 20, 10), 20, 10, &mut out, |v| v);
+        for y in 0..10 {
+            for x in 0..20 {
+                let i = (y * 20 + x) * 3;
+                assert_eq!(out[i], x as f32);
+                assert_eq!(out[i + 1], y as f32);
+                assert_eq!(out[i + 2], 7.0);
+            }
+        }
+    }
+
+    #[test]
+    fn half_scale_averages_and_outside_is_black() {
+        let img = gradient(20, 10);
+        let mut out = vec![0f32; 10 * 5 * 3];
+        sample_rgb(&img, &Affine::crop(0.0, 0.0, 20.0, 10.0, 10, 5), 10, 5, &mut out, |v| v);
+        // Output pixel 0 centre maps to source x = 1.0 − 0.5 = 0.5: between columns 0 and 1.
+        assert!((out[0] - 0.5).abs() < 1e-5);
+        let mut far = vec![1f32; 4 * 4 * 3];
+        sample_rgb(&img, &Affine::crop(100.0, 100.0, 4.0, 4.0, 4, 4), 4, 4, &mut far, |v| v);
+        assert!(far.iter().all(|&v| v == 0.0));
+    }
+
+    #[test]
+    fn rotated_square_maps_corners_and_inverts() {
+        let m = Affine::rotated_square(50.0, 40.0, 20.0, std::f32::consts::FRAC_PI_2, 10);
+        // The centre of the output maps to the centre.
+        let (x, y) = m.apply(5.0, 5.0);
+        assert!((x - 50.0).abs() < 1e-4 && (y - 40.0).abs() < 1e-4);
+        // Rotated 90° clockwise (y down): the output's top-left corner lands at the source's top-right.
+        let (x, y) = m.apply(0.0, 0.0);
+        assert!((x - 60.0).abs() < 1e-4 && (y - 30.0).abs() < 1e-4, "{x} {y}");
+        let inv = m.inverse().expect("invertible");
+        let (u, v) = inv.apply(x, y);
+        assert!(u.abs() < 1e-4 && v.abs() < 1e-4);
+    }
+
+    #[test]
+    fn bilinear_grid() {
+        let d = [0.0, 1.0, 2.0, 3.0];
+        assert!((bilinear_f32(&d, 2, 2, 0.5, 0.5) - 1.5).abs() < 1e-6);
+        assert_eq!(bilinear_f32(&d, 2, 2, -5.0, 0.0), 0.0);
+    }
+}

@@ -1,0 +1,259 @@
+//! Pose estimation: frames in, [`Pose`]s out, the same code for live cameras, recordings and tests.
+//!
+//! ```text
+//! Frame ─▶ PoseEstimator ─┬─ MoveNet (smart crop) ─┐
+//!                         └─ BlazePose (detect → crop → landmarks, tracking) ─┴─▶ label fix-up ─▶ smoothing ─▶ Pose
+//! ```
+//! - [`engine`]: which inference engine runs (ONNX Runtime, or tract as the fallback);
+//! - [`models`]: the shipped model files, verified when loaded;
+//! - [`movenet`], [`blazepose`]: the models' pipelines;
+//! - [`smoothing`]: the One Euro filter;
+//! - [`keypoints`], [`types`]: joint names, sides and the [`Pose`] type.
+
+pub mod blazepose;
+pub mod engine;
+pub mod imgproc;
+pub mod keypoints;
+pub mod models;
+pub mod movenet;
+pub mod smoothing;
+pub mod types;
+
+use std::time::{Duration, Instant};
+
+use thiserror::Error;
+
+pub use engine::{Engine, EngineChoice, EngineConfig, EngineError, EngineKind};
+pub use keypoints::{COCO_17, Joint, Side, Skeleton};
+pub use models::{ModelCheck, ModelError, ModelStore, PoseModel};
+pub use smoothing::{OneEuroParams, PoseSmoother};
+pub use types::{Keypoint, Pose, SegmentationMask, WorldPoint};
+
+use crate::Frame;
+
+/// Errors of pose estimation.
+#[derive(Debug, Error)]
+pub enum PoseError {
+    /// A model file could not be used.
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    /// The engine failed.
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    /// A model returned something it should not.
+    #[error("unexpected model output: {0}")]
+    BadOutput(String),
+}
+
+/// Whom to follow when several people are in view (a therapist beside the patient).
+#[derive(Clone, Copy, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub enum PersonSelector {
+    /// The person whose body looks biggest (nearest the camera).
+    #[default]
+    Largest,
+    /// The person the detector is surest of.
+    MostConfident,
+    /// The person nearest this normalised frame position (a click on the patient).
+    Nearest {
+        /// Normalised x.
+        x: f32,
+        /// Normalised y.
+        y: f32,
+    },
+}
+
+/// Whether frames are a sequence (track and smooth) or unrelated stills.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum RunMode {
+    /// Frames of one video or camera: each frame's pose guides the next crop; smoothing applies.
+    #[default]
+    Video,
+    /// Unrelated images: every frame is analysed afresh, without smoothing.
+    Stills,
+}
+
+/// Time spent in each stage, for benchmarks and the live readout.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct StageTimes {
+    /// Cropping, resizing and converting pixels into model input.
+    pub preprocess: Duration,
+    /// Running the model(s).
+    pub inference: Duration,
+    /// Turning model outputs into keypoints (decoding, non-maximum suppression, projection).
+    pub postprocess: Duration,
+    /// Temporal smoothing.
+    pub smoothing: Duration,
+}
+
+impl StageTimes {
+    /// All stages together.
+    pub fn total(&self) -> Duration {
+        self.preprocess + self.inference + self.postprocess + self.smoothing
+    }
+}
+
+/// How the estimator runs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EstimatorConfig {
+    /// Which model.
+    pub model: PoseModel,
+    /// Sequence or stills.
+    pub mode: RunMode,
+    /// Smoothing (video only); `None` = off.
+    pub smoothing: Option<OneEuroParams>,
+    /// Whom to follow.
+    pub selector: PersonSelector,
+    /// Below this overall score MoveNet reports no person.
+    pub min_pose_score: f32,
+    /// Whether BlazePose poses carry the segmentation mask.
+    pub segmentation: bool,
+}
+
+impl Default for EstimatorConfig {
+    fn default() -> Self {
+        EstimatorConfig {
+            model: PoseModel::MovenetLightning,
+            mode: RunMode::Video,
+            smoothing: Some(OneEuroParams::default()),
+            selector: PersonSelector::Largest,
+            min_pose_score: 0.15,
+            segmentation: false,
+        }
+    }
+}
+
+impl EstimatorConfig {
+    /// Settings for `model` on a video.
+    pub fn video(model: PoseModel) -> Self {
+        EstimatorConfig { model, ..Default::default() }
+    }
+
+    /// Settings for `model` on unrelated still images (no tracking, no smoothing).
+    pub fn stills(model: PoseModel) -> Self {
+        EstimatorConfig { model, mode: RunMode::Stills, smoothing: None, ..Default::default() }
+    }
+}
+
+enum Backend {
+    MoveNet(movenet::MoveNet),
+    BlazePose(Box<blazepose::BlazePose>),
+}
+
+/// Turns frames into poses: the one entry point the CLI, the app and the tests use.
+pub struct PoseEstimator {
+    backend: Backend,
+    config: EstimatorConfig,
+    smoother: PoseSmoother,
+    last_mirrored: Option<bool>,
+    last_times: StageTimes,
+    engine: EngineKind,
+}
+
+impl PoseEstimator {
+    /// Loads the configured model from `store` on `engine`.
+    pub fn new(store: &ModelStore, engine: &Engine, config: EstimatorConfig) -> Result<Self, PoseError> {
+        let backend = match config.model {
+            PoseModel::MovenetLightning => {
+                Backend::MoveNet(movenet::MoveNet::new(store, engine, movenet::MoveNetVariant::Lightning)?)
+            }
+            PoseModel::MovenetThunder => {
+                Backend::MoveNet(movenet::MoveNet::new(store, engine, movenet::MoveNetVariant::Thunder)?)
+            }
+            PoseModel::BlazeposeLite => {
+                Backend::BlazePose(Box::new(blazepose::BlazePose::new(store, engine, false, config.segmentation)?))
+            }
+            PoseModel::BlazeposeFull => {
+                Backend::BlazePose(Box::new(blazepose::BlazePose::new(store, engine, true, config.segmentation)?))
+            }
+        };
+        Ok(PoseEstimator {
+            backend,
+            smoother: PoseSmoother::new(config.smoothing.unwrap_or_default()),
+            config,
+            last_mirrored: None,
+            last_times: StageTimes::default(),
+            engine: engine.kind(),
+        })
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &EstimatorConfig {
+        &self.config
+    }
+
+    /// Which engine runs the model.
+    pub fn engine(&self) -> EngineKind {
+        self.engine
+    }
+
+    /// Stage timings of the last [`estimate`](Self::estimate).
+    pub fn last_times(&self) -> StageTimes {
+        self.last_times
+    }
+
+    /// Changes whom to follow; tracking restarts on the next frame.
+    pub fn set_selector(&mut self, selector: PersonSelector) {
+        self.config.selector = selector;
+        self.reset();
+    }
+
+    /// Changes smoothing (`None` = off).
+    pub fn set_smoothing(&mut self, smoothing: Option<OneEuroParams>) {
+        self.config.smoothing = smoothing;
+        self.smoother.set_params(smoothing.unwrap_or_default());
+    }
+
+    /// Forgets tracking and smoothing state (a new recording, a jump in time).
+    pub fn reset(&mut self) {
+        match &mut self.backend {
+            Backend::MoveNet(m) => m.reset(),
+            Backend::BlazePose(b) => b.reset(),
+        }
+        self.smoother.reset();
+    }
+
+    /// Estimates the pose of the followed person in `frame`; `None` when nobody is seen.
+    ///
+    /// If the frame is marked [`mirrored`](Frame::mirrored), the model saw a mirror image and named each side
+    /// after its mirror twin; the names are swapped back so that `left_*` is the person's own left. Positions stay
+    /// in the frame's (mirrored) pixel coordinates.
+    pub fn estimate(&mut self, frame: &Frame) -> Result<Option<Pose>, PoseError> {
+        let mut times = StageTimes::default();
+        let tracking = self.config.mode == RunMode::Video;
+        if self.last_mirrored.is_some_and(|m| m != frame.mirrored) {
+            // Left and right would trade places in the filters.
+            self.reset();
+        }
+        self.last_mirrored = Some(frame.mirrored);
+        if tracking {
+            if let (PersonSelector::Nearest { x, y }, Backend::MoveNet(m)) = (self.config.selector, &mut self.backend) {
+                if m.next_crop().is_none() {
+                    let side = frame.width().min(frame.height()) as f32;
+                    m.set_next_crop(movenet::CropRegion::square_at(x, y, side, frame.width(), frame.height()));
+                }
+            }
+        }
+        let pose = match &mut self.backend {
+            Backend::MoveNet(m) => m.estimate(&frame.image, tracking, self.config.min_pose_score, &mut times)?,
+            Backend::BlazePose(b) => b.estimate(&frame.image, tracking, self.config.selector, &mut times)?,
+        };
+        let pose = pose.map(|mut p| {
+            if frame.mirrored {
+                p.swap_sides();
+            }
+            if tracking {
+                if let Some(_) = self.config.smoothing {
+                    let t = Instant::now();
+                    self.smoother.apply(&mut p, frame.time_s);
+                    times.smoothing = t.elapsed();
+                }
+            }
+            p
+        });
+        if pose.is_none() {
+            self.smoother.reset();
+        }
+        self.last_times = times;
+        Ok(pose)
+    }
+}

@@ -1,0 +1,276 @@
+//! MoveNet SinglePose (Lightning and Thunder), run as its authors run it on video.
+//!
+//! The first frame is seen whole (letterboxed to a square); each later frame is cropped around the person found in
+//! the previous one (the "smart cropping" of the MoveNet tutorial: a square around the hips, wide enough for the
+//! torso × 1.9 and the body × 1.2), and the crop goes back to the whole frame when the torso is no longer seen with
+//! confidence.
+
+use std::time::Instant;
+
+use image::RgbImage;
+
+use super::engine::{Engine, InferenceSession, InputData};
+use super::imgproc::{Affine, sample_rgb};
+use super::keypoints::{Joint, Skeleton};
+use super::models::{ModelError, ModelFile, ModelStore};
+use super::types::{Keypoint, Pose};
+use super::{PoseError, StageTimes};
+
+/// Minimum keypoint score for a keypoint to shape the next crop (as in the MoveNet tutorial).
+pub const MIN_CROP_KEYPOINT_SCORE: f32 = 0.2;
+const TORSO_EXPANSION_RATIO: f32 = 1.9;
+const BODY_EXPANSION_RATIO: f32 = 1.2;
+
+/// A crop of the frame in normalised coordinates. It is square in pixels and may extend past the frame (padding
+/// reads as black).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CropRegion {
+    /// Left edge.
+    pub x_min: f32,
+    /// Top edge.
+    pub y_min: f32,
+    /// Right edge.
+    pub x_max: f32,
+    /// Bottom edge.
+    pub y_max: f32,
+}
+
+impl CropRegion {
+    /// The whole frame, letterboxed into a centred square.
+    pub fn whole_frame(width: u32, height: u32) -> CropRegion {
+        let (w, h) = (width as f32, height as f32);
+        if w > h {
+            let box_h = w / h;
+            let y_min = (h / 2.0 - w / 2.0) / h;
+            CropRegion { x_min: 0.0, y_min, x_max: 1.0, y_max: y_min + box_h }
+        } else {
+            let box_w = h / w;
+            let x_min = (w / 2.0 - h / 2.0) / w;
+            CropRegion { x_min, y_min: 0.0, x_max: x_min + box_w, y_max: 1.0 }
+        }
+    }
+
+    /// A square of `side` pixels centred on normalised (`cx`, `cy`).
+    pub fn square_at(cx: f32, cy: f32, side: f32, width: u32, height: u32) -> CropRegion {
+        let (w, h) = (width as f32, height as f32);
+        let half_x = side / 2.0 / w;
+        let half_y = side / 2.0 / h;
+        CropRegion { x_min: cx - half_x, y_min: cy - half_y, x_max: cx + half_x, y_max: cy + half_y }
+    }
+
+    /// The crop for the next frame from this frame's keypoints (COCO order, normalised to the frame), or the whole
+    /// frame when the torso is not seen.
+    pub fn from_keypoints(kps: &[Keypoint], width: u32, height: u32) -> CropRegion {
+        let (w, h) = (width as f32, height as f32);
+        let k = |j: Joint| kps[Skeleton::Coco17.index_of(j).unwrap_or(0)];
+        let seen = |j: Joint| k(j).score > MIN_CROP_KEYPOINT_SCORE;
+        let torso_visible = (seen(Joint::LeftHip) || seen(Joint::RightHip))
+            && (seen(Joint::LeftShoulder) || seen(Joint::RightShoulder));
+        if !torso_visible {
+            return CropRegion::whole_frame(width, height);
+        }
+        let px = |kp: &Keypoint| (kp.x * w, kp.y * h);
+        let (lhx, lhy) = px(&k(Joint::LeftHip));
+        let (rhx, rhy) = px(&k(Joint::RightHip));
+        let (cx, cy) = ((lhx + rhx) / 2.0, (lhy + rhy) / 2.0);
+        let (mut torso_x, mut torso_y, mut body_x, mut body_y) = (0f32, 0f32, 0f32, 0f32);
+        for j in [Joint::LeftShoulder, Joint::RightShoulder, Joint::LeftHip, Joint::RightHip] {
+            let (x, y) = px(&k(j));
+            torso_x = torso_x.max((cx - x).abs());
+            torso_y = torso_y.max((cy - y).abs());
+        }
+        for kp in kps.iter().filter(|kp| kp.score >= MIN_CROP_KEYPOINT_SCORE) {
+            let (x, y) = px(kp);
+            body_x = body_x.max((cx - x).abs());
+            body_y = body_y.max((cy - y).abs());
+        }
+        let mut half = (torso_x * TORSO_EXPANSION_RATIO)
+            .max(torso_y * TORSO_EXPANSION_RATIO)
+            .max(body_y * BODY_EXPANSION_RATIO)
+            .max(body_x * BODY_EXPANSION_RATIO);
+        let reach = cx.max(w - cx).max(cy).max(h - cy);
+        half = half.min(reach);
+        if half > w.max(h) / 2.0 || half <= 1.0 {
+            return CropRegion::whole_frame(width, height);
+        }
+        CropRegion { x_min: (cx - half) / w, y_min: (cy - half) / h, x_max: (cx + half) / w, y_max: (cy + half) / h }
+    }
+}
+
+/// Which MoveNet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MoveNetVariant {
+    /// 192×192, fastest.
+    Lightning,
+    /// 256×256, more accurate.
+    Thunder,
+}
+
+/// MoveNet with its crop state.
+pub struct MoveNet {
+    session: Box<dyn InferenceSession>,
+    size: usize,
+    input: Vec<i32>,
+    next_crop: Option<CropRegion>,
+}
+
+impl MoveNet {
+    /// Loads the model from `store` with `engine`.
+    pub fn new(store: &ModelStore, engine: &Engine, variant: MoveNetVariant) -> Result<Self, ModelError> {
+        let file = match variant {
+            MoveNetVariant::Lightning => ModelFile::MovenetLightning,
+            MoveNetVariant::Thunder => ModelFile::MovenetThunder,
+        };
+        let size = file.spec().input_shape[1];
+        let session = store.load(file, engine, &[])?;
+        Ok(MoveNet { session, size, input: vec![0; size * size * 3], next_crop: None })
+    }
+
+    /// Forgets the previous frame: the next frame is seen whole.
+    pub fn reset(&mut self) {
+        self.next_crop = None;
+    }
+
+    /// Sets the crop for the next frame (to start on a chosen person).
+    pub fn set_next_crop(&mut self, crop: CropRegion) {
+        self.next_crop = Some(crop);
+    }
+
+    /// The crop the next frame will use, if tracking.
+    pub fn next_crop(&self) -> Option<CropRegion> {
+        self.next_crop
+    }
+
+    /// Runs the model on one crop of `image`; returns 17 keypoints normalised to the whole frame.
+    pub fn run_crop(
+        &mut self,
+        image: &RgbImage,
+        crop: CropRegion,
+        times: &mut StageTimes,
+    ) -> Result<Vec<Keypoint>, PoseError> {
+        let (w, h) = (image.width() as f32, image.height() as f32);
+        let t0 = Instant::now();
+        let map = Affine::crop(
+            crop.x_min * w,
+            crop.y_min * h,
+            (crop.x_max - crop.x_min) * w,
+            (crop.y_max - crop.y_min) * h,
+            self.size,
+            self.size,
+        );
+        // MoveNet takes 0..255 as int32 (the reference casts the resized float image, i.e. truncates).
+        sample_rgb(image, &map, self.size, self.size, &mut self.input, |v| v as i32);
+        let t1 = Instant::now();
+        let shape = [1, self.size, self.size, 3];
+        let out = self.session.run(&shape, InputData::I32(&self.input))?;
+        let t2 = Instant::now();
+        let raw = out.first().map(Vec::as_slice).unwrap_or(&[]);
+        if raw.len() < 17 * 3 {
+            return Err(PoseError::BadOutput(format!("MoveNet returned {} values, expected 51", raw.len())));
+        }
+        let kps = raw
+            .chunks_exact(3)
+            .take(17)
+            .map(|c| Keypoint {
+                x: crop.x_min + c[1] * (crop.x_max - crop.x_min),
+                y: crop.y_min + c[0] * (crop.y_max - crop.y_min),
+                score: c[2],
+                presence: None,
+                z: None,
+            })
+            .collect();
+        times.preprocess += t1 - t0;
+        times.inference += t2 - t1;
+        times.postprocess += t2.elapsed();
+        Ok(kps)
+    }
+
+    /// Estimates the pose in `image`. With `tracking`, the crop comes from the previous call's keypoints (video);
+    /// without, the frame is seen whole and then once more through a crop around what was found (still images).
+    /// Returns `None` when the mean keypoint score is below `min_pose_score`.
+    pub fn estimate(
+        &mut self,
+        image: &RgbImage,
+        tracking: bool,
+        min_pose_score: f32,
+        times: &mut StageTimes,
+    ) -> Result<Option<Pose>, PoseError> {
+        let (w, h) = (image.width(), image.height());
+        let crop = match (tracking, self.next_crop) {
+            (true, Some(c)) => c,
+            _ => CropRegion::whole_frame(w, h),
+        };
+        let mut kps = self.run_crop(image, crop, times)?;
+        let mut next = CropRegion::from_keypoints(&kps, w, h);
+        if !tracking && next != CropRegion::whole_frame(w, h) {
+            // A still image: look again, closer.
+            let closer = self.run_crop(image, next, times)?;
+            if mean_score(&closer) >= mean_score(&kps) * 0.8 {
+                kps = closer;
+                next = CropRegion::from_keypoints(&kps, w, h);
+            }
+        }
+        self.next_crop = if tracking { Some(next) } else { None };
+        let score = mean_score(&kps);
+        if score < min_pose_score {
+            self.next_crop = None;
+            return Ok(None);
+        }
+        Ok(Some(Pose {
+            skeleton: Skeleton::Coco17,
+            keypoints: kps,
+            score,
+            world: None,
+            mask: None,
+            frame_width: w,
+            frame_height: h,
+        }))
+    }
+}
+
+fn mean_score(kps: &[Keypoint]) -> f32 {
+    if kps.is_empty() {
+        return 0.0;
+    }
+    kps.iter().map(|k| k.score).sum::<f32>() / kps.len() as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_frame_is_a_centred_square() {
+        let c = CropRegion::whole_frame(200, 100);
+        assert_eq!((c.x_min, c.x_max), (0.0, 1.0));
+        assert!((c.y_min + 0.5).abs() < 1e-6 && (c.y_max - 1.5).abs() < 1e-6);
+        let c = CropRegion::whole_frame(100, 200);
+        assert!((c.x_min + 0.5).abs() < 1e-6 && (c.x_max - 1.5).abs() < 1e-6);
+    }
+
+    fn kp(x: f32, y: f32, score: f32) -> Keypoint {
+        Keypoint { x, y, score, presence: None, z: None }
+    }
+
+    #[test]
+    fn crop_follows_the_torso() {
+        // A small person standing at the centre of a 1000×1000 frame.
+        let mut kps = vec![kp(0.5, 0.5, 0.0); 17];
+        let set = |kps: &mut Vec<Keypoint>, j: Joint, x: f32, y: f32| {
+            kps[Skeleton::Coco17.index_of(j).unwrap()] = kp(x, y, 0.9);
+        };
+        set(&mut kps, Joint::LeftShoulder, 0.55, 0.40);
+        set(&mut kps, Joint::RightShoulder, 0.45, 0.40);
+        set(&mut kps, Joint::LeftHip, 0.54, 0.50);
+        set(&mut kps, Joint::RightHip, 0.46, 0.50);
+        set(&mut kps, Joint::LeftAnkle, 0.54, 0.70);
+        let c = CropRegion::from_keypoints(&kps, 1000, 1000);
+        // Half side: max(torso 100 px × 1.9, body 200 px × 1.2) = 240 px around the hip centre (500, 500).
+        assert!((c.x_min - 0.26).abs() < 1e-4 && (c.y_max - 0.74).abs() < 1e-4, "{c:?}");
+        // No torso: back to the whole frame.
+        for k in kps.iter_mut() {
+            k.score = 0.1;
+        }
+        assert_eq!(CropRegion::from_keypoints(&kps, 1000, 1000), CropRegion::whole_frame(1000, 1000));
+    }
+}

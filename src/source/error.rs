@@ -1,0 +1,285 @@
+//! The one error type of the frame sources.
+
+use std::path::PathBuf;
+
+/// The formats mirrorcue reads, for error messages.
+pub(crate) const SUPPORTED: &str = "Supported: MP4/MOV/MKV/WebM/AVI video (H.264, H.265, VP8, VP9, AV1 as your FFmpeg \
+     supports), JPEG, PNG, BMP, WebP and TIFF images, or a folder of such images";
+
+/// Why a source could not be opened, or why one frame could not be read.
+///
+/// Every message starts with the file it is about and ends with what to do next. [`SourceError::is_fatal`] tells a
+/// frame loop whether to warn and call [`next_frame`](super::FrameSource::next_frame) again (the source has moved
+/// past the bad frame) or to stop.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SourceError {
+    /// Nothing exists at the path.
+    #[error(
+        "{}: no such file or folder. Check the spelling, or give the full path of a video, an image or a folder of \
+         images",
+        .path.display()
+    )]
+    NotFound {
+        /// The path as given.
+        path: PathBuf,
+    },
+
+    /// The file or folder exists but could not be read (permissions, I/O error).
+    #[error("{}: could not be read: {source}. Check that it is readable and not still being copied", .path.display())]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+
+    /// The file is empty.
+    #[error("{}: the file is empty (0 bytes). Copy or export it again", .path.display())]
+    EmptyFile {
+        /// The file.
+        path: PathBuf,
+    },
+
+    /// A folder without a single image in it.
+    #[error(
+        "{}: the folder has no images in it ({others} other entries ignored). Put the frames in it as JPEG, PNG, BMP, \
+         WebP or TIFF files (they are played in natural order: frame2.png before frame10.png), or give a video file",
+        .path.display()
+    )]
+    EmptyFolder {
+        /// The folder.
+        path: PathBuf,
+        /// How many entries were skipped because they are not images (sub-folders, other files, hidden files).
+        others: usize,
+    },
+
+    /// A folder whose image files are all unreadable (there is nothing to size the source by).
+    #[error(
+        "{}: none of the {count} images in the folder can be read (first: {first}). Re-save the frames as PNG or \
+         JPEG",
+        .path.display()
+    )]
+    NoReadableImage {
+        /// The folder.
+        path: PathBuf,
+        /// How many image files were tried.
+        count: usize,
+        /// Why the first one failed.
+        first: String,
+    },
+
+    /// The file is neither an image nor anything FFmpeg recognises.
+    #[error("{}: is not a video or image mirrorcue can read (FFmpeg: {reason}). {SUPPORTED}", .path.display())]
+    UnknownFormat {
+        /// The file.
+        path: PathBuf,
+        /// FFmpeg's error.
+        reason: String,
+    },
+
+    /// FFmpeg recognised the container but could not open it: usually a truncated or damaged file.
+    #[error(
+        "{}: FFmpeg recognises it as {container} but cannot open it ({reason}). The file is probably truncated or \
+         damaged (a recording that was cut off, an incomplete download or copy): copy or export it again",
+        .path.display()
+    )]
+    Damaged {
+        /// The container FFmpeg detected, e.g. "QuickTime / MOV".
+        container: String,
+        /// The file.
+        path: PathBuf,
+        /// FFmpeg's error.
+        reason: String,
+    },
+
+    /// A media file with no video in it (audio only, subtitles, …).
+    #[error(
+        "{}: has no video stream (it contains: {contents}). Give a file with video in it, or a picture",
+        .path.display()
+    )]
+    NoVideoStream {
+        /// The file.
+        path: PathBuf,
+        /// What it does contain, e.g. "1 audio stream".
+        contents: String,
+    },
+
+    /// The video is in a codec this FFmpeg build cannot decode, or the decoder would not start.
+    #[error(
+        "{}: cannot decode its {codec} video ({reason}). Convert it to H.264, e.g. `ffmpeg -i <file> -c:v libx264 \
+         -crf 18 out.mp4`, or install an FFmpeg build with a {codec} decoder",
+        .path.display()
+    )]
+    UnsupportedCodec {
+        /// The file.
+        path: PathBuf,
+        /// The codec's name.
+        codec: String,
+        /// FFmpeg's error.
+        reason: String,
+    },
+
+    /// An image file that could not be decoded, given on its own (nothing else to play).
+    #[error(
+        "{}: could not be decoded as {format} ({reason}). The image is damaged or in a variant mirrorcue does not \
+         support: re-save it as PNG or JPEG",
+        .path.display()
+    )]
+    BadImage {
+        /// The file.
+        path: PathBuf,
+        /// The format its content looks like.
+        format: String,
+        /// The decoder's error.
+        reason: String,
+    },
+
+    /// One image of a folder could not be read; the folder plays on without it. Not fatal.
+    #[error(
+        "{}: frame {index} could not be read ({reason}); skipping it. Re-save or remove this file",
+        .path.display()
+    )]
+    SkippedImage {
+        /// The image file.
+        path: PathBuf,
+        /// The frame index it would have had.
+        index: u64,
+        /// The decoder's error.
+        reason: String,
+    },
+
+    /// One video frame (or packet) could not be decoded; the video plays on. Not fatal.
+    #[error(
+        "{}: frame {index} could not be decoded ({reason}); skipping it. If this happens often the file is damaged: \
+         export or convert it again",
+        .path.display()
+    )]
+    BadFrame {
+        /// The video file.
+        path: PathBuf,
+        /// The frame index it would have had.
+        index: u64,
+        /// FFmpeg's error, or what is wrong with the frame.
+        reason: String,
+    },
+
+    /// The demuxer failed to read a packet (some data was skipped). Not fatal.
+    #[error(
+        "{}: could not read part of the file after frame {after} (FFmpeg: {reason}); trying to go on. The file may be \
+         damaged",
+        .path.display()
+    )]
+    ReadGlitch {
+        /// The video file.
+        path: PathBuf,
+        /// Frames delivered before the glitch.
+        after: u64,
+        /// FFmpeg's error.
+        reason: String,
+    },
+
+    /// Reading the file failed for good; no further frames will come.
+    #[error(
+        "{}: reading stopped after frame {after} (FFmpeg: {reason}). The rest of the file is damaged or unreadable: \
+         copy or export it again",
+        .path.display()
+    )]
+    ReadFailed {
+        /// The video file.
+        path: PathBuf,
+        /// Frames delivered before the failure.
+        after: u64,
+        /// FFmpeg's error.
+        reason: String,
+    },
+
+    /// Going back to the first frame failed.
+    #[error("{}: could not go back to the first frame ({reason}). Open the file again", .path.display())]
+    Rewind {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+
+    /// A caller-supplied option is out of range.
+    #[error("{}: {what}", .path.display())]
+    InvalidOption {
+        /// The path being opened.
+        path: PathBuf,
+        /// What is wrong and what is allowed.
+        what: String,
+    },
+
+    /// FFmpeg itself could not start.
+    #[error("{}: FFmpeg could not be initialised ({reason}). Check the FFmpeg libraries installed", .path.display())]
+    FfmpegInit {
+        /// The path being opened.
+        path: PathBuf,
+        /// FFmpeg's error.
+        reason: String,
+    },
+}
+
+impl SourceError {
+    /// `true` when the source cannot go on: every error at open, and a read failure that ends the stream. `false`
+    /// for a single bad frame, image or packet that the source has already moved past: warn and call
+    /// [`next_frame`](super::FrameSource::next_frame) again.
+    pub fn is_fatal(&self) -> bool {
+        !matches!(
+            self,
+            SourceError::SkippedImage { .. } | SourceError::BadFrame { .. } | SourceError::ReadGlitch { .. }
+        )
+    }
+
+    /// The file (or folder) the error is about.
+    pub fn path(&self) -> &std::path::Path {
+        match self {
+            SourceError::NotFound { path }
+            | SourceError::Io { path, .. }
+            | SourceError::EmptyFile { path }
+            | SourceError::EmptyFolder { path, .. }
+            | SourceError::NoReadableImage { path, .. }
+            | SourceError::UnknownFormat { path, .. }
+            | SourceError::Damaged { path, .. }
+            | SourceError::NoVideoStream { path, .. }
+            | SourceError::UnsupportedCodec { path, .. }
+            | SourceError::BadImage { path, .. }
+            | SourceError::SkippedImage { path, .. }
+            | SourceError::BadFrame { path, .. }
+            | SourceError::ReadGlitch { path, .. }
+            | SourceError::ReadFailed { path, .. }
+            | SourceError::Rewind { path, .. }
+            | SourceError::InvalidOption { path, .. }
+            | SourceError::FfmpegInit { path, .. } => path,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_name_the_file_and_fatality_is_per_variant() {
+        let e = SourceError::NotFound { path: "clips/squat.mp4".into() };
+        assert!(e.to_string().starts_with("clips/squat.mp4: no such file"));
+        assert!(e.is_fatal());
+        let e = SourceError::BadFrame {
+            path: "a.mp4".into(),
+            index: 7,
+            reason: "Invalid data found when processing input".into(),
+        };
+        assert!(!e.is_fatal());
+        assert!(e.to_string().contains("frame 7"));
+        assert_eq!(e.path(), std::path::Path::new("a.mp4"));
+        let e = SourceError::UnknownFormat {
+            path: "notes.mp4".into(),
+            reason: "Invalid data found when processing input".into(),
+        };
+        let msg = e.to_string();
+        assert!(msg.starts_with("notes.mp4: is not a video or image mirrorcue can read (FFmpeg: Invalid data"));
+        assert!(msg.contains("Supported: MP4/MOV/MKV/WebM"));
+    }
+}
