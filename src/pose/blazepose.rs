@@ -160,8 +160,8 @@ impl BlazePose {
     pub fn new(store: &ModelStore, engine: &Engine, full: bool, segmentation: bool) -> Result<Self, ModelError> {
         let detector = store.load(ModelFile::BlazeposeDetector, engine, &[])?;
         let file = if full { ModelFile::BlazeposeLandmarkFull } else { ModelFile::BlazeposeLandmarkLite };
-        // Outputs: landmarks, presence, segmentation, heatmap (never read), world landmarks.
-        let landmarks = store.load(file, engine, &[true, true, segmentation, false, true])?;
+        // Outputs: landmarks, presence, segmentation, heatmap, world landmarks.
+        let landmarks = store.load(file, engine, &[true, true, segmentation, true, true])?;
         Ok(BlazePose {
             detector,
             landmarks,
@@ -239,13 +239,15 @@ impl BlazePose {
         let t1 = Instant::now();
         let out = self.landmarks.run(&[1, LMK_SIZE, LMK_SIZE, 3], InputData::F32(&self.lmk_input))?;
         let t2 = Instant::now();
-        let [lm, flag, seg, _, world, ..] = out else {
+        let [lm, flag, seg, heatmap, world, ..] = out else {
             return Err(PoseError::BadOutput("BlazePose landmark model returned too few outputs".into()));
         };
         if lm.len() < 39 * 5 || flag.is_empty() || world.len() < 39 * 3 {
             return Err(PoseError::BadOutput("BlazePose landmark model returned unexpected output sizes".into()));
         }
         let presence = flag[0];
+        let mut lm = lm.clone();
+        refine_from_heatmap(&mut lm, heatmap);
         let (sin, cos) = roi.rotation.sin_cos();
         let z_scale = roi.side / LMK_SIZE as f32 / fw as f32;
         let mut keypoints = Vec::with_capacity(33);
@@ -337,6 +339,46 @@ impl BlazePose {
             self.roi = Some(next);
         }
         Ok(Some(pose))
+    }
+}
+
+const HEATMAP_SIZE: usize = 64;
+const HEATMAP_KERNEL: usize = 7;
+const HEATMAP_MIN_CONFIDENCE: f32 = 0.5;
+
+/// MediaPipe's RefineLandmarksFromHeatmapCalculator: each landmark moves to the confidence-weighted centre of the
+/// 7×7 heatmap cells around it, when the heatmap is confident there (≥ 0.5). `lm` holds 39 × (x, y, z, visibility,
+/// presence) in crop pixels; `heatmap` is 64 × 64 × 39 logits.
+fn refine_from_heatmap(lm: &mut [f32], heatmap: &[f32]) {
+    let channels = 39;
+    if heatmap.len() != HEATMAP_SIZE * HEATMAP_SIZE * channels {
+        return;
+    }
+    let hm = HEATMAP_SIZE as f32;
+    let offset = (HEATMAP_KERNEL - 1) / 2;
+    for (i, l) in lm.chunks_exact_mut(5).take(channels).enumerate() {
+        let (x, y) = (l[0] / LMK_SIZE as f32, l[1] / LMK_SIZE as f32);
+        let (col, row) = ((x * hm).floor(), (y * hm).floor());
+        if col < 0.0 || row < 0.0 || col >= hm || row >= hm {
+            continue;
+        }
+        let (col, row) = (col as usize, row as usize);
+        let (c0, c1) = (col.saturating_sub(offset), (col + offset + 1).min(HEATMAP_SIZE));
+        let (r0, r1) = (row.saturating_sub(offset), (row + offset + 1).min(HEATMAP_SIZE));
+        let (mut sum, mut max, mut wc, mut wr) = (0f32, 0f32, 0f32, 0f32);
+        for r in r0..r1 {
+            for c in c0..c1 {
+                let conf = sigmoid(heatmap[(r * HEATMAP_SIZE + c) * channels + i]);
+                sum += conf;
+                max = max.max(conf);
+                wc += c as f32 * conf;
+                wr += r as f32 * conf;
+            }
+        }
+        if max >= HEATMAP_MIN_CONFIDENCE && sum > 0.0 {
+            l[0] = wc / hm / sum * LMK_SIZE as f32;
+            l[1] = wr / hm / sum * LMK_SIZE as f32;
+        }
     }
 }
 

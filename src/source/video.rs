@@ -127,10 +127,16 @@ fn open_error(path: &Path, err: ffmpeg::Error) -> SourceError {
         ffmpeg::Error::Other { errno } if errno == ffmpeg::error::EACCES || errno == ffmpeg::error::EISDIR => {
             SourceError::Io { path: path.into(), source: std::io::Error::from_raw_os_error(errno) }
         }
-        _ => match probe_container(path) {
-            Some(container) => SourceError::Damaged { container, path: path.into(), reason: err.to_string() },
-            None => SourceError::UnknownFormat { path: path.into(), reason: err.to_string() },
-        },
+        _ => damaged_or_unknown(path, err.to_string()),
+    }
+}
+
+/// `Damaged` when FFmpeg recognises the container from the file's content alone (not its name), else
+/// `UnknownFormat`.
+fn damaged_or_unknown(path: &Path, reason: String) -> SourceError {
+    match probe_container(path) {
+        Some(container) => SourceError::Damaged { container, path: path.into(), reason },
+        None => SourceError::UnknownFormat { path: path.into(), reason },
     }
 }
 
@@ -377,11 +383,8 @@ impl VideoSource {
         let decoder = context.decoder().video().map_err(unsupported)?;
         let (width, height) = (decoder.width(), decoder.height());
         if width == 0 || height == 0 {
-            return Err(SourceError::Damaged {
-                container: input.format().description().to_string(),
-                path: path.into(),
-                reason: "the video stream has no picture size".into(),
-            });
+            // E.g. a text file named .jpg, which FFmpeg's image demuxer takes by its name alone.
+            return Err(damaged_or_unknown(path, "the video stream has no picture size".into()));
         }
 
         // Only the video stream is demuxed: the others' packets are skipped inside libavformat.

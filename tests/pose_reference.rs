@@ -1,0 +1,112 @@
+//! The pose pipeline against Google's published model outputs on real recordings (regression oracles, with the
+//! tolerances the upstream tests use).
+
+mod common;
+
+use mirrorcue::pose::{EstimatorConfig, Joint, PoseEstimator, PoseModel};
+
+fn dist(a: (f32, f32), b: (f32, f32)) -> f32 {
+    ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
+}
+
+/// BlazePose full on the squat clip, tracking from frame to frame as on live video: at least 98% of the 65 × 33
+/// landmarks within 31 px of MediaPipe's (the Python reference pipeline gets 98.7%, median 8.6 px).
+#[test]
+fn blazepose_full_matches_mediapipe_on_the_squat_clip() {
+    let engine = common::engine();
+    let reference: Vec<Vec<[f32; 3]>> = serde_json::from_str(
+        &std::fs::read_to_string(common::data("annotations/tfjs_pose_squats.blazepose33_2d.json")).unwrap(),
+    )
+    .unwrap();
+    let frames = common::frames("videos/tfjs_pose_squats.mp4");
+    assert_eq!(frames.len(), reference.len());
+    let mut config = EstimatorConfig::video(PoseModel::BlazeposeFull);
+    config.smoothing = None;
+    let mut est = PoseEstimator::new(&common::models(), &engine, config).unwrap();
+    let mut errors = Vec::new();
+    for (frame, refs) in frames.iter().zip(&reference) {
+        let pose = est.estimate(frame).unwrap().unwrap_or_else(|| panic!("no pose in frame {}", frame.index));
+        for (kp, r) in pose.to_pixel_triples().iter().zip(refs) {
+            errors.push(dist((kp[0], kp[1]), (r[0], r[1])));
+        }
+    }
+    errors.sort_by(f32::total_cmp);
+    let within = errors.iter().filter(|&&e| e <= 31.0).count() as f32 / errors.len() as f32;
+    let median = errors[errors.len() / 2];
+    eprintln!("BlazePose full, squat clip: {:.2}% within 31 px, median {median:.2} px", within * 100.0);
+    assert_eq!(errors.len(), 65 * 33);
+    assert!(within >= 0.98, "{:.2}% within 31 px", within * 100.0);
+    assert!(median < 12.0, "median {median}");
+}
+
+/// MoveNet Lightning on the arm-raise clip (smart cropping from frame to frame): every keypoint within 60 px of
+/// the outputs Google publishes.
+#[test]
+fn movenet_lightning_matches_google_on_the_arm_raise_clip() {
+    let engine = common::engine();
+    let reference: Vec<std::collections::BTreeMap<String, serde_json::Value>> = serde_json::from_str(
+        &std::fs::read_to_string(common::data("annotations/tfjs_pose_1.movenet17_2d.json")).unwrap(),
+    )
+    .unwrap();
+    let frames = common::frames("videos/tfjs_pose_1_synthetic_arm_raises.mp4");
+    assert_eq!(frames.len(), 120);
+    assert_eq!(reference.len(), 120);
+    let mut est = PoseEstimator::new(&common::models(), &engine, EstimatorConfig::video(PoseModel::MovenetLightning))
+        .unwrap();
+    let mut worst = (0f32, String::new());
+    let mut count = 0;
+    for (frame, refs) in frames.iter().zip(&reference) {
+        let pose = est.estimate(frame).unwrap().expect("a person in every frame");
+        for (name, r) in refs {
+            let joint = Joint::from_name(name).unwrap_or_else(|| panic!("unknown name {name}"));
+            let k = pose.get(joint).expect("COCO joint");
+            let (x, y) = k.to_pixels(pose.frame_width, pose.frame_height);
+            let e = dist((x, y), (r["x"].as_f64().unwrap() as f32, r["y"].as_f64().unwrap() as f32));
+            count += 1;
+            if e > worst.0 {
+                worst = (e, format!("{name} in frame {}", frame.index));
+            }
+        }
+    }
+    eprintln!("MoveNet Lightning, arm-raise clip: worst {:.1} px ({}) over {count} keypoints", worst.0, worst.1);
+    assert_eq!(count, 120 * 17);
+    assert!(worst.0 <= 60.0, "{:.1} px at {}", worst.0, worst.1);
+}
+
+/// The yoga still: BlazePose full within the upstream test's ±11 px of MediaPipe's landmarks (every one of the 33),
+/// and its world landmarks within ±0.11 m.
+#[test]
+fn blazepose_full_matches_mediapipe_on_the_yoga_still() {
+    let engine = common::engine();
+    let refs: Vec<serde_json::Value> = serde_json::from_str(
+        &std::fs::read_to_string(common::data("annotations/stills_and_yoga_reference_keypoints.json")).unwrap(),
+    )
+    .unwrap();
+    let yoga = refs.iter().find(|r| r["image"].as_str().unwrap().ends_with("yoga_warrior.jpg")).unwrap();
+    let frame = common::image_frame("images/other/tfjs_pose_yoga_warrior.jpg");
+    let mut est =
+        PoseEstimator::new(&common::models(), &engine, EstimatorConfig::stills(PoseModel::BlazeposeFull)).unwrap();
+    let pose = est.estimate(&frame).unwrap().expect("a person");
+    let world = pose.world.as_ref().expect("world landmarks");
+    let (mut worst_px, mut worst_m) = (0f32, 0f32);
+    let mut within = 0;
+    let mut errors = Vec::new();
+    for (name, xy) in yoga["keypoints"].as_object().unwrap() {
+        let joint = Joint::from_name(name).unwrap();
+        let k = pose.get(joint).unwrap();
+        let (x, y) = k.to_pixels(pose.frame_width, pose.frame_height);
+        let e = dist((x, y), (xy[0].as_f64().unwrap() as f32, xy[1].as_f64().unwrap() as f32));
+        worst_px = worst_px.max(e);
+        within += usize::from(e <= 11.0);
+        errors.push(e);
+        let w = world[joint as usize];
+        let r = &yoga["world_landmarks_m"][name];
+        for (a, b) in [w.x, w.y, w.z].iter().zip(r.as_array().unwrap()) {
+            worst_m = worst_m.max((a - b.as_f64().unwrap() as f32).abs());
+        }
+    }
+    eprintln!("BlazePose full, yoga still: {within}/33 within 11 px, worst {worst_px:.1} px, world {worst_m:.3} m");
+    assert_eq!(errors.len(), 33);
+    assert!(worst_px <= 11.0, "{worst_px} px");
+    assert!(worst_m <= 0.11, "{worst_m} m");
+}
