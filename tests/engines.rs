@@ -34,7 +34,8 @@ fn onnxruntime_and_tract_agree() {
         for f in &frames {
             let (pa, pb) = (a.estimate(f).unwrap().unwrap(), b.estimate(f).unwrap().unwrap());
             for (ka, kb) in pa.keypoints.iter().zip(&pb.keypoints) {
-                let d = (((ka.x - kb.x) * f.width() as f32).powi(2) + ((ka.y - kb.y) * f.height() as f32).powi(2)).sqrt();
+                let d =
+                    (((ka.x - kb.x) * f.width() as f32).powi(2) + ((ka.y - kb.y) * f.height() as f32).powi(2)).sqrt();
                 worst = worst.max(d);
                 assert!((ka.score - kb.score).abs() < 0.01, "{model}: scores {} vs {}", ka.score, kb.score);
             }

@@ -67,7 +67,9 @@ fn check(model: PoseModel, still: &str) {
     assert!(swapped < tolerance, "{model}: unmarked flipped frame should swap names ({swapped:.1} px)");
     let wrong = mirrored_distance(&original, &raw, |j| j);
     assert!(wrong > 3.0 * tolerance, "{model}: the test would not notice a missing swap ({wrong:.1} px)");
-    eprintln!("{model}: mirrored labels within {same_names:.1} px; unmarked swapped within {swapped:.1} px; naive {wrong:.1} px");
+    eprintln!(
+        "{model}: mirrored labels within {same_names:.1} px; unmarked swapped within {swapped:.1} px; naive {wrong:.1} px"
+    );
 }
 
 #[test]

@@ -51,8 +51,8 @@ fn movenet_lightning_matches_google_on_the_arm_raise_clip() {
     let frames = common::frames("videos/tfjs_pose_1_synthetic_arm_raises.mp4");
     assert_eq!(frames.len(), 120);
     assert_eq!(reference.len(), 120);
-    let mut est = PoseEstimator::new(&common::models(), &engine, EstimatorConfig::video(PoseModel::MovenetLightning))
-        .unwrap();
+    let mut est =
+        PoseEstimator::new(&common::models(), &engine, EstimatorConfig::video(PoseModel::MovenetLightning)).unwrap();
     let mut worst = (0f32, String::new());
     let mut count = 0;
     for (frame, refs) in frames.iter().zip(&reference) {

@@ -221,10 +221,7 @@ fn rewind_plays_the_video_again_from_the_first_frame() {
 
 #[test]
 fn video_decoding_with_one_thread_gives_the_same_frames() {
-    let options = OpenOptions {
-        decode_threads: 1,
-        ..OpenOptions::default()
-    };
+    let options = OpenOptions { decode_threads: 1, ..OpenOptions::default() };
     let mut single = source::open_with(&video("tfjs_pose_squats.mp4"), &options).unwrap();
     let mut multi = open(&video("tfjs_pose_squats.mp4"));
     let (a, _) = drain(single.as_mut());
@@ -312,10 +309,10 @@ fn jpeg_exif_orientation_is_applied() {
     // (EXIF orientation 6, what phones write for portrait shots).
     let pixels = RgbImage::from_fn(16, 8, |x, _| if x < 8 { Rgb([255, 0, 0]) } else { Rgb([0, 0, 255]) });
     let exif: Vec<u8> = [
-        &b"MM\0\x2a\0\0\0\x08"[..], // big-endian TIFF header, first IFD at 8
-        &[0, 1],                    // one entry
+        &b"MM\0\x2a\0\0\0\x08"[..],                  // big-endian TIFF header, first IFD at 8
+        &[0, 1],                                     // one entry
         &[0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0], // Orientation (SHORT) = 6
-        &[0, 0, 0, 0],              // no next IFD
+        &[0, 0, 0, 0],                               // no next IFD
     ]
     .concat();
     let dir = tempfile::tempdir().unwrap();
@@ -358,10 +355,7 @@ fn folder_plays_images_in_natural_order_and_skips_other_files() {
     std::fs::create_dir(dir.path().join("sub.png")).unwrap();
     write_png(&dir.path().join("sub.png").join("frame0.png"), 98);
 
-    let options = OpenOptions {
-        folder_fps: 4.0,
-        ..OpenOptions::default()
-    };
+    let options = OpenOptions { folder_fps: 4.0, ..OpenOptions::default() };
     let mut s = source::open_with(dir.path(), &options).unwrap();
     let info = s.info().clone();
     assert_eq!(info.kind, SourceKind::ImageFolder);
@@ -457,10 +451,7 @@ fn folder_frame_rate_must_be_positive() {
     let dir = tempfile::tempdir().unwrap();
     write_png(&dir.path().join("f1.png"), 1);
     for fps in [0.0, -5.0, f64::NAN, f64::INFINITY] {
-        let options = OpenOptions {
-            folder_fps: fps,
-            ..OpenOptions::default()
-        };
+        let options = OpenOptions { folder_fps: fps, ..OpenOptions::default() };
         let err = source::open_with(dir.path(), &options).err().unwrap();
         assert!(matches!(err, SourceError::InvalidOption { .. }), "{fps}: {err:?}");
     }
@@ -542,7 +533,10 @@ fn audio_only_file_has_no_video_stream() {
     let err = open_err(&path);
     assert!(matches!(err, SourceError::NoVideoStream { .. }), "{err:?}");
     let msg = err.to_string();
-    assert!(msg.starts_with(&format!("{}: has no video stream (it contains: 1 audio stream)", path.display())), "{msg}");
+    assert!(
+        msg.starts_with(&format!("{}: has no video stream (it contains: 1 audio stream)", path.display())),
+        "{msg}"
+    );
 }
 
 /// The first `percent`% of a test video, written to `dir`.

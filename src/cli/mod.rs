@@ -165,9 +165,10 @@ pub struct AnalyzeArgs {
     /// Smoothing strength from 0 (light) to 1 (very steady); 0.5 is MediaPipe's tuning.
     #[arg(long, default_value_t = 0.5, value_name = "0..1")]
     pub smoothing: f32,
-    /// Whom to follow when several people are in view: largest, confident, or X,Y (a normalised position, 0..1,
-    /// near the person; e.g. 0.3,0.5 for someone left of centre).
-    #[arg(long, default_value = "largest", value_parser = parse_person)]
+    /// Whom to follow when several people are in view: confident (the person the detector is surest of), largest
+    /// (the biggest body), or X,Y (a normalised position, 0..1, near the person; e.g. 0.3,0.5 for someone left of
+    /// centre).
+    #[arg(long, default_value = "confident", value_parser = parse_person)]
     pub person: PersonSelector,
     /// Frame rate of an image folder, for timestamps.
     #[arg(long, default_value_t = 30.0, value_name = "FPS")]

@@ -331,9 +331,17 @@ impl BlazePose {
             return Ok(None);
         };
         let roi = Roi::from_alignment(det.keypoints[0], det.keypoints[1]);
-        let (pose, presence, next) = self.landmarks_in(image, roi, times)?;
+        let (mut pose, presence, mut next) = self.landmarks_in(image, roi, times)?;
         if presence < MIN_TRACKING_PRESENCE {
             return Ok(None);
+        }
+        if !tracking {
+            // A still image: look again through the crop the landmarks give (as the next video frame would).
+            let (p2, pr2, n2) = self.landmarks_in(image, next, times)?;
+            if pr2 >= MIN_TRACKING_PRESENCE {
+                pose = p2;
+                next = n2;
+            }
         }
         if tracking {
             self.roi = Some(next);

@@ -22,6 +22,9 @@ use crate::Frame;
 /// Demuxer read errors in a row after which a file is given up on.
 const MAX_READ_ERRORS: u32 = 8;
 
+/// Decoder errors in a row, with no input read in between, after which the decoder is taken to be stuck.
+const MAX_STALLED_ERRORS: u32 = 16;
+
 /// FFmpeg demuxers that "play" text files (ANSI art) and so would turn any text file into a video.
 const TEXT_DEMUXERS: [&str; 5] = ["tty", "bin", "xbin", "adf", "idf"];
 
@@ -310,6 +313,17 @@ enum State {
 }
 
 /// A video file decoded with FFmpeg.
+///
+/// - Frames come in presentation order, indexed from 0; `time_s` is the frame's timestamp (pts × time base) minus
+///   the stream's start, so the first frame is at 0 even when the container starts later.
+/// - At the end of the file the decoder is drained, so the frames it holds back (B-frames, frame threads) come out.
+/// - A packet the decoder rejects, or a frame it could only patch up (error concealment), is a non-fatal
+///   [`SourceError::BadFrame`] that takes that frame's index, so later indices stay in step with the file. A file
+///   cut short ends cleanly after its last readable frame; read errors that persist end it with a fatal
+///   [`SourceError::ReadFailed`] after the decoder has handed out what it holds.
+/// - Pictures are turned upright by the stream's display matrix (multiples of 90°, and mirroring), like `ffmpeg`
+///   does by default. Per-frame display matrices (H.264 SEI) and the sample aspect ratio are not applied.
+/// - A stream that changes resolution mid-way gives frames at their new size.
 pub struct VideoSource {
     path: PathBuf,
     options: OpenOptions,
@@ -328,6 +342,8 @@ pub struct VideoSource {
     next_index: u64,
     last_time: Option<f64>,
     read_errors: u32,
+    /// Decoder errors since the last packet read or frame decoded.
+    stalled_errors: u32,
     /// A fatal error to report once the decoder is drained.
     pending: Option<SourceError>,
 }
@@ -412,6 +428,7 @@ impl VideoSource {
             next_index: 0,
             last_time: None,
             read_errors: 0,
+            stalled_errors: 0,
             pending: None,
         })
     }
@@ -497,6 +514,7 @@ impl VideoSource {
         match packet.read(&mut self.input) {
             Ok(()) => {
                 self.read_errors = 0;
+                self.stalled_errors = 0;
                 if packet.stream() != self.stream_index {
                     return None;
                 }
@@ -556,7 +574,10 @@ impl FrameSource for VideoSource {
                 return None;
             }
             match self.decoder.receive_frame(&mut self.decoded) {
-                Ok(()) => return Some(self.convert()),
+                Ok(()) => {
+                    self.stalled_errors = 0;
+                    return Some(self.convert());
+                }
                 Err(ffmpeg::Error::Other { errno }) if errno == ffmpeg::error::EAGAIN => {
                     if self.state == State::Draining {
                         // A drained decoder never asks for more input; stop rather than loop.
@@ -564,8 +585,20 @@ impl FrameSource for VideoSource {
                     }
                 }
                 Err(ffmpeg::Error::Eof) => return self.finish(),
-                // A frame the decoder could not produce; it moves on (also while draining).
-                Err(e) => return Some(Err(self.bad_frame(format!("FFmpeg: {e}")))),
+                // A frame the decoder could not produce; it moves on (also while draining), unless it is stuck.
+                Err(e) => {
+                    self.stalled_errors += 1;
+                    if self.stalled_errors > MAX_STALLED_ERRORS {
+                        self.state = State::Done;
+                        let after = self.next_index;
+                        return Some(Err(SourceError::ReadFailed {
+                            path: self.path.clone(),
+                            after,
+                            reason: format!("the decoder keeps failing: {e}"),
+                        }));
+                    }
+                    return Some(Err(self.bad_frame(format!("FFmpeg: {e}"))));
+                }
             }
             if let Some(err) = self.feed() {
                 return Some(Err(err));
@@ -591,6 +624,7 @@ impl FrameSource for VideoSource {
         self.next_index = 0;
         self.last_time = None;
         self.read_errors = 0;
+        self.stalled_errors = 0;
         self.pending = None;
         Ok(())
     }
@@ -627,7 +661,7 @@ fn describe_streams(input: &ffmpeg::format::context::Input) -> String {
 mod tests {
     use super::*;
 
-    /// A display matrix as `av_display_rotation_set` builds it for a counter-clockwise rotation of `angle` degrees.
+    /// The display matrix `av_display_rotation_set(angle)` builds.
     fn rotation_matrix(angle: f64) -> [i32; 9] {
         let mut m = [0i32; 9];
         // SAFETY: the buffer holds the 9 values the function writes.
@@ -648,9 +682,9 @@ mod tests {
 
     #[test]
     fn orientation_from_display_matrix_follows_ffmpeg() {
-        // av_display_rotation_set(90) is what `ffmpeg -display_rotation 90` writes: shown turned 90° counter-clockwise.
-        assert_eq!(Orientation::from_display_matrix(&rotation_matrix(90.0)), Orientation::COUNTER_CLOCKWISE);
-        assert_eq!(Orientation::from_display_matrix(&rotation_matrix(-90.0)), Orientation::CLOCKWISE);
+        // av_display_rotation_set(90) builds the same matrix as a phone recording portrait (below): turn clockwise.
+        assert_eq!(Orientation::from_display_matrix(&rotation_matrix(90.0)), Orientation::CLOCKWISE);
+        assert_eq!(Orientation::from_display_matrix(&rotation_matrix(-90.0)), Orientation::COUNTER_CLOCKWISE);
         assert_eq!(Orientation::from_display_matrix(&rotation_matrix(180.0)), Orientation::HALF_TURN);
         assert_eq!(Orientation::from_display_matrix(&rotation_matrix(0.0)), Orientation::default());
         // An iPhone held upright records a matrix of (0, 1, 0; -1, 0, 0; ...): rotate clockwise.
