@@ -18,7 +18,8 @@ pub struct Frame {
     /// Presentation time in seconds from the start of the source (video timestamps; 0 for still images;
     /// seconds since capture start for cameras).
     pub time_s: f64,
-    /// Name of the source, for reports: the file name for files, the camera's name for cameras.
+    /// Name of the source, for reports: the file name for a video or image, the image's own file name for a frame
+    /// from an image folder, the camera's name for cameras.
     pub source: String,
     /// `true` when the pixels are already mirrored left-to-right (some webcam drivers do this). Pose estimators
     /// use it to give keypoints their true anatomical names: a model run on a mirrored image calls the person's

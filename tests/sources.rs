@@ -368,10 +368,11 @@ fn folder_plays_images_in_natural_order_and_skips_other_files() {
     assert!(errors.is_empty(), "{errors:?}");
     let values: Vec<u8> = frames.iter().map(|f| f.image.get_pixel(0, 0)[0]).collect();
     assert_eq!(values, [1, 2, 3, 10]);
+    let names: Vec<&str> = frames.iter().map(|f| f.source.as_str()).collect();
+    assert_eq!(names, ["frame1.png", "frame2.png", "Frame3.PNG", "frame10.png"], "each frame is named after its image");
     for (i, f) in frames.iter().enumerate() {
         assert_eq!(f.index, i as u64);
         assert_eq!(f.time_s, i as f64 / 4.0);
-        assert_eq!(f.source, info.name);
     }
 
     s.rewind().unwrap();
@@ -496,11 +497,33 @@ fn text_file_renamed_mp4_is_not_a_video() {
     assert!(msg.contains("JPEG, PNG"), "{msg}");
 
     // Same for a text file named like an image, and a text file starting with an image-like "BM".
-    for (name, text) in [("photo.jpg", "hello"), ("scan.bmp", "BMW service notes, 2024 — nothing else")] {
+    // (and a .txt file, which FFmpeg would otherwise "play" as ANSI art).
+    for (name, text) in
+        [("photo.jpg", "hello"), ("scan.bmp", "BMW service notes, 2024 — nothing else"), ("notes.txt", "hello\n")]
+    {
         let path = dir.path().join(name);
         std::fs::write(&path, text.repeat(10)).unwrap();
         let err = open_err(&path);
         assert!(matches!(err, SourceError::UnknownFormat { .. }), "{name}: {err:?}");
+    }
+}
+
+#[test]
+fn odd_file_names_stay_local_files() {
+    // FFmpeg would read "clip:1.mp4" as protocol "clip"; names need not be UTF-8 on Unix.
+    let dir = tempfile::tempdir().unwrap();
+    let mut names = vec![std::ffi::OsString::from("clip:1.mp4"), std::ffi::OsString::from("séance 3 (gauche).mp4")];
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        names.push(std::ffi::OsString::from_vec(b"latin1_\xe9paule.mp4".to_vec()));
+    }
+    for name in names {
+        let path = dir.path().join(&name);
+        std::fs::copy(video("tfjs_pose_squats.mp4"), &path).unwrap();
+        let mut s = open(&path);
+        assert_eq!(s.info().frame_count, Some(65), "{name:?}");
+        assert!(s.next_frame().unwrap().is_ok(), "{name:?}");
     }
 }
 

@@ -34,6 +34,17 @@ pub enum SourceError {
         source: std::io::Error,
     },
 
+    /// The path is neither a regular file nor a folder (a device, a pipe, a socket).
+    #[error(
+        "{}: is not a file or folder (a device or pipe?). Live cameras are not supported yet: record a video and \
+         open that",
+        .path.display()
+    )]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+    },
+
     /// The file is empty.
     #[error("{}: the file is empty (0 bytes). Copy or export it again", .path.display())]
     EmptyFile {
@@ -238,6 +249,7 @@ impl SourceError {
         match self {
             SourceError::NotFound { path }
             | SourceError::Io { path, .. }
+            | SourceError::NotAFile { path }
             | SourceError::EmptyFile { path }
             | SourceError::EmptyFolder { path, .. }
             | SourceError::NoReadableImage { path, .. }

@@ -257,7 +257,13 @@ impl FrameSource for FolderSource {
         let index = self.next as u64;
         self.next += 1;
         Some(match decode_rgb(path, None) {
-            Ok(image) => Ok(Frame::new(image, index, index as f64 / self.fps, self.info.name.clone())),
+            // Each frame is named after its own image file (COCO results and reports refer to images by name).
+            Ok(image) => Ok(Frame::new(
+                image,
+                index,
+                index as f64 / self.fps,
+                path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| self.info.name.clone()),
+            )),
             Err(f) => Err(SourceError::SkippedImage { path: path.clone(), index, reason: f.reason }),
         })
     }

@@ -110,6 +110,10 @@ pub fn open_with(path: &Path, options: &OpenOptions) -> Result<Box<dyn FrameSour
     if meta.is_dir() {
         return Ok(Box::new(FolderSource::open(path, options)?));
     }
+    if !meta.is_file() {
+        // Reading a device or pipe to sniff it could block, and would eat the bytes FFmpeg needs.
+        return Err(SourceError::NotAFile { path: path.into() });
+    }
     let mut head = [0u8; 64];
     let len = read_head(path, &mut head).map_err(|e| io_error(path, e))?;
     if len == 0 {
@@ -171,6 +175,13 @@ mod tests {
         assert_eq!(display_name(Path::new("/data/clips/squat.mp4")), "squat.mp4");
         assert_eq!(display_name(Path::new("frames/")), "frames");
         assert_eq!(display_name(Path::new("/")), "/");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_are_not_files() {
+        let err = open(Path::new("/dev/null")).err();
+        assert!(matches!(err, Some(SourceError::NotAFile { .. })), "{err:?}");
     }
 
     #[test]

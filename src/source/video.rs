@@ -356,7 +356,7 @@ impl VideoSource {
         if TEXT_DEMUXERS.contains(&input.format().name()) {
             return Err(SourceError::UnknownFormat {
                 path: path.into(),
-                reason: format!("only recognised as text ({})", input.format().description()),
+                reason: format!("only recognised as text, by the \"{}\" demuxer", input.format().name()),
             });
         }
 
