@@ -190,7 +190,7 @@ impl BlazePose {
         let (x0, y0) = ((w - side) / 2.0, (h - side) / 2.0);
         let t0 = Instant::now();
         let map = Affine::crop(x0, y0, side, side, DET_SIZE, DET_SIZE);
-        sample_rgb(image, &map, DET_SIZE, DET_SIZE, &mut self.det_input, |v| v / 127.5 - 1.0);
+        sample_rgb(image, &map, DET_SIZE, DET_SIZE, &mut self.det_input, |v| v * (1.0 / 127.5) - 1.0);
         let t1 = Instant::now();
         let out = self.detector.run(&[1, DET_SIZE, DET_SIZE, 3], InputData::F32(&self.det_input))?;
         let t2 = Instant::now();
@@ -235,7 +235,7 @@ impl BlazePose {
         let (fw, fh) = (image.width(), image.height());
         let t0 = Instant::now();
         let map = roi.affine();
-        sample_rgb(image, &map, LMK_SIZE, LMK_SIZE, &mut self.lmk_input, |v| v / 255.0);
+        sample_rgb(image, &map, LMK_SIZE, LMK_SIZE, &mut self.lmk_input, |v| v * (1.0 / 255.0));
         let t1 = Instant::now();
         let out = self.landmarks.run(&[1, LMK_SIZE, LMK_SIZE, 3], InputData::F32(&self.lmk_input))?;
         let t2 = Instant::now();
@@ -306,13 +306,11 @@ impl BlazePose {
         selector: PersonSelector,
         times: &mut StageTimes,
     ) -> Result<Option<Pose>, PoseError> {
-        if tracking {
-            if let Some(roi) = self.roi {
-                let (pose, presence, next) = self.landmarks_in(image, roi, times)?;
-                if presence >= MIN_TRACKING_PRESENCE {
-                    self.roi = Some(next);
-                    return Ok(Some(pose));
-                }
+        if tracking && let Some(roi) = self.roi {
+            let (pose, presence, next) = self.landmarks_in(image, roi, times)?;
+            if presence >= MIN_TRACKING_PRESENCE {
+                self.roi = Some(next);
+                return Ok(Some(pose));
             }
         }
         let previous = self.roi.take();

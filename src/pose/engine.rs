@@ -319,15 +319,15 @@ fn python_site_dirs() -> Vec<PathBuf> {
     dirs.push(PathBuf::from("/usr/lib/python3/dist-packages"));
     // Finally ask the Python on PATH where its packages are (cheap: no import of onnxruntime).
     for py in ["python3", "python"] {
-        if let Ok(out) = std::process::Command::new(py)
+        let out = std::process::Command::new(py)
             .args(["-c", "import sys\nfor p in sys.path: print(p)"])
             .stderr(std::process::Stdio::null())
-            .output()
+            .output();
+        if let Ok(out) = out
+            && out.status.success()
         {
-            if out.status.success() {
-                dirs.extend(String::from_utf8_lossy(&out.stdout).lines().filter(|l| !l.is_empty()).map(PathBuf::from));
-                break;
-            }
+            dirs.extend(String::from_utf8_lossy(&out.stdout).lines().filter(|l| !l.is_empty()).map(PathBuf::from));
+            break;
         }
     }
     dirs

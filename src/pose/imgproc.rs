@@ -78,39 +78,43 @@ pub fn sample_rgb<T: Copy>(
         let mut y = d * 0.5 + e * vc + f - 0.5;
         let row = &mut out[v * out_w * 3..(v + 1) * out_w * 3];
         for px in row.chunks_exact_mut(3) {
-            let xf = x.floor();
-            let yf = y.floor();
-            let x0 = xf as i64;
-            let y0 = yf as i64;
-            let fx = x - xf;
-            let fy = y - yf;
-            if x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h {
-                let i00 = y0 as usize * stride + x0 as usize * 3;
-                let i10 = i00 + stride;
-                for ch in 0..3 {
-                    let p00 = raw[i00 + ch] as f32;
-                    let p01 = raw[i00 + 3 + ch] as f32;
-                    let p10 = raw[i10 + ch] as f32;
-                    let p11 = raw[i10 + 3 + ch] as f32;
-                    let top = p00 + (p01 - p00) * fx;
-                    let bot = p10 + (p11 - p10) * fx;
-                    px[ch] = convert(top + (bot - top) * fy);
+            // Fast path: all four taps inside the image. Truncation equals floor for non-negative values, and
+            // avoids a libm call per pixel.
+            if x >= 0.0 && y >= 0.0 && ((x as i64) + 1) < w && ((y as i64) + 1) < h {
+                let (x0, y0) = (x as usize, y as usize);
+                let fx = x - x0 as f32;
+                let fy = y - y0 as f32;
+                let i00 = y0 * stride + x0 * 3;
+                let top = &raw[i00..i00 + 6];
+                let bot = &raw[i00 + stride..i00 + stride + 6];
+                for (ch, out) in px.iter_mut().enumerate() {
+                    let (p00, p01) = (top[ch] as f32, top[ch + 3] as f32);
+                    let (p10, p11) = (bot[ch] as f32, bot[ch + 3] as f32);
+                    let t = p00 + (p01 - p00) * fx;
+                    let u = p10 + (p11 - p10) * fx;
+                    *out = convert(t + (u - t) * fy);
                 }
-            } else if x0 < -1 || y0 < -1 || x0 >= w || y0 >= h {
-                px.fill(zero);
             } else {
-                // Border: read each tap with a bounds check.
-                let tap = |xx: i64, yy: i64, ch: usize| -> f32 {
-                    if xx < 0 || yy < 0 || xx >= w || yy >= h {
-                        0.0
-                    } else {
-                        raw[yy as usize * stride + xx as usize * 3 + ch] as f32
+                let xf = x.floor();
+                let yf = y.floor();
+                let (x0, y0) = (xf as i64, yf as i64);
+                let (fx, fy) = (x - xf, y - yf);
+                if x0 < -1 || y0 < -1 || x0 >= w || y0 >= h {
+                    px.fill(zero);
+                } else {
+                    // Border: read each tap with a bounds check.
+                    let tap = |xx: i64, yy: i64, ch: usize| -> f32 {
+                        if xx < 0 || yy < 0 || xx >= w || yy >= h {
+                            0.0
+                        } else {
+                            raw[yy as usize * stride + xx as usize * 3 + ch] as f32
+                        }
+                    };
+                    for (ch, out) in px.iter_mut().enumerate() {
+                        let top = tap(x0, y0, ch) * (1.0 - fx) + tap(x0 + 1, y0, ch) * fx;
+                        let bot = tap(x0, y0 + 1, ch) * (1.0 - fx) + tap(x0 + 1, y0 + 1, ch) * fx;
+                        *out = convert(top * (1.0 - fy) + bot * fy);
                     }
-                };
-                for ch in 0..3 {
-                    let top = tap(x0, y0, ch) * (1.0 - fx) + tap(x0 + 1, y0, ch) * fx;
-                    let bot = tap(x0, y0 + 1, ch) * (1.0 - fx) + tap(x0 + 1, y0 + 1, ch) * fx;
-                    px[ch] = convert(top * (1.0 - fy) + bot * fy);
                 }
             }
             x += a;

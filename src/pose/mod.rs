@@ -226,13 +226,12 @@ impl PoseEstimator {
             self.reset();
         }
         self.last_mirrored = Some(frame.mirrored);
-        if tracking {
-            if let (PersonSelector::Nearest { x, y }, Backend::MoveNet(m)) = (self.config.selector, &mut self.backend) {
-                if m.next_crop().is_none() {
-                    let side = frame.width().min(frame.height()) as f32;
-                    m.set_next_crop(movenet::CropRegion::square_at(x, y, side, frame.width(), frame.height()));
-                }
-            }
+        if tracking
+            && let (PersonSelector::Nearest { x, y }, Backend::MoveNet(m)) = (self.config.selector, &mut self.backend)
+            && m.next_crop().is_none()
+        {
+            let side = frame.width().min(frame.height()) as f32;
+            m.set_next_crop(movenet::CropRegion::square_at(x, y, side, frame.width(), frame.height()));
         }
         let pose = match &mut self.backend {
             Backend::MoveNet(m) => m.estimate(&frame.image, tracking, self.config.min_pose_score, &mut times)?,
@@ -242,12 +241,10 @@ impl PoseEstimator {
             if frame.mirrored {
                 p.swap_sides();
             }
-            if tracking {
-                if let Some(_) = self.config.smoothing {
-                    let t = Instant::now();
-                    self.smoother.apply(&mut p, frame.time_s);
-                    times.smoothing = t.elapsed();
-                }
+            if tracking && self.config.smoothing.is_some() {
+                let t = Instant::now();
+                self.smoother.apply(&mut p, frame.time_s);
+                times.smoothing = t.elapsed();
             }
             p
         });

@@ -131,10 +131,10 @@ impl PoseSmoother {
     /// Smooths `pose` seen at `time_s` in place.
     pub fn apply(&mut self, pose: &mut Pose, time_s: f64) {
         // A gap of more than a second, or time going backwards (a rewound recording), starts afresh.
-        if let Some(t) = self.last_time {
-            if time_s < t || time_s - t > 1.0 {
-                self.reset();
-            }
+        if let Some(t) = self.last_time
+            && (time_s < t || time_s - t > 1.0)
+        {
+            self.reset();
         }
         if self.filters.len() != pose.keypoints.len() {
             self.filters = vec![[OneEuro::new(self.params); 2]; pose.keypoints.len()];
