@@ -112,6 +112,12 @@ pub enum EngineError {
     /// A bad setting.
     #[error("{0}")]
     Config(String),
+    /// The caller rejected the model's declared inputs and outputs.
+    #[error("{model} does not have the expected inputs and outputs")]
+    Rejected {
+        /// The model file.
+        model: String,
+    },
     /// The engine failed to load or run a model.
     #[error("{engine} could not {action} {model}: {detail}")]
     Model {
@@ -238,17 +244,20 @@ impl Engine {
     }
 
     /// Loads an ONNX model file. `wanted_outputs` marks, in output order, which outputs the caller reads (others
-    /// are not copied out); an empty slice means all.
+    /// are not copied out); an empty slice means all. `accept` sees the model's declared inputs and outputs before
+    /// the engine prepares it for `input_shape`; when it returns `false` loading stops with
+    /// [`EngineError::Rejected`].
     pub fn load(
         &self,
         path: &Path,
         input_shape: &[usize],
         dtype: DType,
         wanted_outputs: &[bool],
+        accept: &mut dyn FnMut(&[TensorSig], &[TensorSig]) -> bool,
     ) -> Result<Box<dyn InferenceSession>, EngineError> {
         match self.kind {
-            EngineKind::OnnxRuntime => Ok(Box::new(OrtSession::load(path, self.threads, wanted_outputs)?)),
-            EngineKind::Tract => Ok(Box::new(TractSession::load(path, input_shape, dtype, wanted_outputs)?)),
+            EngineKind::OnnxRuntime => Ok(Box::new(OrtSession::load(path, self.threads, wanted_outputs, accept)?)),
+            EngineKind::Tract => Ok(Box::new(TractSession::load(path, input_shape, dtype, wanted_outputs, accept)?)),
         }
     }
 }
@@ -427,7 +436,12 @@ fn ort_sig(outlet: &ort::value::Outlet) -> TensorSig {
 }
 
 impl OrtSession {
-    fn load(path: &Path, threads: usize, wanted: &[bool]) -> Result<Self, EngineError> {
+    fn load(
+        path: &Path,
+        threads: usize,
+        wanted: &[bool],
+        accept: &mut dyn FnMut(&[TensorSig], &[TensorSig]) -> bool,
+    ) -> Result<Self, EngineError> {
         let name = model_name(path);
         let err = |e: ort::Error| EngineError::Model {
             engine: EngineKind::OnnxRuntime,
@@ -453,6 +467,9 @@ impl OrtSession {
             .map_err(err)?;
         let inputs: Vec<TensorSig> = session.inputs().iter().map(ort_sig).collect();
         let outputs: Vec<TensorSig> = session.outputs().iter().map(ort_sig).collect();
+        if !accept(&inputs, &outputs) {
+            return Err(EngineError::Rejected { model: name });
+        }
         let wanted = if wanted.is_empty() { vec![true; outputs.len()] } else { wanted.to_vec() };
         let buffers = vec![Vec::new(); outputs.len()];
         Ok(OrtSession { session, inputs, outputs, wanted, buffers, name })
@@ -517,7 +534,13 @@ struct TractSession {
 }
 
 impl TractSession {
-    fn load(path: &Path, input_shape: &[usize], dtype: DType, wanted: &[bool]) -> Result<Self, EngineError> {
+    fn load(
+        path: &Path,
+        input_shape: &[usize],
+        dtype: DType,
+        wanted: &[bool],
+        accept: &mut dyn FnMut(&[TensorSig], &[TensorSig]) -> bool,
+    ) -> Result<Self, EngineError> {
         use tract_onnx::prelude::*;
         use tract_onnx::tract_hir::infer::Factoid;
         let name = model_name(path);
@@ -553,6 +576,9 @@ impl TractSession {
             DType::F32 => f32::datum_type(),
             DType::I32 => i32::datum_type(),
         };
+        if !accept(&inputs, &outputs) {
+            return Err(EngineError::Rejected { model: name });
+        }
         let plan = model
             .with_input_fact(0, InferenceFact::dt_shape(dt, input_shape))
             .map_err(err)?

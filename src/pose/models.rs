@@ -331,11 +331,21 @@ impl ModelStore {
     ) -> Result<Box<dyn InferenceSession>, ModelError> {
         let spec = file.spec();
         let path = self.verify_file(file)?;
-        let session = engine
-            .load(&path, &spec.input_shape, spec.input_dtype, wanted_outputs)
-            .map_err(|source| ModelError::Engine { path: path.clone(), title: spec.title, source })?;
-        check_signature(&path, &spec, session.inputs(), session.outputs())?;
-        Ok(session)
+        let mut rejected = None;
+        let mut accept =
+            |inputs: &[TensorSig], outputs: &[TensorSig]| match check_signature(&path, &spec, inputs, outputs) {
+                Ok(()) => true,
+                Err(e) => {
+                    rejected = Some(e);
+                    false
+                }
+            };
+        let result = engine.load(&path, &spec.input_shape, spec.input_dtype, wanted_outputs, &mut accept);
+        match (result, rejected) {
+            (_, Some(signature_error)) => Err(signature_error),
+            (Ok(session), None) => Ok(session),
+            (Err(source), None) => Err(ModelError::Engine { path: path.clone(), title: spec.title, source }),
+        }
     }
 }
 
