@@ -12,7 +12,7 @@ use std::time::Instant;
 use image::RgbImage;
 
 use super::engine::{Engine, InferenceSession, InputData};
-use super::imgproc::{Affine, sample_rgb};
+use super::imgproc::{Affine, Border, sample_rgb};
 use super::keypoints::Skeleton;
 use super::models::{ModelError, ModelFile, ModelStore};
 use super::types::{Keypoint, Pose, SegmentationMask, WorldPoint};
@@ -190,7 +190,7 @@ impl BlazePose {
         let (x0, y0) = ((w - side) / 2.0, (h - side) / 2.0);
         let t0 = Instant::now();
         let map = Affine::crop(x0, y0, side, side, DET_SIZE, DET_SIZE);
-        sample_rgb(image, &map, DET_SIZE, DET_SIZE, &mut self.det_input, |v| v * (1.0 / 127.5) - 1.0);
+        sample_rgb(image, &map, Border::Zero, DET_SIZE, DET_SIZE, &mut self.det_input, |v| v * (1.0 / 127.5) - 1.0);
         let t1 = Instant::now();
         let out = self.detector.run(&[1, DET_SIZE, DET_SIZE, 3], InputData::F32(&self.det_input))?;
         let t2 = Instant::now();
@@ -235,7 +235,7 @@ impl BlazePose {
         let (fw, fh) = (image.width(), image.height());
         let t0 = Instant::now();
         let map = roi.affine();
-        sample_rgb(image, &map, LMK_SIZE, LMK_SIZE, &mut self.lmk_input, |v| v * (1.0 / 255.0));
+        sample_rgb(image, &map, Border::Replicate, LMK_SIZE, LMK_SIZE, &mut self.lmk_input, |v| v * (1.0 / 255.0));
         let t1 = Instant::now();
         let out = self.landmarks.run(&[1, LMK_SIZE, LMK_SIZE, 3], InputData::F32(&self.lmk_input))?;
         let t2 = Instant::now();

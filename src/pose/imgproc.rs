@@ -55,11 +55,21 @@ impl Affine {
     }
 }
 
+/// What positions outside the source image read as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Border {
+    /// Black (0), like a letterbox.
+    Zero,
+    /// The nearest edge pixel (MediaPipe's default for the landmark crop).
+    Replicate,
+}
+
 /// Resamples `src` through `map` into an `out_w` × `out_h` × 3 (HWC, RGB) buffer, converting each channel value
-/// (0..255, as f32) with `convert`. Positions outside the source read as 0 before conversion.
+/// (0..255, as f32) with `convert`. Positions outside the source read as `border` says.
 pub fn sample_rgb<T: Copy>(
     src: &RgbImage,
     map: &Affine,
+    border: Border,
     out_w: usize,
     out_h: usize,
     out: &mut [T],
@@ -99,13 +109,19 @@ pub fn sample_rgb<T: Copy>(
                 let yf = y.floor();
                 let (x0, y0) = (xf as i64, yf as i64);
                 let (fx, fy) = (x - xf, y - yf);
-                if x0 < -1 || y0 < -1 || x0 >= w || y0 >= h {
+                if border == Border::Zero && (x0 < -1 || y0 < -1 || x0 >= w || y0 >= h) {
                     px.fill(zero);
                 } else {
                     // Border: read each tap with a bounds check.
                     let tap = |xx: i64, yy: i64, ch: usize| -> f32 {
                         if xx < 0 || yy < 0 || xx >= w || yy >= h {
-                            0.0
+                            match border {
+                                Border::Zero => 0.0,
+                                Border::Replicate => {
+                                    let (cx, cy) = (xx.clamp(0, w - 1) as usize, yy.clamp(0, h - 1) as usize);
+                                    raw[cy * stride + cx * 3 + ch] as f32
+                                }
+                            }
                         } else {
                             raw[yy as usize * stride + xx as usize * 3 + ch] as f32
                         }
@@ -150,7 +166,7 @@ mod tests {
     fn identity_crop_reproduces_the_image() {
         let img = gradient(20, 10);
         let mut out = vec![0f32; 20 * 10 * 3];
-        sample_rgb(&img, &Affine::crop(0.0, 0.0, 20.0, 10.0, 20, 10), 20, 10, &mut out, |v| v);
+        sample_rgb(&img, &Affine::crop(0.0, 0.0, 20.0, 10.0, 20, 10), Border::Zero, 20, 10, &mut out, |v| v);
         for y in 0..10 {
             for x in 0..20 {
                 let i = (y * 20 + x) * 3;
@@ -165,12 +181,15 @@ mod tests {
     fn half_scale_averages_and_outside_is_black() {
         let img = gradient(20, 10);
         let mut out = vec![0f32; 10 * 5 * 3];
-        sample_rgb(&img, &Affine::crop(0.0, 0.0, 20.0, 10.0, 10, 5), 10, 5, &mut out, |v| v);
+        sample_rgb(&img, &Affine::crop(0.0, 0.0, 20.0, 10.0, 10, 5), Border::Zero, 10, 5, &mut out, |v| v);
         // Output pixel 0 centre maps to source x = 1.0 − 0.5 = 0.5: between columns 0 and 1.
         assert!((out[0] - 0.5).abs() < 1e-5);
         let mut far = vec![1f32; 4 * 4 * 3];
-        sample_rgb(&img, &Affine::crop(100.0, 100.0, 4.0, 4.0, 4, 4), 4, 4, &mut far, |v| v);
+        sample_rgb(&img, &Affine::crop(100.0, 100.0, 4.0, 4.0, 4, 4), Border::Zero, 4, 4, &mut far, |v| v);
         assert!(far.iter().all(|&v| v == 0.0));
+        // Replicated, far outside reads the nearest corner pixel (19, 9, 7).
+        sample_rgb(&img, &Affine::crop(100.0, 100.0, 4.0, 4.0, 4, 4), Border::Replicate, 4, 4, &mut far, |v| v);
+        assert_eq!(&far[..3], &[19.0, 9.0, 7.0]);
     }
 
     #[test]
