@@ -12,10 +12,13 @@
 //!   image is mirrored or not; a mirrored view moves where a keypoint is drawn, never its name.
 //! - **Angles** are in degrees at the API.
 
+pub mod assets;
 pub mod frame;
+pub mod live;
 pub mod source;
 
 pub use frame::Frame;
 pub mod cli;
 pub mod pose;
+pub mod ui;
 pub mod view;

@@ -25,6 +25,14 @@ pub struct BenchArgs {
     /// Also write the results as JSON to FILE.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Measure the live path instead: frames of the recording scaled to 1280x720, fed at 30 fps as a camera would,
+    /// through the capture, pose and display threads (MoveNet Lightning unless --model says otherwise); reports the
+    /// latency from capture to a displayable image and the frames dropped.
+    #[arg(long)]
+    pub live: bool,
+    /// How long the live measurement runs.
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+    pub seconds: f64,
     /// Engine and model settings (`--engine auto` times every engine available).
     #[command(flatten)]
     pub common: CommonArgs,
@@ -63,24 +71,12 @@ struct Row {
     frames: usize,
 }
 
-fn bundled_recording() -> PathBuf {
-    let rel = PathBuf::from("assets/recordings/tfjs_pose_squats.mp4");
-    if let Some(mut dir) = std::env::current_exe().ok().and_then(|e| e.parent().map(PathBuf::from)) {
-        for _ in 0..4 {
-            if dir.join(&rel).exists() {
-                return dir.join(&rel);
-            }
-            if !dir.pop() {
-                break;
-            }
-        }
-    }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
-
 /// Runs `mirrorcue bench`; returns the exit code.
 pub fn run(args: &BenchArgs) -> Result<u8, CliError> {
-    let input = args.input.clone().unwrap_or_else(bundled_recording);
+    if args.live {
+        return run_live(args);
+    }
+    let input = args.input.clone().unwrap_or_else(crate::assets::bundled_recording);
     let mut src = source::open(&input).map_err(|e| CliError::new(EXIT_INPUT, e.to_string()))?;
     let wanted = args.frames.max(1) + 3;
     let mut frames: Vec<Frame> = Vec::new();
@@ -198,4 +194,137 @@ mod tests {
         assert_eq!(s.p95_ms, 95.0);
         assert_eq!(summarize(&[]).median_ms, 0.0);
     }
+}
+
+/// Frames of `input` fitted into 1280×720 (letterboxed), at most `max` of them.
+pub fn frames_1280x720(input: &std::path::Path, max: usize) -> Result<Vec<image::RgbImage>, CliError> {
+    let mut src = source::open(input).map_err(|e| CliError::new(EXIT_INPUT, e.to_string()))?;
+    let mut out = Vec::new();
+    while out.len() < max {
+        match src.next_frame() {
+            Some(Ok(f)) => {
+                let scale = (1280.0 / f.width() as f32).min(720.0 / f.height() as f32);
+                let (w, h) = ((f.width() as f32 * scale) as u32, (f.height() as f32 * scale) as u32);
+                let small = image::imageops::resize(&*f.image, w, h, image::imageops::FilterType::Triangle);
+                let mut canvas = image::RgbImage::new(1280, 720);
+                image::imageops::overlay(&mut canvas, &small, ((1280 - w) / 2) as i64, ((720 - h) / 2) as i64);
+                out.push(canvas);
+            }
+            Some(Err(e)) if e.is_fatal() => return Err(CliError::new(EXIT_INPUT, e.to_string())),
+            Some(Err(_)) => {}
+            None => break,
+        }
+    }
+    if out.is_empty() {
+        return Err(CliError::new(EXIT_INPUT, format!("{} has no readable frame", input.display())));
+    }
+    Ok(out)
+}
+
+/// The live path's numbers.
+#[derive(Debug, serde::Serialize)]
+pub struct LiveReport {
+    /// Frames the source delivered.
+    pub captured: u64,
+    /// Frames the pose stage finished.
+    pub processed: u64,
+    /// Frames replaced before the pose stage took them.
+    pub dropped_for_processing: u64,
+    /// Results replaced before the display took them.
+    pub dropped_for_display: u64,
+    /// Capture → displayable image, ms.
+    pub latency: Summary,
+    /// Pose stage per frame, ms.
+    pub pose: Summary,
+    /// Rendering the mirror view and preparing the texture, ms.
+    pub view: Summary,
+}
+
+/// Runs the live path headless on `frames` (fed at `fps`) for `seconds`, rendering the mirror view as the app does.
+pub fn measure_live(
+    frames: Vec<image::RgbImage>,
+    fps: f64,
+    seconds: f64,
+    settings: crate::live::PoseSettings,
+    engine: EngineConfig,
+    store: crate::pose::ModelStore,
+) -> LiveReport {
+    use crate::live::{LivePipeline, MemorySource};
+    use crate::view::{DisplayImage, MirrorMode, Seam, ViewTransform};
+    let factory: crate::live::SourceFactory = {
+        let frames = frames.clone();
+        Box::new(move || Ok(Box::new(MemorySource::new("1280x720 test camera", frames.clone(), fps, true)) as _))
+    };
+    let pipeline = LivePipeline::start(factory, settings, engine, store, std::sync::Arc::new(|| {}));
+    // Let the model load and warm up before measuring.
+    let warm_until = Instant::now() + Duration::from_secs(2);
+    while Instant::now() < warm_until {
+        pipeline.wait_result(Duration::from_millis(100));
+    }
+    let start_stats = pipeline.stats();
+    let (mut latency, mut pose, mut view_t) = (Vec::new(), Vec::new(), Vec::new());
+    let mut display = DisplayImage::default();
+    let end = Instant::now() + Duration::from_secs_f64(seconds);
+    while Instant::now() < end {
+        let Some(r) = pipeline.wait_result(Duration::from_millis(200)) else { continue };
+        let t = Instant::now();
+        let view = ViewTransform::new(
+            MirrorMode::Mirror,
+            r.frame.width(),
+            r.frame.height(),
+            Seam::vertical(640.0),
+            r.pose.as_ref(),
+            false,
+            0.02,
+        );
+        view.render(&r.frame.image, &mut display);
+        // What the app hands to the GPU: one copy of the RGBA pixels.
+        let upload: Vec<u8> = display.rgba.clone();
+        std::hint::black_box(&upload);
+        view_t.push(t.elapsed());
+        latency.push(r.captured_at.elapsed());
+        pose.push(r.pose_time);
+    }
+    let s = pipeline.stats();
+    pipeline.stop();
+    LiveReport {
+        captured: s.captured - start_stats.captured,
+        processed: s.processed - start_stats.processed,
+        dropped_for_processing: s.dropped_for_processing - start_stats.dropped_for_processing,
+        dropped_for_display: s.dropped_for_display - start_stats.dropped_for_display,
+        latency: summarize(&latency),
+        pose: summarize(&pose),
+        view: summarize(&view_t),
+    }
+}
+
+fn run_live(args: &BenchArgs) -> Result<u8, CliError> {
+    let input = args.input.clone().unwrap_or_else(crate::assets::bundled_recording);
+    let frames = frames_1280x720(&input, 120)?;
+    let model = args.model.first().copied().unwrap_or(PoseModel::MovenetLightning);
+    let engine = Engine::select(&args.common.engine_config()).map_err(|e| CliError::new(EXIT_ENGINE, e.to_string()))?;
+    println!(
+        "live path: {} frames of {} at 1280x720, fed at 30 fps for {:.0} s; {} on {}",
+        frames.len(),
+        input.display(),
+        args.seconds,
+        model.label(),
+        engine.report()
+    );
+    let settings = crate::live::PoseSettings { model, ..Default::default() };
+    let r = measure_live(frames, 30.0, args.seconds, settings, args.common.engine_config(), args.common.model_store());
+    println!(
+        "frames captured {}, processed {}, dropped for processing {}, dropped for display {}",
+        r.captured, r.processed, r.dropped_for_processing, r.dropped_for_display
+    );
+    println!("capture -> displayable image: median {:.2} ms, p95 {:.2} ms", r.latency.median_ms, r.latency.p95_ms);
+    println!(
+        "pose stage: median {:.2} ms, p95 {:.2} ms; mirror view + texture copy: median {:.2} ms, p95 {:.2} ms",
+        r.pose.median_ms, r.pose.p95_ms, r.view.median_ms, r.view.p95_ms
+    );
+    if let Some(path) = &args.json {
+        std::fs::write(path, serde_json::to_string_pretty(&r).unwrap_or_default())
+            .map_err(|e| CliError::new(EXIT_OUTPUT, format!("cannot write {}: {e}", path.display())))?;
+    }
+    Ok(EXIT_OK)
 }

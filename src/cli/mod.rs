@@ -72,9 +72,9 @@ impl From<crate::pose::PoseError> for CliError {
 #[derive(Debug, Parser)]
 #[command(name = "mirrorcue", version, about, long_about = None, after_help = EXIT_HELP)]
 pub struct Cli {
-    /// What to do.
+    /// What to do (without a subcommand: open the app).
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 const EXIT_HELP: &str = "Exit codes: 0 done; 1 done but some frames were unreadable and skipped; 2 bad command line; \
@@ -83,6 +83,10 @@ const EXIT_HELP: &str = "Exit codes: 0 done; 1 done but some frames were unreada
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Open the clinic app: the live camera (or the bundled recording when there is none) with mirror therapy
+    /// modes, the pose overlay, a patient screen and the therapist's controls. The default when no subcommand
+    /// is given.
+    App(CommonArgs),
     /// Find the body's keypoints in a recording (video file, image, or folder of images) and write them out.
     ///
     /// Examples:
@@ -205,9 +209,11 @@ fn parse_person(s: &str) -> Result<PersonSelector, String> {
 /// Runs a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> u8 {
     let result = match cli.command {
-        Command::Analyze(args) => analyze::run(&args),
-        Command::Bench(args) => bench::run(&args),
-        Command::Engine(common) => engine_report(&common),
+        None => run_app(&AppDefaults::parse_from(["mirrorcue"]).common),
+        Some(Command::App(common)) => run_app(&common),
+        Some(Command::Analyze(args)) => analyze::run(&args),
+        Some(Command::Bench(args)) => bench::run(&args),
+        Some(Command::Engine(common)) => engine_report(&common),
     };
     match result {
         Ok(code) => code,
@@ -216,6 +222,23 @@ pub fn run(cli: Cli) -> u8 {
             e.code
         }
     }
+}
+
+/// The app's settings when no subcommand is given (defaults and environment variables).
+#[derive(Debug, Parser)]
+struct AppDefaults {
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+fn run_app(common: &CommonArgs) -> Result<u8, CliError> {
+    if let Some(dir) = &common.models {
+        // The app finds its models the same way as the command line.
+        // SAFETY: set before any other thread of mirrorcue starts.
+        unsafe { std::env::set_var("MIRRORCUE_MODELS", dir) };
+    }
+    crate::ui::run(common.engine_config()).map_err(|e| CliError::new(EXIT_ENGINE, e))?;
+    Ok(EXIT_OK)
 }
 
 fn engine_report(common: &CommonArgs) -> Result<u8, CliError> {

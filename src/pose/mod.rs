@@ -10,6 +10,7 @@
 //! - [`smoothing`]: the One Euro filter;
 //! - [`keypoints`], [`types`]: joint names, sides and the [`Pose`] type.
 
+pub mod angles;
 pub mod blazepose;
 pub mod engine;
 pub mod imgproc;

@@ -8,7 +8,7 @@ pub(crate) const SUPPORTED: &str = "Supported: MP4/MOV/MKV/WebM/AVI video (H.264
 
 /// Why a source could not be opened, or why one frame could not be read.
 ///
-/// Every message starts with the file it is about and ends with what to do next. [`SourceError::is_fatal`] tells a
+/// Every message starts with the file (or camera) it is about and ends with what to do next. [`SourceError::is_fatal`] tells a
 /// frame loop whether to warn and call [`next_frame`](super::FrameSource::next_frame) again (the source has moved
 /// past the bad frame) or to stop.
 #[derive(Debug, thiserror::Error)]
@@ -231,6 +231,97 @@ pub enum SourceError {
         /// FFmpeg's error.
         reason: String,
     },
+
+    /// The system lists no camera at all.
+    #[error(
+        "no camera found: the system lists none. Plug in a USB camera (or switch on the built-in one: some laptops \
+         have a camera key or a privacy switch), then try again"
+    )]
+    NoCamera,
+
+    /// The system could not be asked for its cameras.
+    #[error("the cameras could not be listed ({reason}). Check that the camera drivers are installed, then try again")]
+    CameraQuery {
+        /// The camera library's error.
+        reason: String,
+    },
+
+    /// The chosen camera is not among those the system lists.
+    #[error("camera '{id}' is not connected (cameras found: {available}). Plug it in, or choose one of those")]
+    CameraNotFound {
+        /// The camera id that was asked for.
+        id: String,
+        /// The cameras the system does list, e.g. "'0' HD Webcam, '2' USB Camera".
+        available: String,
+    },
+
+    /// The camera is in use by another program (or another window of mirrorcue).
+    #[error(
+        "camera '{name}' is in use by another program ({reason}). Close other programs using the camera (video calls, \
+         browsers, another mirrorcue window) and try again"
+    )]
+    CameraBusy {
+        /// The camera's name.
+        name: String,
+        /// The driver's error.
+        reason: String,
+    },
+
+    /// The operating system does not let mirrorcue use the camera.
+    #[error("camera '{name}' cannot be opened: permission denied ({reason}). {}", super::camera::PERMISSION_HINT)]
+    CameraPermission {
+        /// The camera's name.
+        name: String,
+        /// The driver's error.
+        reason: String,
+    },
+
+    /// The camera offers no picture format mirrorcue can decode.
+    #[error(
+        "camera '{name}' offers no picture format mirrorcue can read (it offers: {offered}). mirrorcue reads MJPEG, \
+         YUYV, NV12, RGB, BGR and grey cameras: choose another camera"
+    )]
+    CameraUnsupported {
+        /// The camera's name.
+        name: String,
+        /// What it offers, e.g. "H264 1920x1080@30".
+        offered: String,
+    },
+
+    /// The camera could not be opened for another reason.
+    #[error(
+        "camera '{name}' could not be opened ({reason}). Unplug it and plug it back in (another USB port may help), or \
+         choose another camera"
+    )]
+    CameraOpen {
+        /// The camera's name.
+        name: String,
+        /// The driver's error.
+        reason: String,
+    },
+
+    /// The camera stopped delivering frames (unplugged, driver failure); the source has ended. Reopen it to go on.
+    #[error("camera '{name}' stopped sending frames (unplugged?) ({reason}). mirrorcue will reconnect when it is back")]
+    CameraLost {
+        /// The camera's name.
+        name: String,
+        /// What happened.
+        reason: String,
+    },
+
+    /// One camera frame could not be decoded (e.g. a broken MJPEG frame); the stream goes on. Not fatal.
+    #[error(
+        "camera '{name}': frame {index} could not be decoded ({reason}); skipping it. If this keeps happening, choose \
+         another camera mode or plug the camera into another USB port"
+    )]
+    CameraBadFrame {
+        /// The camera's name.
+        name: String,
+        /// The frame index it would have had.
+        index: u64,
+        /// What is wrong with the frame.
+        reason: String,
+    },
 }
 
 impl SourceError {
@@ -240,11 +331,15 @@ impl SourceError {
     pub fn is_fatal(&self) -> bool {
         !matches!(
             self,
-            SourceError::SkippedImage { .. } | SourceError::BadFrame { .. } | SourceError::ReadGlitch { .. }
+            SourceError::SkippedImage { .. }
+                | SourceError::BadFrame { .. }
+                | SourceError::ReadGlitch { .. }
+                | SourceError::CameraBadFrame { .. }
         )
     }
 
-    /// The file (or folder) the error is about.
+    /// The file (or folder) the error is about; for a camera, its name (the id asked for, or "camera" when there is
+    /// none at all).
     pub fn path(&self) -> &std::path::Path {
         match self {
             SourceError::NotFound { path }
@@ -265,6 +360,15 @@ impl SourceError {
             | SourceError::Rewind { path, .. }
             | SourceError::InvalidOption { path, .. }
             | SourceError::FfmpegInit { path, .. } => path,
+            // Cameras have no file: their name (or the id asked for) stands in for it.
+            SourceError::NoCamera | SourceError::CameraQuery { .. } => std::path::Path::new("camera"),
+            SourceError::CameraNotFound { id: name, .. }
+            | SourceError::CameraBusy { name, .. }
+            | SourceError::CameraPermission { name, .. }
+            | SourceError::CameraUnsupported { name, .. }
+            | SourceError::CameraOpen { name, .. }
+            | SourceError::CameraLost { name, .. }
+            | SourceError::CameraBadFrame { name, .. } => std::path::Path::new(name),
         }
     }
 }

@@ -15,8 +15,9 @@
 //! FFmpeg's own logging is silenced (its problems reach you as [`SourceError`]s). Set the environment variable
 //! `MIRRORCUE_FFMPEG_LOG` to `error`, `warning`, `info`, `verbose` or `debug` to see it again.
 //!
-//! Not here yet: cameras ([`SourceKind::Camera`] is reserved for them).
+//! Live cameras are opened apart, with [`CameraSource::open`] (see [`camera`]); [`open`] is for paths only.
 
+pub mod camera;
 mod error;
 mod images;
 mod video;
@@ -25,6 +26,10 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
+pub use camera::{
+    CameraChoice, CameraInfo, CameraMode, CameraSource, PixelFormat, camera_available, camera_modes, list_cameras,
+    pick_mode,
+};
 pub use error::SourceError;
 pub use images::{FolderSource, ImageSource, natural_cmp};
 pub use video::VideoSource;

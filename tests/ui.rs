@@ -1,0 +1,123 @@
+//! The clinic app driven through its UI with egui_kittest: the bundled recording plays when there is no camera,
+//! and the therapist switches mirror modes, chooses a side, chooses a model and opens a recording.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use mirrorcue::pose::{EngineConfig, PoseModel};
+use mirrorcue::ui::settings::Settings;
+use mirrorcue::ui::{ActiveSource, MirrorcueApp};
+use mirrorcue::view::{MirrorMode, SplitSource};
+
+fn harness() -> Harness<'static, MirrorcueApp> {
+    let app = MirrorcueApp::new(
+        Settings::default(),
+        EngineConfig::from_env().unwrap(),
+        common::models(),
+        Vec::new(), // no camera on this machine
+    );
+    Harness::builder().with_size(egui::vec2(1280.0, 860.0)).build_state(|ctx, app: &mut MirrorcueApp| app.ui(ctx), app)
+}
+
+/// Steps the UI until `done` holds (frames arrive from the pipeline's threads), for at most 20 s.
+fn step_until(h: &mut Harness<'static, MirrorcueApp>, what: &str, done: impl Fn(&MirrorcueApp) -> bool) {
+    let start = Instant::now();
+    while !done(h.state()) {
+        assert!(start.elapsed() < Duration::from_secs(20), "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+        h.step();
+    }
+}
+
+#[test]
+fn no_camera_plays_the_bundled_recording_with_poses() {
+    let mut h = harness();
+    assert_eq!(h.state().active, ActiveSource::Bundled);
+    assert!(h.state().notice.as_deref().unwrap_or("").contains("No camera found"));
+    step_until(&mut h, "a frame with a pose", |a| a.current_pose().is_some());
+    assert!(h.state().source_caption().contains("tfjs_pose_squats.mp4"), "{}", h.state().source_caption());
+    // Labelled as a recording in the therapist's panel.
+    h.get_by_label_contains("Recording (no camera found)");
+}
+
+#[test]
+fn switching_mirror_modes_and_choosing_a_side() {
+    let mut h = harness();
+    step_until(&mut h, "a frame", |a| a.current_view().is_some());
+    h.state().pipeline.as_ref().unwrap().set_paused(true);
+    std::thread::sleep(Duration::from_millis(100));
+    h.step();
+
+    h.get_by_label("Off").click_accesskit();
+    h.step();
+    h.step();
+    assert_eq!(h.state().settings.mirror, MirrorMode::Off);
+    let off = h.state().displayed_image().to_rgb();
+
+    h.get_by_label("Mirror").click_accesskit();
+    h.step();
+    h.step();
+    assert_eq!(h.state().settings.mirror, MirrorMode::Mirror);
+    let mut mirrored = h.state().displayed_image().to_rgb();
+    image::imageops::flip_horizontal_in_place(&mut mirrored);
+    assert_eq!(off.dimensions(), mirrored.dimensions());
+    assert!(off == mirrored || h.state().current_view().is_some(), "the mirror view is the camera view flipped");
+
+    h.get_by_label("Split reflection").click_accesskit();
+    h.step();
+    h.get_by_label("Patient's right").click_accesskit();
+    h.step();
+    h.step();
+    assert_eq!(h.state().settings.mirror, MirrorMode::Split { source: SplitSource::PatientRight, selfie: true });
+    h.get_by_label("Upper half").click_accesskit();
+    h.step();
+    assert!(matches!(h.state().settings.mirror, MirrorMode::Split { source: SplitSource::Upper, .. }));
+    h.get_by_label("Patient's left").click_accesskit();
+    h.step();
+    h.step();
+    assert_eq!(h.state().settings.mirror, MirrorMode::Split { source: SplitSource::PatientLeft, selfie: true });
+    assert!(h.state().current_view().unwrap().split.is_some());
+}
+
+#[test]
+fn choosing_a_model() {
+    let mut h = harness();
+    step_until(&mut h, "a frame", |a| a.current_view().is_some());
+    h.get_by_label("Model").click_accesskit();
+    h.step();
+    h.get_by_label(PoseModel::BlazeposeFull.label()).click_accesskit();
+    h.step();
+    assert_eq!(h.state().settings.pose.model, PoseModel::BlazeposeFull);
+    assert_eq!(h.state().pipeline.as_ref().unwrap().settings().model, PoseModel::BlazeposeFull);
+    // The next poses come from BlazePose: 33 landmarks.
+    step_until(&mut h, "a BlazePose pose", |a| a.current_pose().is_some_and(|p| p.keypoints.len() == 33));
+}
+
+#[test]
+fn opening_a_recording_by_drag_and_drop() {
+    let mut h = harness();
+    step_until(&mut h, "a frame", |a| a.current_view().is_some());
+    let clip = common::data("videos/tfjs_pose_1_synthetic_arm_raises.mp4");
+    h.input_mut().dropped_files.push(egui::DroppedFile { path: Some(clip.clone()), ..Default::default() });
+    h.step();
+    h.step();
+    assert_eq!(h.state().active, ActiveSource::Recording(clip));
+    step_until(&mut h, "a frame of the new recording", |a| a.frame_size() == (576.0, 576.0));
+    assert!(h.state().source_caption().contains("tfjs_pose_1_synthetic_arm_raises.mp4"));
+}
+
+#[test]
+fn a_file_that_is_not_a_recording_is_refused_with_a_message() {
+    let mut h = harness();
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("notes.mp4");
+    std::fs::write(&bad, "not a video").unwrap();
+    h.input_mut().dropped_files.push(egui::DroppedFile { path: Some(bad), ..Default::default() });
+    h.step();
+    h.step();
+    assert_eq!(h.state().active, ActiveSource::Bundled, "the session goes on");
+    assert!(h.state().notice.as_deref().unwrap_or("").contains("notes.mp4"));
+}
