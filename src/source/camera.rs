@@ -498,16 +498,20 @@ impl CameraSource {
             Some(id) => vec![find_in(&cameras, id)?],
             None => cameras,
         };
-        let mut first_error = None;
+        // Report the first failure, unless it is only "no usable format" (a V4L2 metadata node) and a later one says
+        // more (busy, permission denied).
+        let mut error: Option<SourceError> = None;
         for camera in candidates {
             match Self::open_camera(camera, choice) {
                 Ok(source) => return Ok(source),
                 Err(e) => {
-                    first_error.get_or_insert(e);
+                    if error.as_ref().is_none_or(|first| matches!(first, SourceError::CameraUnsupported { .. })) {
+                        error = Some(e);
+                    }
                 }
             }
         }
-        Err(first_error.unwrap_or(SourceError::NoCamera))
+        Err(error.unwrap_or(SourceError::NoCamera))
     }
 
     /// Opens one listed camera: starts its capture thread and waits until it streams or fails.
@@ -705,7 +709,7 @@ fn capture(
         if opened.send(Ok(Opened { mode, modes, started: Instant::now() })).is_err() {
             return; // open() gave up waiting.
         }
-        read_frames(&mut device, slot);
+        read_frames(&mut device, mode, slot);
         // Dropping the device stops the stream and closes it.
     });
     if let Err(reason) = outcome {
@@ -742,22 +746,19 @@ fn start_stream(
     Ok((device, mode, modes))
 }
 
-/// Dequeues frames into `slot` until it is closed (the source was dropped) or reads keep failing (unplugged).
-fn read_frames(device: &mut Camera, slot: &LatestSlot<RawFrame>) {
+/// Dequeues frames of `mode` into `slot` until it is closed (the source was dropped) or reads keep failing
+/// (unplugged). Each frame is copied once, out of the driver's buffer.
+fn read_frames(device: &mut Camera, mode: CameraMode, slot: &LatestSlot<RawFrame>) {
     let mut failures = 0;
     while !slot.is_closed() {
-        match device.frame() {
-            Ok(buffer) => {
+        let read = device.frame_raw().map(|data| {
+            let arrived = Instant::now();
+            (data.into_owned(), arrived)
+        });
+        match read {
+            Ok((data, arrived)) => {
                 failures = 0;
-                let arrived = Instant::now();
-                let resolution = buffer.resolution();
-                let frame = RawFrame {
-                    data: buffer.buffer().to_vec(),
-                    width: resolution.width(),
-                    height: resolution.height(),
-                    format: PixelFormat::from_nokhwa(buffer.source_frame_format()),
-                    arrived,
-                };
+                let frame = RawFrame { data, width: mode.width, height: mode.height, format: mode.format, arrived };
                 if !slot.put(frame) {
                     return;
                 }
@@ -967,7 +968,7 @@ fn row_stride(len: usize, rows: usize, min_stride: usize) -> Option<usize> {
     if rows == 0 || len < rows * min_stride {
         return None;
     }
-    Some(if len % rows == 0 { len / rows } else { min_stride })
+    Some(if len.is_multiple_of(rows) { len / rows } else { min_stride })
 }
 
 fn too_short(data: &[u8], format: PixelFormat, width: u32, height: u32, needed: usize) -> String {
@@ -1277,10 +1278,7 @@ mod tests {
 
     #[test]
     fn guarded_turns_panics_into_errors() {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(|_| {}));
         let result = guarded(|| -> u32 { panic!("step_by(0)") });
-        std::panic::set_hook(previous);
         assert_eq!(result, Err("the camera library failed: step_by(0)".into()));
         assert_eq!(guarded(|| 7), Ok(7));
     }
