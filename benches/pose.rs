@@ -79,9 +79,25 @@ fn bench_pose(c: &mut Criterion) {
     });
 }
 
+fn bench_views(c: &mut Criterion) {
+    use mirrorcue::view::{DisplayImage, MirrorMode, Seam, SplitSource, ViewTransform};
+    let img = image::RgbImage::from_fn(1280, 720, |x, y| image::Rgb([x as u8, y as u8, (x ^ y) as u8]));
+    let mut out = DisplayImage::default();
+    let modes = [
+        ("mirror_1280x720", MirrorMode::Mirror),
+        ("split_vertical_1280x720", MirrorMode::Split { source: SplitSource::PatientLeft, selfie: true }),
+        ("split_horizontal_1280x720", MirrorMode::Split { source: SplitSource::Upper, selfie: false }),
+    ];
+    for (name, mode) in modes {
+        let seam = if name.contains("horizontal") { Seam::horizontal(400.0) } else { Seam::vertical(610.0) };
+        let view = ViewTransform::new(mode, 1280, 720, seam, None, false, 0.02);
+        c.bench_function(&format!("view/{name}"), |b| b.iter(|| view.render(&img, &mut out)));
+    }
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(30).measurement_time(std::time::Duration::from_secs(3));
-    targets = bench_pose
+    targets = bench_pose, bench_views
 }
 criterion_main!(benches);

@@ -40,6 +40,8 @@ pub struct MirrorcueApp {
     pub cameras: Vec<CameraInfo>,
     /// The seam of the last split view (pixels).
     pub last_seam: Option<Seam>,
+    /// Modes the chosen camera offers (listed while it is not streaming).
+    pub camera_modes: Option<Vec<crate::source::CameraMode>>,
     engine: EngineConfig,
     models: ModelStore,
     pending: Option<ActiveSource>,
@@ -81,6 +83,7 @@ impl MirrorcueApp {
             notice,
             cameras,
             last_seam: None,
+            camera_modes: None,
             engine,
             models,
             pending: None,
@@ -308,9 +311,13 @@ impl MirrorcueApp {
         self.apply_pending(ctx);
         self.poll(ctx);
 
-        egui::SidePanel::left("therapist-controls").resizable(true).default_width(330.0).show(ctx, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| super::controls::show(ui, self));
-        });
+        egui::SidePanel::left("therapist-controls")
+            .resizable(true)
+            .default_width(340.0)
+            .width_range(280.0..=480.0)
+            .show(ctx, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| super::controls::show(ui, self));
+            });
         let caption = self.source_caption();
         egui::CentralPanel::default().frame(egui::Frame::new().fill(Color32::BLACK)).show(ctx, |ui| {
             let mut content = self.content(!self.settings.patient_window);

@@ -70,6 +70,28 @@ fn source_section(ui: &mut Ui, app: &mut MirrorcueApp) {
         if chosen != current {
             app.settings.camera.camera = chosen;
             app.settings.camera.mode = None;
+            app.camera_modes = None;
+            app.request_source(ActiveSource::Camera(app.settings.camera.clone()));
+        }
+        // Format, resolution and frame rate; "best" prefers MJPEG (uncompressed HD cannot reach 30 fps over USB 2).
+        if app.camera_modes.is_none() && !matches!(app.active, ActiveSource::Camera(_)) {
+            let id = app.settings.camera.camera.clone().or_else(|| app.cameras.first().map(|c| c.id.clone()));
+            app.camera_modes = Some(id.and_then(|id| crate::source::camera_modes(&id).ok()).unwrap_or_default());
+        }
+        let modes = app.camera_modes.clone().unwrap_or_default();
+        let mut mode = app.settings.camera.mode;
+        let text = mode.map(|m| m.to_string()).unwrap_or_else(|| "Best (MJPEG preferred)".into());
+        egui::ComboBox::from_label("Format").selected_text(text).show_ui(ui, |ui| {
+            ui.selectable_value(&mut mode, None, "Best (MJPEG preferred)");
+            for m in &modes {
+                ui.selectable_value(&mut mode, Some(*m), m.to_string());
+            }
+            if modes.is_empty() {
+                ui.label("(the formats are listed while the camera is not in use)");
+            }
+        });
+        if mode != app.settings.camera.mode {
+            app.settings.camera.mode = mode;
             app.request_source(ActiveSource::Camera(app.settings.camera.clone()));
         }
         let mut mirrors = app.settings.camera.driver_mirrors;
@@ -240,10 +262,9 @@ fn readout_section(ui: &mut Ui, app: &mut MirrorcueApp) {
         ui.label("Dropped");
         ui.label(format!("{} (pose busy), {} (display)", st.dropped_for_processing, st.dropped_for_display));
         ui.end_row();
-        ui.label("Engine");
-        ui.label(if st.engine.is_empty() { "starting…".to_string() } else { st.engine.clone() });
-        ui.end_row();
     });
+    let engine = if st.engine.is_empty() { "starting…".to_string() } else { st.engine.clone() };
+    ui.add(egui::Label::new(format!("Engine: {engine}")).wrap());
     if let Some(note) = &st.engine_note {
         ui.label(RichText::new(note).small().color(Color32::from_rgb(250, 200, 90)));
     }

@@ -294,7 +294,33 @@ impl ViewTransform {
                     }
                 }
             }
-            Some((seam, sign, feather)) => render_split(raw, w, h, seam, sign, feather, self.flip, &mut out.rgba),
+            Some((seam, sign, feather)) => {
+                if seam.dir.0.abs() < 1e-6 {
+                    render_split_vertical(
+                        raw,
+                        w,
+                        h,
+                        seam.point.0,
+                        -seam.dir.1 * sign,
+                        feather,
+                        self.flip,
+                        &mut out.rgba,
+                    )
+                } else if seam.dir.1.abs() < 1e-6 {
+                    render_split_horizontal(
+                        raw,
+                        w,
+                        h,
+                        seam.point.1,
+                        seam.dir.0 * sign,
+                        feather,
+                        self.flip,
+                        &mut out.rgba,
+                    )
+                } else {
+                    render_split(raw, w, h, seam, sign, feather, self.flip, &mut out.rgba)
+                }
+            }
         }
     }
 }
@@ -328,6 +354,100 @@ fn source_sign(source: SplitSource, seam: &Seam, pose: Option<&Pose>, frame_mirr
     } else {
         let below_sign = seam.signed_distance((seam.point.0, seam.point.1 + 1.0)).signum();
         if source == SplitSource::Lower { below_sign } else { -below_sign }
+    }
+}
+
+/// Where one output pixel's colour comes from in an axis-aligned split: its own pixel, the reflected one, or a blend
+/// (`alpha` = weight of its own pixel, 0..=255).
+#[derive(Clone, Copy)]
+struct Tap {
+    own: usize,
+    refl: Option<usize>,
+    alpha: u8,
+}
+
+fn tap_for(pos: usize, len: usize, seam: f32, normal_sign: f32, half: f32, feather: f32) -> Tap {
+    let c = pos as f32 + 0.5;
+    let dist = (c - seam) * normal_sign;
+    let r = (2.0 * seam - c).floor();
+    let refl = (r >= 0.0 && (r as usize) < len).then_some(r as usize);
+    let alpha = if dist >= half {
+        255
+    } else if dist <= -half {
+        0
+    } else {
+        (((dist + half) / feather).clamp(0.0, 1.0) * 255.0 + 0.5) as u8
+    };
+    Tap { own: pos, refl, alpha }
+}
+
+#[inline]
+fn put(o: &mut [u8], own: &[u8], refl: Option<&[u8]>, alpha: u8) {
+    match (alpha, refl) {
+        (255, _) => o.copy_from_slice(&[own[0], own[1], own[2], 255]),
+        (0, Some(r)) => o.copy_from_slice(&[r[0], r[1], r[2], 255]),
+        (0, None) => o.copy_from_slice(&[0, 0, 0, 255]),
+        (a, r) => {
+            let r = r.unwrap_or(&[0, 0, 0]);
+            let a = a as u16;
+            let mix = |x: u8, y: u8| ((x as u16 * a + y as u16 * (255 - a) + 127) / 255) as u8;
+            o.copy_from_slice(&[mix(own[0], r[0]), mix(own[1], r[1]), mix(own[2], r[2]), 255]);
+        }
+    }
+}
+
+/// Split reflection across a vertical seam at `seam_x`: one column map for the frame, then a gather per row.
+#[allow(clippy::too_many_arguments)]
+fn render_split_vertical(
+    raw: &[u8],
+    w: usize,
+    h: usize,
+    seam_x: f32,
+    nx: f32,
+    feather: f32,
+    flip: bool,
+    out: &mut [u8],
+) {
+    let half = feather / 2.0;
+    let taps: Vec<Tap> = (0..w)
+        .map(|ox| {
+            let x = if flip { w - 1 - ox } else { ox };
+            tap_for(x, w, seam_x, nx.signum(), half, feather)
+        })
+        .collect();
+    for y in 0..h {
+        let row_in = &raw[y * w * 3..(y + 1) * w * 3];
+        let row_out = &mut out[y * w * 4..(y + 1) * w * 4];
+        for (o, t) in row_out.chunks_exact_mut(4).zip(&taps) {
+            let own = &row_in[t.own * 3..t.own * 3 + 3];
+            let refl = t.refl.map(|r| &row_in[r * 3..r * 3 + 3]);
+            put(o, own, refl, t.alpha);
+        }
+    }
+}
+
+/// Split reflection across a horizontal seam at `seam_y`: whole rows are copied, reflected or blended.
+#[allow(clippy::too_many_arguments)]
+fn render_split_horizontal(
+    raw: &[u8],
+    w: usize,
+    h: usize,
+    seam_y: f32,
+    ny: f32,
+    feather: f32,
+    flip: bool,
+    out: &mut [u8],
+) {
+    let half = feather / 2.0;
+    for y in 0..h {
+        let t = tap_for(y, h, seam_y, ny.signum(), half, feather);
+        let own_row = &raw[y * w * 3..(y + 1) * w * 3];
+        let refl_row = t.refl.map(|r| &raw[r * w * 3..(r + 1) * w * 3]);
+        let row_out = &mut out[y * w * 4..(y + 1) * w * 4];
+        for (ox, o) in row_out.chunks_exact_mut(4).enumerate() {
+            let x = if flip { w - 1 - ox } else { ox };
+            put(o, &own_row[x * 3..x * 3 + 3], refl_row.map(|r| &r[x * 3..x * 3 + 3]), t.alpha);
+        }
     }
 }
 
