@@ -20,5 +20,6 @@ pub mod source;
 pub use frame::Frame;
 pub mod cli;
 pub mod pose;
+pub mod posture;
 pub mod ui;
 pub mod view;

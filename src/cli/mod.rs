@@ -14,6 +14,7 @@
 
 pub mod analyze;
 pub mod bench;
+pub mod check;
 pub mod output;
 
 use std::path::PathBuf;
@@ -98,6 +99,13 @@ pub enum Command {
     /// Measure how fast each stage runs (decoding, pre-processing, inference, decoding outputs, smoothing), per model
     /// and engine, on a recording (the bundled one by default).
     Bench(bench::BenchArgs),
+    /// Run a posture protocol over a recording: per-checkpoint time in tolerance, cues, range of motion,
+    /// repetitions and holds (the same code as the app).
+    ///
+    /// Example:
+    ///   mirrorcue check assets/protocols/squat_knee_alignment.toml squats.mp4 --out summary.json --csv frames.csv
+    #[command(verbatim_doc_comment)]
+    Check(check::CheckArgs),
     /// Say which inference engine would run, where it was found, and how to get the faster one.
     Engine(CommonArgs),
 }
@@ -213,6 +221,7 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::App(common)) => run_app(&common),
         Some(Command::Analyze(args)) => analyze::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
+        Some(Command::Check(args)) => check::run(&args),
         Some(Command::Engine(common)) => engine_report(&common),
     };
     match result {

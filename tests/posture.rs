@@ -1,0 +1,139 @@
+//! Posture protocols on real recordings: squats counted, arms overhead with their range of motion, no extra
+//! repetitions from jitter, and the shipped protocols all load.
+
+mod common;
+
+use mirrorcue::pose::{EstimatorConfig, Pose, PoseEstimator, PoseModel};
+use mirrorcue::posture::{PostureSession, Protocol};
+
+fn protocol(name: &str) -> Protocol {
+    Protocol::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/protocols").join(name))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn poses(clip: &str, model: PoseModel) -> Vec<(f64, Option<Pose>)> {
+    let engine = common::engine();
+    let mut est = PoseEstimator::new(&common::models(), &engine, EstimatorConfig::video(model)).unwrap();
+    common::frames(clip).into_iter().map(|f| (f.time_s, est.estimate(&f).unwrap())).collect()
+}
+
+#[test]
+fn the_squat_clip_has_exactly_three_squats() {
+    let p = protocol("squat_knee_alignment.toml");
+    let model = p.model.unwrap();
+    let mut s = PostureSession::new(p);
+    for (t, pose) in poses("videos/tfjs_pose_squats.mp4", model) {
+        s.update(t, pose.as_ref());
+    }
+    let sum = s.summary();
+    eprintln!("{}", serde_json::to_string_pretty(sum).unwrap());
+    assert_eq!(sum.reps[0].count, 3, "{:?}", sum.reps[0]);
+    // Knee flexion range: from standing to a deep squat.
+    assert!(sum.reps[0].max.unwrap() > 155.0 && sum.reps[0].min.unwrap() < 95.0);
+}
+
+/// Noise added to every keypoint (±1.5% of the frame, several times the model's own jitter) counts no extra
+/// squats.
+#[test]
+fn jitter_counts_no_extra_repetitions() {
+    let p = protocol("squat_knee_alignment.toml");
+    let model = p.model.unwrap();
+    let clean = poses("videos/tfjs_pose_squats.mp4", model);
+    // A deterministic pseudo-random sequence, so the test is repeatable.
+    let mut state = 0x2545F4914F6CDD1Du64;
+    let mut noise = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % 2001) as f32 / 1000.0 - 1.0
+    };
+    for round in 0..5 {
+        let mut s = PostureSession::new(p.clone());
+        for (t, pose) in &clean {
+            let noisy = pose.clone().map(|mut q| {
+                for k in q.keypoints.iter_mut() {
+                    k.x += 0.015 * noise();
+                    k.y += 0.015 * noise();
+                }
+                if let Some(w) = q.world.as_mut() {
+                    for p in w.iter_mut() {
+                        p.x += 0.015 * noise();
+                        p.y += 0.015 * noise();
+                        p.z += 0.015 * noise();
+                    }
+                }
+                q
+            });
+            s.update(*t, noisy.as_ref());
+        }
+        assert_eq!(s.summary().reps[0].count, 3, "round {round}");
+    }
+}
+
+#[test]
+fn arm_raise_reports_both_arms_overhead_and_their_range() {
+    let p = protocol("arm_raise_range_of_motion.toml");
+    let model = p.model.unwrap();
+    let mut s = PostureSession::new(p);
+    for (t, pose) in poses("videos/tfjs_pose_1_synthetic_arm_raises.mp4", model) {
+        s.update(t, pose.as_ref());
+    }
+    let sum = s.summary();
+    eprintln!("{}", serde_json::to_string_pretty(sum).unwrap());
+    for c in &sum.checkpoints {
+        let (min, max) = (c.min.unwrap(), c.max.unwrap());
+        assert!(max > 150.0, "{}: max {max}: not overhead", c.name);
+        assert!(min < 60.0, "{}: min {min}: the arms start down", c.name);
+        assert!(c.time_in_tolerance_s > 0.3, "{}: overhead for {} s", c.name, c.time_in_tolerance_s);
+    }
+    for r in &sum.reps {
+        assert_eq!(r.count, 1, "{}", r.name);
+    }
+}
+
+#[test]
+fn shipped_protocols_load_and_round_trip() {
+    let all = mirrorcue::posture::protocol::shipped();
+    assert!(all.len() >= 5);
+    for (path, p) in all {
+        let p = p.unwrap_or_else(|e| panic!("{e}"));
+        let again = Protocol::from_toml(&p.to_toml(), &path).unwrap();
+        assert_eq!(again, p, "{}", path.display());
+    }
+}
+
+#[test]
+fn check_command_prints_reps_and_writes_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let (json, csv) = (dir.path().join("s.json"), dir.path().join("f.csv"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mirrorcue"))
+        .args(["check"])
+        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/protocols/squat_knee_alignment.toml"))
+        .arg(common::data("videos/tfjs_pose_squats.mp4"))
+        .arg("--out")
+        .arg(&json)
+        .arg("--csv")
+        .arg(&csv)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("squats: 3 repetitions"), "{stdout}");
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
+    assert_eq!(v["reps"][0]["count"], 3);
+    let rows = std::fs::read_to_string(csv).unwrap();
+    assert_eq!(rows.lines().count(), 66, "a header and 65 frames");
+    // A malformed protocol: exit 3 and the line named.
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "format_version = 1\nname = \"x\"\n[[checkpoint]]\nname = \"a\"\ncue = \"b\"\ntarget = 1\n")
+        .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mirrorcue"))
+        .arg("check")
+        .arg(&bad)
+        .arg(common::data("videos/tfjs_pose_squats.mp4"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(e.contains("bad.toml") && e.contains("line"), "{e}");
+}
