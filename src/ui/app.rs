@@ -10,7 +10,8 @@ use egui_file_dialog::FileDialog;
 use super::patient::{self, ViewContent};
 use super::settings::{Settings, SourcePref};
 use crate::live::{LivePipeline, LiveResult, SourceFactory, SourceStatus};
-use crate::pose::{EngineConfig, ModelStore, Pose};
+use crate::pose::{EngineConfig, Joint, ModelStore, Pose};
+use crate::posture::{CheckState, Checkpoint, FrameResult, Measure, Plane, PostureSession, Protocol};
 use crate::source::camera::{CameraChoice, CameraInfo, CameraSource};
 use crate::source::{FrameSource, SourceKind};
 use crate::view::{DisplayImage, MirrorMode, Seam, SeamTracker, SplitSource, ViewTransform};
@@ -42,6 +43,14 @@ pub struct MirrorcueApp {
     pub last_seam: Option<Seam>,
     /// Modes the chosen camera offers (listed while it is not streaming).
     pub camera_modes: Option<Vec<crate::source::CameraMode>>,
+    /// The posture protocol in use.
+    pub protocol: Option<Protocol>,
+    /// The protocol running over the frames.
+    pub posture: Option<PostureSession>,
+    /// Joints clicked so far while picking an angle on the image (`None` = not picking).
+    pub picking: Option<Vec<Joint>>,
+    posture_frame: Option<FrameResult>,
+    protocol_dialog: FileDialog,
     engine: EngineConfig,
     models: ModelStore,
     pending: Option<ActiveSource>,
@@ -84,6 +93,11 @@ impl MirrorcueApp {
             cameras,
             last_seam: None,
             camera_modes: None,
+            protocol: None,
+            posture: None,
+            picking: None,
+            posture_frame: None,
+            protocol_dialog: FileDialog::new().title("Open a protocol"),
             engine,
             models,
             pending: None,
@@ -256,6 +270,9 @@ impl MirrorcueApp {
             return;
         }
         if let Some(r) = fresh {
+            if let Some(s) = self.posture.as_mut() {
+                self.posture_frame = Some(s.update(r.frame.time_s, r.pose.as_ref()));
+            }
             self.current = Some(r);
         }
         let Some(res) = self.current.as_ref() else { return };
@@ -295,6 +312,8 @@ impl MirrorcueApp {
             pose: self.current_pose(),
             overlay: show_overlay.then_some(&self.settings.overlay),
             caption: None,
+            cue: self.cue_display(),
+            picked: Vec::new(),
             message: match self.pipeline.as_ref().map(|p| p.status()) {
                 Some(SourceStatus::Reconnecting(_)) if matches!(self.active, ActiveSource::Camera(_)) => {
                     Some("The camera is not sending pictures. Please wait a moment.")
@@ -319,11 +338,22 @@ impl MirrorcueApp {
                 egui::ScrollArea::vertical().show(ui, |ui| super::controls::show(ui, self));
             });
         let caption = self.source_caption();
-        egui::CentralPanel::default().frame(egui::Frame::new().fill(Color32::BLACK)).show(ctx, |ui| {
-            let mut content = self.content(!self.settings.patient_window);
-            content.caption = Some(&caption);
-            patient::show(ui, &content, !self.settings.patient_window);
-        });
+        let clicked =
+            egui::CentralPanel::default()
+                .frame(egui::Frame::new().fill(Color32::BLACK))
+                .show(ctx, |ui| {
+                    let mut content = self.content(!self.settings.patient_window);
+                    content.caption = Some(&caption);
+                    content.picked = self.picking.clone().unwrap_or_default();
+                    let (rect, response) = patient::show(ui, &content, !self.settings.patient_window);
+                    response.clicked().then(|| response.interact_pointer_pos()).flatten().map(|p| {
+                        ((p.x - rect.left()) / rect.width().max(1.0), (p.y - rect.top()) / rect.height().max(1.0))
+                    })
+                })
+                .inner;
+        if let Some((x, y)) = clicked {
+            self.pick_at(x, y);
+        }
         if self.settings.patient_window {
             self.patient_viewport(ctx);
         }
@@ -331,6 +361,13 @@ impl MirrorcueApp {
         self.file_dialog.update(ctx);
         if let Some(path) = self.file_dialog.take_picked() {
             self.open_path(path);
+        }
+        self.protocol_dialog.update(ctx);
+        if let Some(path) = self.protocol_dialog.take_picked() {
+            match Protocol::load(&path) {
+                Ok(p) => self.set_protocol(Some(p)),
+                Err(e) => self.notice = Some(e.to_string()),
+            }
         }
         if let Some(p) = &self.pipeline {
             p.set_settings(self.settings.pose);
@@ -362,10 +399,178 @@ impl MirrorcueApp {
         }
     }
 
+    /// Uses `protocol` (or none) for posture checks; the session starts afresh.
+    pub fn set_protocol(&mut self, protocol: Option<Protocol>) {
+        self.posture = protocol.clone().map(PostureSession::new);
+        self.protocol = protocol;
+        self.posture_frame = None;
+    }
+
+    /// After the therapist edited the protocol: the session restarts with it.
+    pub fn protocol_edited(&mut self) {
+        self.posture = self.protocol.clone().map(PostureSession::new);
+    }
+
+    /// The shipped protocols and those in the user's library.
+    pub fn protocol_library(&self) -> Vec<(PathBuf, Result<Protocol, crate::posture::ProtocolError>)> {
+        let mut all = crate::posture::protocol::shipped();
+        if let Some(dir) = user_dir("protocols")
+            && let Ok(rd) = std::fs::read_dir(&dir)
+        {
+            let mut files: Vec<PathBuf> =
+                rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "toml")).collect();
+            files.sort();
+            all.extend(files.into_iter().map(|p| (p.clone(), Protocol::load(&p))));
+        }
+        all
+    }
+
+    /// Opens the file dialog for a protocol file.
+    pub fn open_protocol_dialog(&mut self) {
+        self.protocol_dialog.pick_file();
+    }
+
+    /// Saves the protocol into the user's protocol library.
+    pub fn save_protocol(&mut self) {
+        let Some(p) = &self.protocol else { return };
+        let Some(dir) = user_dir("protocols") else {
+            self.notice = Some("No data folder to save protocols in (is HOME set?).".into());
+            return;
+        };
+        let slug: String =
+            p.name.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+        let path = dir.join(format!("{slug}.toml"));
+        self.notice = Some(
+            match std::fs::create_dir_all(&dir)
+                .map_err(|e| e.to_string())
+                .and_then(|_| p.save(&path).map_err(|e| e.to_string()))
+            {
+                Ok(()) => format!("Protocol saved: {}", path.display()),
+                Err(e) => e,
+            },
+        );
+    }
+
+    /// Writes the session's CSV (one row per frame) and JSON summary into the user's data folder.
+    pub fn export_session(&mut self) {
+        let Some(s) = &self.posture else { return };
+        let Some(base) = user_dir("sessions") else {
+            self.notice = Some("No data folder to export into (is HOME set?).".into());
+            return;
+        };
+        let stamp =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        let dir = base.join(format!("session-{stamp}"));
+        let result = std::fs::create_dir_all(&dir)
+            .and_then(|_| {
+                std::fs::write(dir.join("summary.json"), serde_json::to_string_pretty(s.summary()).unwrap_or_default())
+            })
+            .and_then(|_| s.write_csv(std::io::BufWriter::new(std::fs::File::create(dir.join("frames.csv"))?)));
+        self.notice = Some(match result {
+            Ok(()) => format!("Session exported to {}", dir.display()),
+            Err(e) => format!("Could not export the session to {}: {e}", dir.display()),
+        });
+    }
+
+    /// "Hold it there": the current values become the targets (a protocol without checkpoints gets the usual ones).
+    pub fn capture_targets(&mut self) {
+        let Some(pose) = self.current_pose().cloned() else {
+            self.notice = Some("No pose to capture yet: the patient must be in view.".into());
+            return;
+        };
+        let Some(p) = self.protocol.as_mut() else { return };
+        if p.checkpoints.is_empty() {
+            p.checkpoints = super::posture_panel::default_checkpoints();
+        }
+        let mut missing = Vec::new();
+        for c in p.checkpoints.iter_mut() {
+            match c.value(&pose) {
+                Some(v) => c.target = v,
+                None => missing.push(c.name.clone()),
+            }
+        }
+        if p.checkpoints.iter().all(|c| c.target == 0.0) && !missing.is_empty() {
+            self.notice = Some("Nothing could be captured: the joints are not visible.".into());
+        } else if !missing.is_empty() {
+            self.notice = Some(format!("Not visible, target unchanged: {}", missing.join(", ")));
+        }
+        self.protocol_edited();
+    }
+
+    /// Each checkpoint's value on the last frame.
+    pub fn posture_values(&self) -> Vec<Option<f32>> {
+        self.posture_frame.as_ref().map(|f| f.values.clone()).unwrap_or_default()
+    }
+
+    /// Each checkpoint's state on the last frame.
+    pub fn posture_states(&self) -> Vec<CheckState> {
+        self.posture_frame.as_ref().map(|f| f.states.clone()).unwrap_or_default()
+    }
+
+    /// The cue as the patient screen shows it.
+    pub fn cue_display(&self) -> Option<patient::CueDisplay> {
+        let cue = self.posture_frame.as_ref()?.cue.as_ref()?;
+        let spec = self.protocol.as_ref()?.checkpoints.get(cue.checkpoint)?;
+        let focus = spec.measure.focus().and_then(|j| {
+            let (pose, view) = (self.current_pose()?, self.view.as_ref()?);
+            let k = pose.get(j)?;
+            (!view.is_hidden(k.x, k.y)).then(|| view.map_real(k.x, k.y))
+        });
+        Some(patient::CueDisplay { text: cue.text.clone(), focus })
+    }
+
+    /// A click on the video at normalised display position (`x`, `y`) while picking an angle.
+    pub fn pick_at(&mut self, x: f32, y: f32) {
+        let (Some(picked), Some(pose), Some(view)) =
+            (self.picking.as_mut(), self.current.as_ref().and_then(|r| r.pose.as_ref()), self.view.as_ref())
+        else {
+            return;
+        };
+        let nearest = crate::view::shown_keypoints(pose, view, self.settings.overlay.min_score)
+            .into_iter()
+            .filter(|k| !k.reflected && !picked.contains(&k.joint))
+            .map(|k| (k.joint, (k.x - x).powi(2) + (k.y - y).powi(2)))
+            .min_by(|a, b| a.1.total_cmp(&b.1));
+        let Some((joint, d2)) = nearest else { return };
+        if d2 > 0.06 * 0.06 {
+            return;
+        }
+        picked.push(joint);
+        if picked.len() == 3 {
+            let (a, v, c) = (picked[0], picked[1], picked[2]);
+            self.picking = None;
+            let measure = Measure::angle(a, v, c);
+            let target = measure.evaluate(pose, Plane::Image, 0.0).unwrap_or(90.0);
+            let name = format!("{} angle", super::overlay::short_label(v));
+            if let Some(p) = self.protocol.as_mut() {
+                p.checkpoints.push(Checkpoint {
+                    name: name.clone(),
+                    measure,
+                    plane: Plane::Image,
+                    target,
+                    tolerance: 10.0,
+                    priority: 2,
+                    cue: format!(
+                        "Adjust your {}",
+                        super::overlay::short_label(v).trim_start_matches("L ").trim_start_matches("R ")
+                    ),
+                    hold_s: None,
+                    min_score: 0.3,
+                });
+                self.protocol_edited();
+            }
+        }
+    }
+
     /// Whether the source is a recording of the given kind (for tests and captions).
     pub fn source_kind(&self) -> Option<SourceKind> {
         self.pipeline.as_ref().and_then(|p| p.source().1)
     }
+}
+
+/// A folder in mirrorcue's data folder (created on use).
+fn user_dir(sub: &str) -> Option<PathBuf> {
+    eframe::storage_dir("mirrorcue").map(|d| d.join(sub))
 }
 
 fn file_name(p: &std::path::Path) -> String {

@@ -27,6 +27,8 @@ pub fn show(ui: &mut Ui, app: &mut MirrorcueApp) {
     ui.separator();
     pose_section(ui, app);
     ui.separator();
+    super::posture_panel::show(ui, app);
+    ui.separator();
     patient_section(ui, app);
     ui.separator();
     readout_section(ui, app);

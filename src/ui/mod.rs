@@ -11,6 +11,7 @@ pub mod app;
 pub mod controls;
 pub mod overlay;
 pub mod patient;
+pub mod posture_panel;
 pub mod settings;
 
 pub use app::{ActiveSource, MirrorcueApp};

@@ -21,7 +21,23 @@ pub struct ViewContent<'a> {
     pub caption: Option<&'a str>,
     /// A message over the image (for example "Camera disconnected: reconnecting").
     pub message: Option<&'a str>,
+    /// The posture cue to show.
+    pub cue: Option<CueDisplay>,
+    /// Joints picked so far on the therapist's preview (angle picking).
+    pub picked: Vec<crate::pose::Joint>,
 }
+
+/// A posture cue on screen.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CueDisplay {
+    /// The text, large and calm.
+    pub text: String,
+    /// Where the body part is on the displayed image (normalised), for a highlight.
+    pub focus: Option<(f32, f32)>,
+}
+
+/// The cue colour: a calm amber.
+pub const CUE_COLOR: Color32 = Color32::from_rgb(255, 214, 120);
 
 /// The largest rectangle of `aspect` (width / height) centred in `avail`.
 pub fn fit(avail: Rect, aspect: f32) -> Rect {
@@ -37,7 +53,7 @@ pub fn fit(avail: Rect, aspect: f32) -> Rect {
 }
 
 /// Draws the view into all of `ui`'s available space, on black. `large` scales text for a patient across the room.
-pub fn show(ui: &mut Ui, content: &ViewContent<'_>, large: bool) -> Rect {
+pub fn show(ui: &mut Ui, content: &ViewContent<'_>, large: bool) -> (Rect, egui::Response) {
     let avail = ui.available_rect_before_wrap();
     ui.painter().rect_filled(avail, 0.0, Color32::BLACK);
     let scale: f32 = if large { 2.0 } else { 1.0 };
@@ -82,6 +98,45 @@ pub fn show(ui: &mut Ui, content: &ViewContent<'_>, large: bool) -> Rect {
             Color32::from_rgb(250, 220, 120),
         );
     }
-    ui.allocate_rect(avail, egui::Sense::hover());
-    image_rect
+    if let Some(cue) = &content.cue {
+        if let Some((fx, fy)) = cue.focus {
+            let p = image_rect.min + egui::vec2(fx * image_rect.width(), fy * image_rect.height());
+            let r = image_rect.width().min(image_rect.height()) * 0.06;
+            ui.painter().circle_stroke(p, r, egui::Stroke::new(4.0 * scale.min(1.5), CUE_COLOR));
+        }
+        let band = Rect::from_min_max(
+            egui::pos2(image_rect.left(), image_rect.bottom() - 90.0 * scale),
+            image_rect.right_bottom(),
+        );
+        ui.painter().rect_filled(band, 0.0, Color32::from_black_alpha(200));
+        ui.painter().text(
+            band.center(),
+            Align2::CENTER_CENTER,
+            &cue.text,
+            FontId::proportional(30.0 * scale),
+            CUE_COLOR,
+        );
+        // Readable by assistive technology (and UI tests).
+        ui.scope_builder(egui::UiBuilder::new().max_rect(band), |ui| {
+            ui.label(egui::RichText::new(format!("Cue: {}", cue.text)).size(1.0).color(Color32::TRANSPARENT));
+        });
+    }
+    if let (Some(pose), Some(view)) = (content.pose, content.view) {
+        // Angle being picked: the joints clicked so far.
+        let pts: Vec<egui::Pos2> = content
+            .picked
+            .iter()
+            .filter_map(|j| pose.get(*j))
+            .map(|k| view.map_real(k.x, k.y))
+            .map(|(x, y)| image_rect.min + egui::vec2(x * image_rect.width(), y * image_rect.height()))
+            .collect();
+        for w in pts.windows(2) {
+            ui.painter().line_segment([w[0], w[1]], egui::Stroke::new(3.0, Color32::WHITE));
+        }
+        for p in &pts {
+            ui.painter().circle_stroke(*p, 10.0, egui::Stroke::new(3.0, Color32::WHITE));
+        }
+    }
+    let response = ui.allocate_rect(avail, egui::Sense::click());
+    (image_rect, response)
 }
