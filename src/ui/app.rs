@@ -51,6 +51,7 @@ pub struct MirrorcueApp {
     pub picking: Option<Vec<Joint>>,
     posture_frame: Option<FrameResult>,
     protocol_dialog: FileDialog,
+    export_dialog: FileDialog,
     engine: EngineConfig,
     models: ModelStore,
     pending: Option<ActiveSource>,
@@ -98,6 +99,7 @@ impl MirrorcueApp {
             picking: None,
             posture_frame: None,
             protocol_dialog: FileDialog::new().title("Open a protocol"),
+            export_dialog: FileDialog::new().title("Export the protocol").default_file_name("protocol.toml"),
             engine,
             models,
             pending: None,
@@ -271,7 +273,13 @@ impl MirrorcueApp {
         }
         if let Some(r) = fresh {
             if let Some(s) = self.posture.as_mut() {
-                self.posture_frame = Some(s.update(r.frame.time_s, r.pose.as_ref()));
+                let before = s.cue().map(|c| (c.checkpoint, c.since_s));
+                let result = s.update(r.frame.time_s, r.pose.as_ref());
+                let after = result.cue.as_ref().map(|c| (c.checkpoint, c.since_s));
+                if self.settings.cue_tone && after.is_some() && after != before {
+                    super::sound::play_tone();
+                }
+                self.posture_frame = Some(result);
             }
             self.current = Some(r);
         }
@@ -362,6 +370,13 @@ impl MirrorcueApp {
         if let Some(path) = self.file_dialog.take_picked() {
             self.open_path(path);
         }
+        self.export_dialog.update(ctx);
+        if let (Some(path), Some(p)) = (self.export_dialog.take_picked(), self.protocol.as_ref()) {
+            self.notice = Some(match p.save(&path) {
+                Ok(()) => format!("Protocol exported to {}", path.display()),
+                Err(e) => e.to_string(),
+            });
+        }
         self.protocol_dialog.update(ctx);
         if let Some(path) = self.protocol_dialog.take_picked() {
             match Protocol::load(&path) {
@@ -423,6 +438,11 @@ impl MirrorcueApp {
             all.extend(files.into_iter().map(|p| (p.clone(), Protocol::load(&p))));
         }
         all
+    }
+
+    /// Opens the file dialog to export the protocol to a file of the user's choice.
+    pub fn export_protocol_dialog(&mut self) {
+        self.export_dialog.save_file();
     }
 
     /// Opens the file dialog for a protocol file.

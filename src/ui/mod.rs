@@ -13,6 +13,7 @@ pub mod overlay;
 pub mod patient;
 pub mod posture_panel;
 pub mod settings;
+pub mod sound;
 
 pub use app::{ActiveSource, MirrorcueApp};
 

@@ -106,6 +106,9 @@ pub fn show(ui: &mut Ui, app: &mut MirrorcueApp) {
             {
                 app.save_protocol();
             }
+            if ui.button("Export protocol…").clicked() {
+                app.export_protocol_dialog();
+            }
             if ui.button("Export session").on_hover_text("CSV (one row per frame) and a JSON summary").clicked() {
                 app.export_session();
             }
@@ -131,6 +134,7 @@ pub fn show(ui: &mut Ui, app: &mut MirrorcueApp) {
             app.picking = if picking { None } else { Some(Vec::new()) };
         }
     });
+    ui.checkbox(&mut app.settings.cue_tone, "Soft tone with each new cue");
     if let Some(p) = &app.picking {
         ui.label(format!("Click joint {} of 3 on the video", p.len() + 1));
     }
@@ -146,6 +150,9 @@ pub fn show(ui: &mut Ui, app: &mut MirrorcueApp) {
             ui.horizontal(|ui| {
                 ui.label(RichText::new("●").color(state_color(state)));
                 ui.label(RichText::new(&c.name).strong());
+                if c.plane == Plane::World {
+                    ui.label(RichText::new("3D").small()).on_hover_text("Measured on BlazePose's 3D world landmarks");
+                }
                 ui.label(match value {
                     Some(v) => format!("{v:.1}{} ({})", c.measure.unit(), state.label()),
                     None => state.label().to_string(),

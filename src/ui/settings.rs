@@ -64,6 +64,8 @@ pub struct Settings {
     pub patient_window: bool,
     /// The patient window fills its monitor, without borders.
     pub patient_fullscreen: bool,
+    /// A soft tone when a new posture cue appears.
+    pub cue_tone: bool,
 }
 
 impl Default for Settings {
@@ -79,6 +81,7 @@ impl Default for Settings {
             camera: Default::default(),
             patient_window: false,
             patient_fullscreen: false,
+            cue_tone: false,
         }
     }
 }
