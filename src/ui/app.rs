@@ -322,6 +322,7 @@ impl MirrorcueApp {
             caption: None,
             cue: self.cue_display(),
             picked: Vec::new(),
+            marks: if patient { Vec::new() } else { self.checkpoint_marks() },
             message: match self.pipeline.as_ref().map(|p| p.status()) {
                 Some(SourceStatus::Reconnecting(_)) if matches!(self.active, ActiveSource::Camera(_)) => {
                     Some("The camera is not sending pictures. Please wait a moment.")
@@ -525,6 +526,28 @@ impl MirrorcueApp {
     /// Each checkpoint's state on the last frame.
     pub fn posture_states(&self) -> Vec<CheckState> {
         self.posture_frame.as_ref().map(|f| f.states.clone()).unwrap_or_default()
+    }
+
+    /// Each visible checkpoint's value at its joint, coloured by state (drawn on the therapist's view).
+    pub fn checkpoint_marks(&self) -> Vec<((f32, f32), String, Color32)> {
+        let (Some(p), Some(f), Some(pose), Some(view)) =
+            (self.protocol.as_ref(), self.posture_frame.as_ref(), self.current_pose(), self.view.as_ref())
+        else {
+            return Vec::new();
+        };
+        p.checkpoints
+            .iter()
+            .zip(f.values.iter().zip(&f.states))
+            .filter_map(|(c, (v, s))| {
+                let v = (*v)?;
+                let k = pose.get(c.measure.focus()?)?;
+                if view.is_hidden(k.x, k.y) {
+                    return None;
+                }
+                let text = if c.measure.is_angle() { format!("{v:.0}°") } else { format!("{v:.2}") };
+                Some((view.map_real(k.x, k.y), text, super::posture_panel::state_color(*s)))
+            })
+            .collect()
     }
 
     /// The cue as the patient screen shows it.

@@ -25,6 +25,8 @@ pub struct ViewContent<'a> {
     pub cue: Option<CueDisplay>,
     /// Joints picked so far on the therapist's preview (angle picking).
     pub picked: Vec<crate::pose::Joint>,
+    /// Checkpoint values to draw at their joints (display-normalised position, text, colour): the therapist's view.
+    pub marks: Vec<((f32, f32), String, Color32)>,
 }
 
 /// A posture cue on screen.
@@ -136,6 +138,17 @@ pub fn show(ui: &mut Ui, content: &ViewContent<'_>, large: bool) -> (Rect, egui:
         for p in &pts {
             ui.painter().circle_stroke(*p, 10.0, egui::Stroke::new(3.0, Color32::WHITE));
         }
+    }
+    for ((x, y), text, color) in &content.marks {
+        let p = image_rect.min + egui::vec2(x * image_rect.width(), y * image_rect.height()) + egui::vec2(12.0, -12.0);
+        ui.painter().text(
+            p + egui::vec2(1.0, 1.0),
+            Align2::LEFT_BOTTOM,
+            text,
+            FontId::proportional(17.0),
+            Color32::BLACK,
+        );
+        ui.painter().text(p, Align2::LEFT_BOTTOM, text, FontId::proportional(17.0), *color);
     }
     let response = ui.allocate_rect(avail, egui::Sense::click());
     (image_rect, response)
