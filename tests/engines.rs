@@ -7,8 +7,14 @@ mod common;
 
 use mirrorcue::pose::{Engine, EngineChoice, EngineConfig, EngineKind, EstimatorConfig, PoseEstimator, PoseModel};
 
-/// Largest keypoint difference allowed between the engines, in pixels of the frame.
-const TOLERANCE_PX: f32 = 0.5;
+/// The engines' raw outputs agree within 1e-2 (float rounding in different kernels). In keypoints that is well
+/// under a pixel, except where BlazePose's heatmap refinement makes a discrete choice (the 7×7 window around the
+/// landmark's heatmap cell, and whether the heatmap is confident enough): a tiny difference can move one landmark
+/// by up to a heatmap cell (1/64 of the crop, 4 px on these photos). So: every keypoint within `MAX_PX`, and the
+/// median within `MEDIAN_PX`.
+const MAX_PX: f32 = 5.0;
+/// See [`MAX_PX`].
+const MEDIAN_PX: f32 = 0.05;
 
 #[test]
 fn onnxruntime_and_tract_agree() {
@@ -30,17 +36,24 @@ fn onnxruntime_and_tract_agree() {
     for model in PoseModel::ALL {
         let mut a = PoseEstimator::new(&common::models(), &ort, EstimatorConfig::stills(model)).unwrap();
         let mut b = PoseEstimator::new(&common::models(), &tract, EstimatorConfig::stills(model)).unwrap();
-        let mut worst = 0f32;
+        let mut diffs = Vec::new();
         for f in &frames {
             let (pa, pb) = (a.estimate(f).unwrap().unwrap(), b.estimate(f).unwrap().unwrap());
             for (ka, kb) in pa.keypoints.iter().zip(&pb.keypoints) {
                 let d =
                     (((ka.x - kb.x) * f.width() as f32).powi(2) + ((ka.y - kb.y) * f.height() as f32).powi(2)).sqrt();
-                worst = worst.max(d);
+                diffs.push(d);
                 assert!((ka.score - kb.score).abs() < 0.01, "{model}: scores {} vs {}", ka.score, kb.score);
             }
         }
-        eprintln!("{model}: engines differ by at most {worst:.3} px");
-        assert!(worst <= TOLERANCE_PX, "{model}: {worst} px");
+        diffs.sort_by(f32::total_cmp);
+        let (median, worst) = (diffs[diffs.len() / 2], diffs[diffs.len() - 1]);
+        let over_1px = diffs.iter().filter(|&&d| d > 1.0).count();
+        eprintln!(
+            "{model}: engines differ by median {median:.4} px, at most {worst:.3} px; {over_1px} of {} keypoints over 1 px",
+            diffs.len()
+        );
+        assert!(worst <= MAX_PX, "{model}: {worst} px");
+        assert!(median <= MEDIAN_PX, "{model}: median {median} px");
     }
 }
