@@ -81,30 +81,44 @@ pub fn sample_rgb<T: Copy>(
     let stride = (w * 3) as usize;
     let [a, b, c, d, e, f] = map.m;
     let zero = convert(0.0);
+    // Fixed point, 16 fractional bits: positions step by exact integers along a row and bilinear weights are 8-bit
+    // integers, so the common case needs no float conversion but the output's.
+    const ONE: f64 = 65536.0;
+    let (step_x, step_y) = ((a as f64 * ONE).round() as i64, (d as f64 * ONE).round() as i64);
     for v in 0..out_h {
-        let vc = v as f32 + 0.5;
+        let vc = v as f64 + 0.5;
         // Source position of the first output pixel centre in this row, in pixel-index space (centres at integers).
-        let mut x = a * 0.5 + b * vc + c - 0.5;
-        let mut y = d * 0.5 + e * vc + f - 0.5;
+        let mut xq = (((a as f64) * 0.5 + (b as f64) * vc + c as f64 - 0.5) * ONE).round() as i64;
+        let mut yq = (((d as f64) * 0.5 + (e as f64) * vc + f as f64 - 0.5) * ONE).round() as i64;
         let row = &mut out[v * out_w * 3..(v + 1) * out_w * 3];
         for px in row.chunks_exact_mut(3) {
-            // Fast path: all four taps inside the image. Truncation equals floor for non-negative values, and
-            // avoids a libm call per pixel.
-            if x >= 0.0 && y >= 0.0 && ((x as i64) + 1) < w && ((y as i64) + 1) < h {
-                let (x0, y0) = (x as usize, y as usize);
-                let fx = x - x0 as f32;
-                let fy = y - y0 as f32;
-                let i00 = y0 * stride + x0 * 3;
+            let (xi, yi) = (xq >> 16, yq >> 16);
+            if xq >= 0 && yq >= 0 && xi + 1 < w && yi + 1 < h {
+                // Fast path: all four taps inside the image.
+                let fx = ((xq >> 8) & 0xFF) as u32;
+                let fy = ((yq >> 8) & 0xFF) as u32;
+                let i00 = yi as usize * stride + xi as usize * 3;
                 let top = &raw[i00..i00 + 6];
                 let bot = &raw[i00 + stride..i00 + stride + 6];
                 for (ch, out) in px.iter_mut().enumerate() {
-                    let (p00, p01) = (top[ch] as f32, top[ch + 3] as f32);
-                    let (p10, p11) = (bot[ch] as f32, bot[ch + 3] as f32);
-                    let t = p00 + (p01 - p00) * fx;
-                    let u = p10 + (p11 - p10) * fx;
-                    *out = convert(t + (u - t) * fy);
+                    let t = top[ch] as u32 * (256 - fx) + top[ch + 3] as u32 * fx;
+                    let u = bot[ch] as u32 * (256 - fx) + bot[ch + 3] as u32 * fx;
+                    *out = convert((t * (256 - fy) + u * fy) as f32 * (1.0 / 65536.0));
+                }
+            } else if border == Border::Replicate {
+                // Outside: the nearest edge pixels, by clamping the four taps (same integer arithmetic).
+                let fx = ((xq >> 8) & 0xFF) as u32;
+                let fy = ((yq >> 8) & 0xFF) as u32;
+                let (x0, x1) = (xi.clamp(0, w - 1) as usize, (xi + 1).clamp(0, w - 1) as usize);
+                let (y0, y1) = (yi.clamp(0, h - 1) as usize, (yi + 1).clamp(0, h - 1) as usize);
+                let (r0, r1) = (y0 * stride, y1 * stride);
+                for (ch, out) in px.iter_mut().enumerate() {
+                    let t = raw[r0 + x0 * 3 + ch] as u32 * (256 - fx) + raw[r0 + x1 * 3 + ch] as u32 * fx;
+                    let u = raw[r1 + x0 * 3 + ch] as u32 * (256 - fx) + raw[r1 + x1 * 3 + ch] as u32 * fx;
+                    *out = convert((t * (256 - fy) + u * fy) as f32 * (1.0 / 65536.0));
                 }
             } else {
+                let (x, y) = (xq as f32 / 65536.0, yq as f32 / 65536.0);
                 let xf = x.floor();
                 let yf = y.floor();
                 let (x0, y0) = (xf as i64, yf as i64);
@@ -133,8 +147,8 @@ pub fn sample_rgb<T: Copy>(
                     }
                 }
             }
-            x += a;
-            y += d;
+            xq += step_x;
+            yq += step_y;
         }
     }
 }
