@@ -19,6 +19,7 @@ pub mod source;
 
 pub use frame::Frame;
 pub mod cli;
+pub mod compare;
 pub mod pose;
 pub mod posture;
 pub mod ui;

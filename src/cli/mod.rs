@@ -15,6 +15,7 @@
 pub mod analyze;
 pub mod bench;
 pub mod check;
+pub mod compare;
 pub mod output;
 
 use std::path::PathBuf;
@@ -106,6 +107,13 @@ pub enum Command {
     ///   mirrorcue check assets/protocols/squat_knee_alignment.toml squats.mp4 --out summary.json --csv frames.csv
     #[command(verbatim_doc_comment)]
     Check(check::CheckArgs),
+    /// Compare a recording with a reference by joint angles: the offset and warping path that align them, and the
+    /// similarity per joint and overall (0..1), as JSON with --out.
+    ///
+    /// Example:
+    ///   mirrorcue compare demonstration.mp4 patient.mp4 --out comparison.json
+    #[command(verbatim_doc_comment)]
+    Compare(compare::CompareArgs),
     /// Say which inference engine would run, where it was found, and how to get the faster one.
     Engine(CommonArgs),
 }
@@ -222,6 +230,7 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Analyze(args)) => analyze::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
         Some(Command::Check(args)) => check::run(&args),
+        Some(Command::Compare(args)) => compare::run(&args),
         Some(Command::Engine(common)) => engine_report(&common),
     };
     match result {

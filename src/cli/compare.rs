@@ -1,0 +1,90 @@
+//! `mirrorcue compare`: two recordings aligned and compared by joint angles.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::{CliError, CommonArgs, EXIT_INPUT, EXIT_OK, EXIT_OUTPUT};
+use crate::compare::{angles, compare};
+use crate::pose::{Engine, EstimatorConfig, PoseEstimator, PoseModel};
+use crate::source;
+
+/// `mirrorcue compare`.
+#[derive(Debug, Clone, Args)]
+pub struct CompareArgs {
+    /// The reference: the therapist's demonstration or an earlier session (video, image or folder).
+    #[arg(value_name = "REFERENCE")]
+    pub reference: PathBuf,
+    /// The recording to compare with it.
+    #[arg(value_name = "INPUT")]
+    pub input: PathBuf,
+    /// Write the alignment (offset and warping path) and the similarity per joint and overall as JSON to FILE.
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Pose model.
+    #[arg(long, short, default_value = "movenet-thunder", value_parser = super::parse_model)]
+    pub model: PoseModel,
+    /// Engine and model settings.
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// The feature angles of every frame of `path`, and its frame rate.
+pub fn angle_track(
+    path: &Path,
+    model: PoseModel,
+    common: &CommonArgs,
+) -> Result<(Vec<Vec<Option<f32>>>, f64), CliError> {
+    let mut src = source::open(path).map_err(|e| CliError::new(EXIT_INPUT, e.to_string()))?;
+    let fps = src.info().fps.unwrap_or(30.0);
+    let engine =
+        Engine::select(&common.engine_config()).map_err(|e| CliError::new(super::EXIT_ENGINE, e.to_string()))?;
+    let mut est = PoseEstimator::new(&common.model_store(), &engine, EstimatorConfig::video(model))?;
+    let mut track = Vec::new();
+    while let Some(item) = src.next_frame() {
+        match item {
+            Ok(frame) => {
+                let pose = est.estimate(&frame)?;
+                track.push(angles(pose.as_ref(), 0.3));
+            }
+            Err(e) if e.is_fatal() => {
+                eprintln!("error: {e}");
+                break;
+            }
+            Err(e) => eprintln!("warning: skipped a frame: {e}"),
+        }
+    }
+    if track.is_empty() {
+        return Err(CliError::new(EXIT_INPUT, format!("no frame of {} could be read", path.display())));
+    }
+    Ok((track, fps))
+}
+
+/// Runs `mirrorcue compare`; returns the exit code.
+pub fn run(args: &CompareArgs) -> Result<u8, CliError> {
+    let (reference, fps) = angle_track(&args.reference, args.model, &args.common)?;
+    let (input, _) = angle_track(&args.input, args.model, &args.common)?;
+    let c = compare(&reference, &input, fps);
+    println!(
+        "offset: {} frames ({:+.3} s; input frame i matches reference frame i{:+}); warping path of {} steps",
+        c.offset_frames,
+        c.offset_s,
+        c.offset_frames,
+        c.path.len()
+    );
+    println!("overall similarity: {:.3} (0..1, from joint angles)", c.overall);
+    for j in &c.joints {
+        match (j.similarity, j.mean_difference_deg) {
+            (Some(s), Some(d)) => println!("  {:<15} {s:.3}  (mean difference {d:.1}°)", j.name),
+            _ => println!("  {:<15} not seen in both", j.name),
+        }
+    }
+    if !c.differ_most.is_empty() {
+        println!("differ most: {}", c.differ_most.join(", "));
+    }
+    if let Some(path) = &args.out {
+        std::fs::write(path, serde_json::to_string_pretty(&c).unwrap_or_default())
+            .map_err(|e| CliError::new(EXIT_OUTPUT, format!("cannot write {}: {e}", path.display())))?;
+    }
+    Ok(EXIT_OK)
+}

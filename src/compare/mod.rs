@@ -1,0 +1,249 @@
+//! Comparing movements: a patient against a reference (the therapist's demonstration, an earlier session) or one
+//! side of the body against the other.
+//!
+//! Poses are compared by **joint angles**, not pixel positions, so body size, position in the frame and distance to
+//! the camera do not matter. Per joint, similarity is `1 − |Δangle| / 90°`, clamped to 0..1: 1 for the same angle,
+//! 0.5 for 45° apart, 0 for 90° or more. Overall similarity is the mean over the joints seen in both.
+//!
+//! Recordings are aligned in two steps: a constant **offset** (the lag that best matches the two angle sequences),
+//! then **dynamic time warping** on the angle sequences, so a slower repetition still lines up with the
+//! demonstration.
+
+use serde::Serialize;
+
+use crate::pose::Pose;
+use crate::posture::{Measure, Plane, Point};
+
+/// The angles compared, with names for people.
+pub fn features() -> Vec<(&'static str, Measure)> {
+    use crate::pose::Joint::*;
+    vec![
+        ("left elbow", Measure::angle(LeftShoulder, LeftElbow, LeftWrist)),
+        ("right elbow", Measure::angle(RightShoulder, RightElbow, RightWrist)),
+        ("left shoulder", Measure::angle(LeftHip, LeftShoulder, LeftElbow)),
+        ("right shoulder", Measure::angle(RightHip, RightShoulder, RightElbow)),
+        ("left hip", Measure::angle(LeftShoulder, LeftHip, LeftKnee)),
+        ("right hip", Measure::angle(RightShoulder, RightHip, RightKnee)),
+        ("left knee", Measure::angle(LeftHip, LeftKnee, LeftAnkle)),
+        ("right knee", Measure::angle(RightHip, RightKnee, RightAnkle)),
+        ("trunk", Measure::SegmentToVertical { from: Point::MID_HIP, to: Point::MID_SHOULDER }),
+    ]
+}
+
+/// The feature angles of one pose (degrees; `None` where not visible).
+pub fn angles(pose: Option<&Pose>, min_score: f32) -> Vec<Option<f32>> {
+    features().iter().map(|(_, m)| pose.and_then(|p| m.evaluate(p, Plane::Image, min_score))).collect()
+}
+
+/// Similarity of two angles, 0..1.
+pub fn joint_similarity(a: f32, b: f32) -> f32 {
+    (1.0 - (a - b).abs() / 90.0).clamp(0.0, 1.0)
+}
+
+/// Mean absolute angle difference over the joints seen in both (degrees), or `None` if none is.
+fn frame_cost(a: &[Option<f32>], b: &[Option<f32>]) -> Option<f32> {
+    let diffs: Vec<f32> = a.iter().zip(b).filter_map(|(x, y)| Some((x.as_ref()? - y.as_ref()?).abs())).collect();
+    (!diffs.is_empty()).then(|| diffs.iter().sum::<f32>() / diffs.len() as f32)
+}
+
+const MISSING_COST: f32 = 90.0;
+
+/// The result of comparing two recordings.
+#[derive(Clone, Debug, Serialize)]
+pub struct Comparison {
+    /// Format name.
+    pub format: &'static str,
+    /// Frames in the reference and the input.
+    pub frames: (usize, usize),
+    /// The constant offset that best aligns them: input frame `i` matches reference frame `i + offset_frames`.
+    pub offset_frames: i64,
+    /// The offset in seconds (from the reference's frame rate).
+    pub offset_s: f64,
+    /// The warping path: pairs of (reference frame, input frame).
+    pub path: Vec<(usize, usize)>,
+    /// Per joint: (name, similarity 0..1, mean |Δangle| in degrees) along the path; `None` where never seen in both.
+    pub joints: Vec<JointScore>,
+    /// Mean of the joints' similarities.
+    pub overall: f32,
+    /// The joints that differ (similarity below 0.9), least similar first.
+    pub differ_most: Vec<String>,
+}
+
+/// One joint's score.
+#[derive(Clone, Debug, Serialize)]
+pub struct JointScore {
+    /// The joint angle.
+    pub name: String,
+    /// Similarity 0..1, if seen in both.
+    pub similarity: Option<f32>,
+    /// Mean absolute difference in degrees.
+    pub mean_difference_deg: Option<f32>,
+}
+
+/// The lag (reference index − input index) that minimises the mean cost, searched within ±`max_lag`, requiring an
+/// overlap of at least half the shorter sequence.
+pub fn best_offset(reference: &[Vec<Option<f32>>], input: &[Vec<Option<f32>>], max_lag: usize) -> i64 {
+    let min_overlap = (reference.len().min(input.len()) / 2).max(1);
+    let mut best = (f32::INFINITY, 0i64);
+    for lag in -(max_lag as i64)..=(max_lag as i64) {
+        let (mut sum, mut n) = (0.0f32, 0usize);
+        for (i, inp) in input.iter().enumerate() {
+            let r = i as i64 + lag;
+            if r < 0 || r as usize >= reference.len() {
+                continue;
+            }
+            if let Some(c) = frame_cost(&reference[r as usize], inp) {
+                sum += c;
+                n += 1;
+            }
+        }
+        if n >= min_overlap {
+            let mean = sum / n as f32;
+            // Prefer the smaller lag on ties.
+            if mean < best.0 - 1e-4 || ((mean - best.0).abs() <= 1e-4 && lag.abs() < best.1.abs()) {
+                best = (mean, lag);
+            }
+        }
+    }
+    best.1
+}
+
+/// Dynamic time warping of two angle sequences; returns the path of (reference, input) index pairs.
+pub fn dtw(reference: &[Vec<Option<f32>>], input: &[Vec<Option<f32>>]) -> Vec<(usize, usize)> {
+    let (n, m) = (reference.len(), input.len());
+    if n == 0 || m == 0 {
+        return Vec::new();
+    }
+    let cost = |i: usize, j: usize| frame_cost(&reference[i], &input[j]).unwrap_or(MISSING_COST);
+    let mut acc = vec![f32::INFINITY; n * m];
+    for i in 0..n {
+        for j in 0..m {
+            let c = cost(i, j);
+            let prev = if i == 0 && j == 0 {
+                0.0
+            } else {
+                let a = if i > 0 { acc[(i - 1) * m + j] } else { f32::INFINITY };
+                let b = if j > 0 { acc[i * m + j - 1] } else { f32::INFINITY };
+                let d = if i > 0 && j > 0 { acc[(i - 1) * m + j - 1] } else { f32::INFINITY };
+                a.min(b).min(d)
+            };
+            acc[i * m + j] = prev + c;
+        }
+    }
+    let (mut i, mut j) = (n - 1, m - 1);
+    let mut path = vec![(i, j)];
+    while i > 0 || j > 0 {
+        let candidates = [
+            (i > 0 && j > 0).then(|| (acc[(i - 1) * m + j - 1], i - 1, j - 1)),
+            (i > 0).then(|| (acc[(i - 1) * m + j], i - 1, j)),
+            (j > 0).then(|| (acc[i * m + j - 1], i, j - 1)),
+        ];
+        let Some((_, pi, pj)) = candidates.into_iter().flatten().min_by(|a, b| a.0.total_cmp(&b.0)) else { break };
+        i = pi;
+        j = pj;
+        path.push((i, j));
+    }
+    path.reverse();
+    path
+}
+
+/// Compares `input` with `reference` (angle sequences, one entry per frame); `fps` of the reference converts the
+/// offset to seconds.
+pub fn compare(reference: &[Vec<Option<f32>>], input: &[Vec<Option<f32>>], fps: f64) -> Comparison {
+    let max_lag = reference.len().max(input.len()) / 2;
+    let offset = best_offset(reference, input, max_lag);
+    // Warp only over the overlap the offset gives.
+    let (r0, i0) = if offset >= 0 { (offset as usize, 0) } else { (0, (-offset) as usize) };
+    let r_part = &reference[r0.min(reference.len())..];
+    let i_part = &input[i0.min(input.len())..];
+    let path: Vec<(usize, usize)> = dtw(r_part, i_part).into_iter().map(|(a, b)| (a + r0, b + i0)).collect();
+    let names = features();
+    let mut joints = Vec::new();
+    for (k, (name, _)) in names.iter().enumerate() {
+        let diffs: Vec<f32> = path
+            .iter()
+            .filter_map(|&(a, b)| Some((reference[a].get(k).copied()?? - input[b].get(k).copied()??).abs()))
+            .collect();
+        let (similarity, mean) = if diffs.is_empty() {
+            (None, None)
+        } else {
+            let mean = diffs.iter().sum::<f32>() / diffs.len() as f32;
+            let sim = diffs.iter().map(|d| joint_similarity(0.0, *d)).sum::<f32>() / diffs.len() as f32;
+            (Some(sim), Some(mean))
+        };
+        joints.push(JointScore { name: name.to_string(), similarity, mean_difference_deg: mean });
+    }
+    let seen: Vec<f32> = joints.iter().filter_map(|j| j.similarity).collect();
+    let overall = if seen.is_empty() { 0.0 } else { seen.iter().sum::<f32>() / seen.len() as f32 };
+    let mut ranked: Vec<&JointScore> = joints.iter().filter(|j| j.similarity.is_some_and(|s| s < 0.9)).collect();
+    ranked.sort_by(|a, b| a.similarity.unwrap_or(1.0).total_cmp(&b.similarity.unwrap_or(1.0)));
+    Comparison {
+        format: "mirrorcue-comparison",
+        frames: (reference.len(), input.len()),
+        offset_frames: offset,
+        offset_s: if fps > 0.0 { offset as f64 / fps } else { 0.0 },
+        path,
+        differ_most: ranked.iter().map(|j| j.name.clone()).collect(),
+        joints,
+        overall,
+    }
+}
+
+/// Left against right within one pose: for each left/right pair of feature angles, (name, left, right,
+/// similarity). The right side's angle is compared as if mirrored onto the left (angles are mirror-invariant).
+pub fn side_symmetry(pose: &Pose, min_score: f32) -> Vec<(String, Option<f32>, Option<f32>, Option<f32>)> {
+    let a = angles(Some(pose), min_score);
+    let names = features();
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k + 1 < names.len() && names[k].0.starts_with("left") {
+        let (l, r) = (a[k], a[k + 1]);
+        let sim = match (l, r) {
+            (Some(l), Some(r)) => Some(joint_similarity(l, r)),
+            _ => None,
+        };
+        out.push((names[k].0.trim_start_matches("left ").to_string(), l, r, sim));
+        k += 2;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seq(values: &[f32]) -> Vec<Vec<Option<f32>>> {
+        values.iter().map(|&v| vec![Some(v), Some(180.0 - v)]).collect()
+    }
+
+    #[test]
+    fn similarity_scale() {
+        assert_eq!(joint_similarity(90.0, 90.0), 1.0);
+        assert_eq!(joint_similarity(90.0, 135.0), 0.5);
+        assert_eq!(joint_similarity(0.0, 170.0), 0.0);
+    }
+
+    #[test]
+    fn offset_and_warping() {
+        let base: Vec<f32> = (0..60).map(|i| 90.0 + 60.0 * (i as f32 * 0.2).sin()).collect();
+        let r = seq(&base);
+        // The input starts 10 frames later.
+        let later = seq(&base[10..]);
+        assert_eq!(best_offset(&r, &later, 30), 10);
+        // A slower copy (each frame twice) warps onto the original.
+        let slow: Vec<f32> = base.iter().flat_map(|&v| [v, v]).collect();
+        let path = dtw(&r, &seq(&slow));
+        assert_eq!(path.first(), Some(&(0, 0)));
+        assert_eq!(path.last(), Some(&(59, 119)));
+        assert!(path.iter().all(|&(a, b)| (a as i64 - (b / 2) as i64).abs() <= 1), "{path:?}");
+    }
+
+    #[test]
+    fn a_sequence_compared_with_itself_is_identical() {
+        let base: Vec<f32> = (0..30).map(|i| 100.0 + i as f32).collect();
+        let c = compare(&seq(&base), &seq(&base), 30.0);
+        assert_eq!(c.offset_frames, 0);
+        assert!((c.overall - 1.0).abs() < 1e-6);
+        assert!(c.differ_most.is_empty());
+    }
+}
