@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::{CliError, CommonArgs, EXIT_INPUT, EXIT_OK, EXIT_OUTPUT};
-use crate::compare::{angles, compare};
+use crate::compare::{AngleTrack, angles, compare};
 use crate::pose::{Engine, EstimatorConfig, PoseEstimator, PoseModel};
 use crate::source;
 
@@ -30,11 +30,7 @@ pub struct CompareArgs {
 }
 
 /// The feature angles of every frame of `path`, and its frame rate.
-pub fn angle_track(
-    path: &Path,
-    model: PoseModel,
-    common: &CommonArgs,
-) -> Result<(Vec<Vec<Option<f32>>>, f64), CliError> {
+pub fn angle_track(path: &Path, model: PoseModel, common: &CommonArgs) -> Result<(AngleTrack, f64), CliError> {
     let mut src = source::open(path).map_err(|e| CliError::new(EXIT_INPUT, e.to_string()))?;
     let fps = src.info().fps.unwrap_or(30.0);
     let engine =

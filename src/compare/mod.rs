@@ -30,6 +30,22 @@ pub fn features() -> Vec<(&'static str, Measure)> {
     ]
 }
 
+/// The feature angles of each frame of a recording (degrees; `None` where not visible).
+pub type AngleTrack = Vec<Vec<Option<f32>>>;
+
+/// One left/right pair of a pose: (joint, left angle, right angle, similarity).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SideScore {
+    /// The joint, without side ("elbow").
+    pub joint: String,
+    /// The left side's angle.
+    pub left: Option<f32>,
+    /// The right side's angle.
+    pub right: Option<f32>,
+    /// Their similarity, 0..1.
+    pub similarity: Option<f32>,
+}
+
 /// The feature angles of one pose (degrees; `None` where not visible).
 pub fn angles(pose: Option<&Pose>, min_score: f32) -> Vec<Option<f32>> {
     features().iter().map(|(_, m)| pose.and_then(|p| m.evaluate(p, Plane::Image, min_score))).collect()
@@ -191,7 +207,7 @@ pub fn compare(reference: &[Vec<Option<f32>>], input: &[Vec<Option<f32>>], fps: 
 
 /// Left against right within one pose: for each left/right pair of feature angles, (name, left, right,
 /// similarity). The right side's angle is compared as if mirrored onto the left (angles are mirror-invariant).
-pub fn side_symmetry(pose: &Pose, min_score: f32) -> Vec<(String, Option<f32>, Option<f32>, Option<f32>)> {
+pub fn side_symmetry(pose: &Pose, min_score: f32) -> Vec<SideScore> {
     let a = angles(Some(pose), min_score);
     let names = features();
     let mut out = Vec::new();
@@ -202,7 +218,12 @@ pub fn side_symmetry(pose: &Pose, min_score: f32) -> Vec<(String, Option<f32>, O
             (Some(l), Some(r)) => Some(joint_similarity(l, r)),
             _ => None,
         };
-        out.push((names[k].0.trim_start_matches("left ").to_string(), l, r, sim));
+        out.push(SideScore {
+            joint: names[k].0.trim_start_matches("left ").to_string(),
+            left: l,
+            right: r,
+            similarity: sim,
+        });
         k += 2;
     }
     out
