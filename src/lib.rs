@@ -22,5 +22,6 @@ pub mod cli;
 pub mod compare;
 pub mod pose;
 pub mod posture;
+pub mod recording;
 pub mod ui;
 pub mod view;

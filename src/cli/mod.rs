@@ -17,6 +17,7 @@ pub mod bench;
 pub mod check;
 pub mod compare;
 pub mod output;
+pub mod record;
 
 use std::path::PathBuf;
 
@@ -114,6 +115,13 @@ pub enum Command {
     ///   mirrorcue compare demonstration.mp4 patient.mp4 --out comparison.json
     #[command(verbatim_doc_comment)]
     Compare(compare::CompareArgs),
+    /// Record a source (a video file, an image folder, or a camera) into a folder: the video (MP4, H.264), the
+    /// pose track and a manifest. Crash-safe: a killed recording keeps all but at most its last second.
+    ///
+    /// Example:
+    ///   mirrorcue record camera --out sessions/2026-11-21 --seconds 120
+    #[command(verbatim_doc_comment)]
+    Record(record::RecordArgs),
     /// Say which inference engine would run, where it was found, and how to get the faster one.
     Engine(CommonArgs),
 }
@@ -231,6 +239,7 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Bench(args)) => bench::run(&args),
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Compare(args)) => compare::run(&args),
+        Some(Command::Record(args)) => record::run(&args),
         Some(Command::Engine(common)) => engine_report(&common),
     };
     match result {

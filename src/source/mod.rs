@@ -113,6 +113,10 @@ pub fn open(path: &Path) -> Result<Box<dyn FrameSource>, SourceError> {
 pub fn open_with(path: &Path, options: &OpenOptions) -> Result<Box<dyn FrameSource>, SourceError> {
     let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
     if meta.is_dir() {
+        // A mirrorcue recording folder plays its video.
+        if crate::recording::read_manifest(path).is_some() {
+            return open_with(&path.join("video.mp4"), options);
+        }
         return Ok(Box::new(FolderSource::open(path, options)?));
     }
     if !meta.is_file() {

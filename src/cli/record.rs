@@ -1,0 +1,94 @@
+//! `mirrorcue record`: a source to a recording folder (video, pose track, manifest), headless.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use clap::Args;
+
+use super::{CliError, CommonArgs, EXIT_INPUT, EXIT_OK, EXIT_OUTPUT};
+use crate::pose::{Engine, EstimatorConfig, PoseEstimator, PoseModel};
+use crate::recording::RecordingWriter;
+use crate::source;
+
+/// `mirrorcue record`.
+#[derive(Debug, Clone, Args)]
+pub struct RecordArgs {
+    /// What to record: a video file, an image folder, or `camera` (the first camera; `camera:ID` for another).
+    #[arg(value_name = "SOURCE")]
+    pub source: String,
+    /// The recording folder to create (video.mp4, poses.jsonl, manifest.json).
+    #[arg(long, short, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Pose model.
+    #[arg(long, short, default_value = "movenet-lightning", value_parser = super::parse_model)]
+    pub model: PoseModel,
+    /// Stop after this many seconds (default: the end of a file; 60 s for a camera).
+    #[arg(long, value_name = "N")]
+    pub seconds: Option<f64>,
+    /// Play a file at its own pace, as a camera would deliver it (for tests and demonstrations).
+    #[arg(long)]
+    pub realtime: bool,
+    /// Engine and model settings.
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Runs `mirrorcue record`; returns the exit code.
+pub fn run(args: &RecordArgs) -> Result<u8, CliError> {
+    let (mut src, is_camera): (Box<dyn source::FrameSource>, bool) = if let Some(rest) =
+        args.source.strip_prefix("camera")
+    {
+        let id = rest.strip_prefix(':').map(str::to_string);
+        let choice = source::CameraChoice { camera: id, ..Default::default() };
+        let cam = source::CameraSource::open(&choice).map_err(|e| CliError::new(EXIT_INPUT, e.to_string()))?;
+        (Box::new(cam), true)
+    } else {
+        (source::open(std::path::Path::new(&args.source)).map_err(|e| CliError::new(EXIT_INPUT, e.to_string()))?, false)
+    };
+    let info = src.info().clone();
+    let limit = args.seconds.unwrap_or(if is_camera { 60.0 } else { f64::INFINITY });
+    let engine =
+        Engine::select(&args.common.engine_config()).map_err(|e| CliError::new(super::EXIT_ENGINE, e.to_string()))?;
+    let mut est = PoseEstimator::new(&args.common.model_store(), &engine, EstimatorConfig::video(args.model))?;
+    let mut writer =
+        RecordingWriter::create(&args.out, info.width, info.height, info.fps.unwrap_or(30.0), args.model, &info.name)
+            .map_err(|e| CliError::new(EXIT_OUTPUT, e.to_string()))?;
+    let started = Instant::now();
+    let mut first: Option<f64> = None;
+    let mut stopped = None;
+    while let Some(item) = src.next_frame() {
+        let frame = match item {
+            Ok(f) => f,
+            Err(e) if e.is_fatal() => {
+                eprintln!("error: {e}");
+                stopped = Some(e.to_string());
+                break;
+            }
+            Err(e) => {
+                eprintln!("warning: skipped a frame: {e}");
+                continue;
+            }
+        };
+        let t0 = *first.get_or_insert(frame.time_s);
+        if frame.time_s - t0 > limit {
+            break;
+        }
+        if args.realtime && !is_camera {
+            let due = Duration::from_secs_f64((frame.time_s - t0).max(0.0));
+            if let Some(wait) = due.checked_sub(started.elapsed()) {
+                std::thread::sleep(wait);
+            }
+        }
+        let pose = est.estimate(&frame)?;
+        if let Err(e) = writer.write(&frame, pose.as_ref()) {
+            eprintln!("error: {e}");
+            stopped = Some(e.to_string());
+            break;
+        }
+    }
+    let frames = writer.frames();
+    let failed = stopped.is_some();
+    let manifest = writer.finish(stopped).map_err(|e| CliError::new(EXIT_OUTPUT, e.to_string()))?;
+    eprintln!("recorded {frames} frames ({:.1} s) into {}", manifest.duration_s, args.out.display());
+    Ok(if failed { super::EXIT_SKIPPED_FRAMES } else { EXIT_OK })
+}

@@ -1,0 +1,339 @@
+//! Recording a session: the video (MP4, H.264 through FFmpeg) and the pose track, one folder per recording with a
+//! small versioned manifest.
+//!
+//! ```text
+//! session-folder/
+//!   manifest.json   format, version, source, model, size, frame rate, coordinate convention, complete?
+//!   video.mp4       H.264 in fragmented MP4: a fragment per second, each flushed to disk as it is written
+//!   poses.jsonl     one line per frame: {"frame", "time_s", "keypoints": [[x, y, score], …] | null}, flushed per frame
+//! ```
+//! Crash-safe: a killed process (kill -9, power loss) leaves a video that plays up to its last complete fragment
+//! (at most the last second is lost) and a pose track complete up to its last line. A full disk stops the recording
+//! with a clear message and keeps what was written.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use ffmpeg_next as ffmpeg;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::Frame;
+use crate::pose::{Pose, PoseModel, Skeleton};
+
+/// The manifest's format name.
+pub const MANIFEST_FORMAT: &str = "mirrorcue-recording";
+/// The manifest's format version.
+pub const MANIFEST_VERSION: u32 = 1;
+
+/// What a recording folder holds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Always [`MANIFEST_FORMAT`].
+    pub format: String,
+    /// [`MANIFEST_VERSION`].
+    pub format_version: u32,
+    /// mirrorcue's version.
+    pub mirrorcue: String,
+    /// Where the frames came from.
+    pub source: String,
+    /// The pose model.
+    pub model: PoseModel,
+    /// Keypoint names in the pose track's order.
+    pub keypoint_names: Vec<String>,
+    /// The pose track's coordinates.
+    pub coordinates: String,
+    /// Video size.
+    pub width: u32,
+    /// Video size.
+    pub height: u32,
+    /// Nominal frame rate.
+    pub fps: f64,
+    /// The video file.
+    pub video: String,
+    /// The pose track.
+    pub poses: String,
+    /// Seconds since 1970 when recording started.
+    pub started_unix_s: u64,
+    /// False while recording (or if it was cut short); true when closed properly.
+    pub complete: bool,
+    /// Frames written (when complete).
+    pub frames: u64,
+    /// Seconds recorded (when complete).
+    pub duration_s: f64,
+    /// Why it stopped early, if it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped_because: Option<String>,
+}
+
+/// Why recording failed.
+#[derive(Debug, Error)]
+pub enum RecordError {
+    /// The folder could not be made or written.
+    #[error(
+        "cannot write the recording in {dir}: {detail}. If the disk is full, free space; what was written so far is kept."
+    )]
+    Write {
+        /// The folder.
+        dir: PathBuf,
+        /// What failed.
+        detail: String,
+    },
+    /// FFmpeg could not set up the encoder.
+    #[error("cannot start the video encoder (H.264 through FFmpeg's libx264): {0}")]
+    Encoder(String),
+}
+
+/// Writes one recording.
+pub struct RecordingWriter {
+    dir: PathBuf,
+    octx: ffmpeg::format::context::Output,
+    encoder: ffmpeg::encoder::Video,
+    scaler: ffmpeg::software::scaling::Context,
+    rgb: ffmpeg::frame::Video,
+    yuv: ffmpeg::frame::Video,
+    poses: BufWriter<File>,
+    manifest: Manifest,
+    first_time: Option<f64>,
+    last_pts: i64,
+    frames: u64,
+    stream_tb: ffmpeg::Rational,
+}
+
+// SAFETY: the FFmpeg contexts are only used through `&mut self`, from one thread at a time; they hold no
+// thread-affine state (the scaler and encoder are plain heap objects).
+unsafe impl Send for RecordingWriter {}
+
+const TIME_BASE: ffmpeg::Rational = ffmpeg::Rational(1, 1000);
+
+impl RecordingWriter {
+    /// Starts a recording in `dir` (created if needed) for frames of `width` × `height` at about `fps`.
+    pub fn create(
+        dir: &Path,
+        width: u32,
+        height: u32,
+        fps: f64,
+        model: PoseModel,
+        source: &str,
+    ) -> Result<Self, RecordError> {
+        let werr = |d: String| RecordError::Write { dir: dir.to_path_buf(), detail: d };
+        std::fs::create_dir_all(dir).map_err(|e| werr(e.to_string()))?;
+        ffmpeg::init().map_err(|e| RecordError::Encoder(e.to_string()))?;
+        // H.264 in 4:2:0 needs even sizes.
+        let (w, h) = (width & !1, height & !1);
+        let fps_i = fps.round().clamp(1.0, 240.0) as i32;
+        let video_path = dir.join("video.mp4");
+        let mut octx = ffmpeg::format::output_as(&video_path, "mp4").map_err(|e| werr(format!("video.mp4: {e}")))?;
+        let codec = ffmpeg::encoder::find_by_name("libx264")
+            .or_else(|| ffmpeg::encoder::find(ffmpeg::codec::Id::H264))
+            .ok_or_else(|| RecordError::Encoder("no H.264 encoder in this FFmpeg".into()))?;
+        let global_header = octx.format().flags().contains(ffmpeg::format::Flags::GLOBAL_HEADER);
+        let mut ost = octx.add_stream(codec).map_err(|e| RecordError::Encoder(e.to_string()))?;
+        let mut enc = ffmpeg::codec::context::Context::new_with_codec(codec)
+            .encoder()
+            .video()
+            .map_err(|e| RecordError::Encoder(e.to_string()))?;
+        enc.set_width(w);
+        enc.set_height(h);
+        enc.set_format(ffmpeg::format::Pixel::YUV420P);
+        enc.set_time_base(TIME_BASE);
+        enc.set_frame_rate(Some(ffmpeg::Rational(fps_i, 1)));
+        enc.set_gop(fps_i as u32); // a keyframe, hence a fragment, every second
+        enc.set_max_b_frames(0);
+        if global_header {
+            enc.set_flags(ffmpeg::codec::Flags::GLOBAL_HEADER);
+        }
+        let mut opts = ffmpeg::Dictionary::new();
+        opts.set("preset", "veryfast");
+        opts.set("tune", "zerolatency");
+        opts.set("crf", "23");
+        let encoder = enc.open_with(opts).map_err(|e| RecordError::Encoder(e.to_string()))?;
+        ost.set_parameters(&encoder);
+        ost.set_time_base(TIME_BASE);
+        let mut mux_opts = ffmpeg::Dictionary::new();
+        mux_opts.set("movflags", "frag_keyframe+empty_moov+default_base_moof");
+        mux_opts.set("flush_packets", "1");
+        octx.write_header_with(mux_opts).map_err(|e| werr(format!("video.mp4: {e}")))?;
+        let stream_tb = octx.stream(0).map(|s| s.time_base()).unwrap_or(TIME_BASE);
+        let scaler = ffmpeg::software::scaling::Context::get(
+            ffmpeg::format::Pixel::RGB24,
+            w,
+            h,
+            ffmpeg::format::Pixel::YUV420P,
+            w,
+            h,
+            ffmpeg::software::scaling::Flags::BILINEAR,
+        )
+        .map_err(|e| RecordError::Encoder(e.to_string()))?;
+        let skeleton = match model {
+            PoseModel::MovenetLightning | PoseModel::MovenetThunder => Skeleton::Coco17,
+            _ => Skeleton::BlazePose33,
+        };
+        let manifest = Manifest {
+            format: MANIFEST_FORMAT.into(),
+            format_version: MANIFEST_VERSION,
+            mirrorcue: env!("CARGO_PKG_VERSION").into(),
+            source: source.into(),
+            model,
+            keypoint_names: skeleton.joints().iter().map(|j| j.name().to_string()).collect(),
+            coordinates: "normalised to the frame: x 0..1 from the left, y 0..1 from the top; left/right are the person's own sides".into(),
+            width: w,
+            height: h,
+            fps,
+            video: "video.mp4".into(),
+            poses: "poses.jsonl".into(),
+            started_unix_s: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0),
+            complete: false,
+            frames: 0,
+            duration_s: 0.0,
+            stopped_because: None,
+        };
+        write_manifest(dir, &manifest).map_err(|e| werr(format!("manifest.json: {e}")))?;
+        let poses =
+            BufWriter::new(File::create(dir.join("poses.jsonl")).map_err(|e| werr(format!("poses.jsonl: {e}")))?);
+        Ok(RecordingWriter {
+            dir: dir.to_path_buf(),
+            octx,
+            encoder,
+            scaler,
+            rgb: ffmpeg::frame::Video::new(ffmpeg::format::Pixel::RGB24, w, h),
+            yuv: ffmpeg::frame::Video::empty(),
+            poses,
+            manifest,
+            first_time: None,
+            last_pts: -1,
+            frames: 0,
+            stream_tb,
+        })
+    }
+
+    /// The folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Frames written so far.
+    pub fn frames(&self) -> u64 {
+        self.frames
+    }
+
+    /// Appends a frame and its pose. The pose line is on disk when this returns; the video is on disk up to the
+    /// last completed second.
+    pub fn write(&mut self, frame: &Frame, pose: Option<&Pose>) -> Result<(), RecordError> {
+        let dir = self.dir.clone();
+        let werr = move |d: String| RecordError::Write { dir: dir.clone(), detail: d };
+        let t0 = *self.first_time.get_or_insert(frame.time_s);
+        let rel = (frame.time_s - t0).max(0.0);
+        let mut pts = (rel * 1000.0).round() as i64;
+        if pts <= self.last_pts {
+            pts = self.last_pts + 1;
+        }
+        self.last_pts = pts;
+        // Copy the RGB pixels into FFmpeg's frame (its rows may be padded), cropping to even size.
+        let (w, h) = (self.manifest.width as usize, self.manifest.height as usize);
+        let src = frame.image.as_raw();
+        let src_stride = frame.image.width() as usize * 3;
+        if frame.image.width() as usize >= w && frame.image.height() as usize >= h {
+            let stride = self.rgb.stride(0);
+            let data = self.rgb.data_mut(0);
+            for y in 0..h {
+                data[y * stride..y * stride + w * 3].copy_from_slice(&src[y * src_stride..y * src_stride + w * 3]);
+            }
+        }
+        self.scaler.run(&self.rgb, &mut self.yuv).map_err(|e| werr(format!("video conversion: {e}")))?;
+        self.yuv.set_pts(Some(pts));
+        self.encoder.send_frame(&self.yuv).map_err(|e| werr(format!("video.mp4: {e}")))?;
+        self.drain()?;
+        let kps = pose
+            .map(|p| p.keypoints.iter().map(|k| [round(k.x, 5), round(k.y, 5), round(k.score, 4)]).collect::<Vec<_>>());
+        let line = serde_json::json!({ "frame": self.frames, "time_s": round(rel as f32, 4), "keypoints": kps });
+        writeln!(self.poses, "{line}")
+            .and_then(|_| self.poses.flush())
+            .map_err(|e| werr(format!("poses.jsonl: {e}")))?;
+        self.frames += 1;
+        Ok(())
+    }
+
+    fn drain(&mut self) -> Result<(), RecordError> {
+        let mut packet = ffmpeg::Packet::empty();
+        while self.encoder.receive_packet(&mut packet).is_ok() {
+            packet.set_stream(0);
+            packet.rescale_ts(TIME_BASE, self.stream_tb);
+            packet.write_interleaved(&mut self.octx).map_err(|e| RecordError::Write {
+                dir: self.dir.clone(),
+                detail: format!("video.mp4 (writing): {e}"),
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Closes the recording: flushes the encoder, finishes the MP4 and marks the manifest complete. `reason` says
+    /// why it stopped if it stopped early (for example a full disk).
+    pub fn finish(mut self, reason: Option<String>) -> Result<Manifest, RecordError> {
+        let werr = |dir: &Path, d: String| RecordError::Write { dir: dir.to_path_buf(), detail: d };
+        let _ = self.encoder.send_eof();
+        let drained = self.drain();
+        // FFmpeg 5.1's MP4 muxer returns the size of the fragment index (a positive number) from its trailer on
+        // success, which ffmpeg-next's `write_trailer` reports as an error; only a negative value is one.
+        // SAFETY: `octx` is a valid, opened output context whose header was written; this is the call
+        // `write_trailer` makes.
+        let ret = unsafe { ffmpeg::ffi::av_write_trailer(self.octx.as_mut_ptr()) };
+        let trailer = if ret < 0 {
+            Err(werr(&self.dir, format!("video.mp4 (closing): {}", ffmpeg::Error::from(ret))))
+        } else {
+            Ok(())
+        };
+        self.manifest.complete = drained.is_ok() && trailer.is_ok() && reason.is_none();
+        self.manifest.frames = self.frames;
+        self.manifest.duration_s = self.last_pts.max(0) as f64 / 1000.0;
+        self.manifest.stopped_because = reason;
+        write_manifest(&self.dir, &self.manifest).map_err(|e| werr(&self.dir, format!("manifest.json: {e}")))?;
+        drained?;
+        trailer?;
+        Ok(self.manifest)
+    }
+}
+
+fn round(v: f32, digits: i32) -> f64 {
+    let p = 10f64.powi(digits);
+    (v as f64 * p).round() / p
+}
+
+/// Writes the manifest atomically (a temporary file, then a rename).
+fn write_manifest(dir: &Path, m: &Manifest) -> std::io::Result<()> {
+    let tmp = dir.join(".manifest.json.partial");
+    std::fs::write(&tmp, serde_json::to_string_pretty(m).unwrap_or_default())?;
+    std::fs::rename(&tmp, dir.join("manifest.json"))
+}
+
+/// Reads a recording folder's manifest.
+pub fn read_manifest(dir: &Path) -> Option<Manifest> {
+    let m: Manifest = serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).ok()?).ok()?;
+    (m.format == MANIFEST_FORMAT).then_some(m)
+}
+
+/// One line of a pose track: frame index, seconds from the start, keypoints `[x, y, score]` (normalised) or none.
+pub type PoseLine = (u64, f64, Option<Vec<[f32; 3]>>);
+
+/// Reads a recording's pose track (lines cut short by a crash are skipped).
+pub fn read_poses(dir: &Path) -> Vec<PoseLine> {
+    let Ok(text) = std::fs::read_to_string(dir.join("poses.jsonl")) else { return Vec::new() };
+    text.lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| {
+            let kps = v["keypoints"].as_array().map(|a| {
+                a.iter()
+                    .filter_map(|k| {
+                        let k = k.as_array()?;
+                        Some([k.first()?.as_f64()? as f32, k.get(1)?.as_f64()? as f32, k.get(2)?.as_f64()? as f32])
+                    })
+                    .collect()
+            });
+            Some((v["frame"].as_u64()?, v["time_s"].as_f64()?, kps))
+        })
+        .collect()
+}
