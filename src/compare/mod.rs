@@ -268,3 +268,6 @@ mod tests {
         assert!(c.differ_most.is_empty());
     }
 }
+
+pub mod delay;
+pub mod ghost;
