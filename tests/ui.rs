@@ -22,6 +22,45 @@ fn harness() -> Harness<'static, MirrorcueApp> {
     Harness::builder().with_size(egui::vec2(1280.0, 860.0)).build_state(|ctx, app: &mut MirrorcueApp| app.ui(ctx), app)
 }
 
+/// Clicks the widget labelled `label` once it is on screen (waiting up to 10 s, stepping the UI), then lets the UI
+/// settle for a few frames.
+fn click(h: &mut Harness<'static, MirrorcueApp>, label: &str) {
+    let start = Instant::now();
+    while h.query_by_label(label).is_none() {
+        assert!(start.elapsed() < Duration::from_secs(10), "no widget labelled {label:?}");
+        std::thread::sleep(Duration::from_millis(10));
+        h.step();
+    }
+    h.get_by_label(label).click_accesskit();
+    for _ in 0..3 {
+        h.step();
+    }
+}
+
+/// Clicks `label` until `done` holds (at most 5 tries). Now and then kittest's accessibility click arrives in a
+/// frame where the widget is not interactable yet and is dropped; a person would simply click again.
+fn click_until(h: &mut Harness<'static, MirrorcueApp>, label: &str, done: impl Fn(&MirrorcueApp) -> bool) {
+    for _ in 0..5 {
+        click(h, label);
+        if done(h.state()) {
+            return;
+        }
+    }
+    panic!("clicking {label:?} did not take effect");
+}
+
+/// Opens the combo box `combo` until its entry `item` shows (at most 5 tries), then clicks the entry.
+fn choose(h: &mut Harness<'static, MirrorcueApp>, combo: &str, item: &str) {
+    for _ in 0..5 {
+        click(h, combo);
+        if h.query_by_label(item).is_some() {
+            click(h, item);
+            return;
+        }
+    }
+    panic!("{combo:?} did not open");
+}
+
 /// Steps the UI until `done` holds (frames arrive from the pipeline's threads), for at most 20 s.
 fn step_until(h: &mut Harness<'static, MirrorcueApp>, what: &str, done: impl Fn(&MirrorcueApp) -> bool) {
     let start = Instant::now();
@@ -51,33 +90,29 @@ fn switching_mirror_modes_and_choosing_a_side() {
     std::thread::sleep(Duration::from_millis(100));
     h.step();
 
-    h.get_by_label("Off").click_accesskit();
-    h.step();
-    h.step();
+    click_until(&mut h, "Off", |a| a.settings.mirror == MirrorMode::Off);
     assert_eq!(h.state().settings.mirror, MirrorMode::Off);
     let off = h.state().displayed_image().to_rgb();
 
-    h.get_by_label("Mirror").click_accesskit();
-    h.step();
-    h.step();
+    click_until(&mut h, "Mirror", |a| a.settings.mirror == MirrorMode::Mirror);
     assert_eq!(h.state().settings.mirror, MirrorMode::Mirror);
     let mut mirrored = h.state().displayed_image().to_rgb();
     image::imageops::flip_horizontal_in_place(&mut mirrored);
     assert_eq!(off.dimensions(), mirrored.dimensions());
     assert!(off == mirrored || h.state().current_view().is_some(), "the mirror view is the camera view flipped");
 
-    h.get_by_label("Split reflection").click_accesskit();
-    h.step();
-    h.get_by_label("Patient's right").click_accesskit();
-    h.step();
-    h.step();
+    click_until(&mut h, "Split reflection", |a| matches!(a.settings.mirror, MirrorMode::Split { .. }));
+    click_until(&mut h, "Patient's right", |a| {
+        matches!(a.settings.mirror, MirrorMode::Split { source: SplitSource::PatientRight, .. })
+    });
     assert_eq!(h.state().settings.mirror, MirrorMode::Split { source: SplitSource::PatientRight, selfie: true });
-    h.get_by_label("Upper half").click_accesskit();
-    h.step();
+    click_until(&mut h, "Upper half", |a| {
+        matches!(a.settings.mirror, MirrorMode::Split { source: SplitSource::Upper, .. })
+    });
     assert!(matches!(h.state().settings.mirror, MirrorMode::Split { source: SplitSource::Upper, .. }));
-    h.get_by_label("Patient's left").click_accesskit();
-    h.step();
-    h.step();
+    click_until(&mut h, "Patient's left", |a| {
+        matches!(a.settings.mirror, MirrorMode::Split { source: SplitSource::PatientLeft, .. })
+    });
     assert_eq!(h.state().settings.mirror, MirrorMode::Split { source: SplitSource::PatientLeft, selfie: true });
     assert!(h.state().current_view().unwrap().split.is_some());
 }
@@ -86,9 +121,7 @@ fn switching_mirror_modes_and_choosing_a_side() {
 fn choosing_a_model() {
     let mut h = harness();
     step_until(&mut h, "a frame", |a| a.current_view().is_some());
-    h.get_by_label("Model").click_accesskit();
-    h.step();
-    h.get_by_label(PoseModel::BlazeposeFull.label()).click_accesskit();
+    choose(&mut h, "Model", PoseModel::BlazeposeFull.label());
     h.step();
     assert_eq!(h.state().settings.pose.model, PoseModel::BlazeposeFull);
     assert_eq!(h.state().pipeline.as_ref().unwrap().settings().model, PoseModel::BlazeposeFull);

@@ -16,6 +16,33 @@ fn harness() -> Harness<'static, MirrorcueApp> {
     Harness::builder().with_size(egui::vec2(1280.0, 1000.0)).build_state(|ctx, app: &mut MirrorcueApp| app.ui(ctx), app)
 }
 
+/// Clicks the widget labelled `label` once it is on screen (waiting up to 10 s, stepping the UI), then lets the UI
+/// settle for a few frames.
+fn click(h: &mut Harness<'static, MirrorcueApp>, label: &str) {
+    let start = Instant::now();
+    while h.query_by_label(label).is_none() {
+        assert!(start.elapsed() < Duration::from_secs(10), "no widget labelled {label:?}");
+        std::thread::sleep(Duration::from_millis(10));
+        h.step();
+    }
+    h.get_by_label(label).click_accesskit();
+    for _ in 0..3 {
+        h.step();
+    }
+}
+
+/// Opens the combo box `combo` until its entry `item` shows (at most 5 tries), then clicks the entry.
+fn choose(h: &mut Harness<'static, MirrorcueApp>, combo: &str, item: &str) {
+    for _ in 0..5 {
+        click(h, combo);
+        if h.query_by_label(item).is_some() {
+            click(h, item);
+            return;
+        }
+    }
+    panic!("{combo:?} did not open");
+}
+
 fn step_until(
     h: &mut Harness<'static, MirrorcueApp>,
     what: &str,
@@ -33,14 +60,15 @@ fn step_until(
 fn capture_a_target_and_edit_a_tolerance() {
     let mut h = harness();
     step_until(&mut h, "a pose", |h| h.state().current_pose().is_some());
-    h.get_by_label("Protocol").click_accesskit();
-    h.step();
-    h.get_by_label("New (capture the current posture)").click_accesskit();
+    choose(&mut h, "Protocol", "New (capture the current posture)");
     h.step();
     assert!(h.state().protocol.is_some());
-    h.get_by_label("Capture this posture as the target").click_accesskit();
-    h.step();
-    h.step();
+    for _ in 0..5 {
+        click(&mut h, "Capture this posture as the target");
+        if h.state().protocol.as_ref().is_some_and(|p| p.checkpoints.len() == 8) {
+            break;
+        }
+    }
     let p = h.state().protocol.clone().unwrap();
     assert_eq!(p.checkpoints.len(), 8);
     let pose = h.state().current_pose().unwrap().clone();
@@ -51,9 +79,14 @@ fn capture_a_target_and_edit_a_tolerance() {
 
     // Loosen the first checkpoint's tolerance with its "+" button.
     let before = p.checkpoints[0].tolerance;
-    h.query_all_by_label("+").next().expect("a + button").click_accesskit();
-    h.step();
-    h.step();
+    for _ in 0..5 {
+        h.query_all_by_label("+").next().expect("a + button").click_accesskit();
+        h.step();
+        h.step();
+        if h.state().protocol.as_ref().unwrap().checkpoints[0].tolerance != before {
+            break;
+        }
+    }
     let after = h.state().protocol.as_ref().unwrap().checkpoints[0].tolerance;
     assert!((after - before * 1.25).abs() < 1e-4, "{before} -> {after}");
 }
@@ -62,10 +95,7 @@ fn capture_a_target_and_edit_a_tolerance() {
 fn a_cue_appears_on_the_patient_screen_when_out_of_tolerance() {
     let mut h = harness();
     step_until(&mut h, "a pose", |h| h.state().current_pose().is_some());
-    h.get_by_label("Protocol").click_accesskit();
-    h.step();
-    h.get_by_label("Squat: knee alignment and repetitions").click_accesskit();
-    h.step();
+    choose(&mut h, "Protocol", "Squat: knee alignment and repetitions");
     assert_eq!(h.state().protocol.as_ref().unwrap().checkpoints.len(), 3);
     // The recorded squats take the knees out of their tolerance: a cue appears on the patient screen (the
     // single-window layout, which is the patient's screen with one monitor; the separate patient window shows the
