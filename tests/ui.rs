@@ -3,77 +3,17 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use egui_kittest::Harness;
+use common::ui::{choose, click_until, step_until};
 use egui_kittest::kittest::Queryable;
-use mirrorcue::pose::{EngineConfig, PoseModel};
-use mirrorcue::ui::settings::Settings;
-use mirrorcue::ui::{ActiveSource, MirrorcueApp};
+use mirrorcue::pose::PoseModel;
+use mirrorcue::ui::ActiveSource;
 use mirrorcue::view::{MirrorMode, SplitSource};
-
-fn harness() -> Harness<'static, MirrorcueApp> {
-    let app = MirrorcueApp::new(
-        Settings::default(),
-        EngineConfig::from_env().unwrap(),
-        common::models(),
-        Vec::new(), // no camera on this machine
-    );
-    Harness::builder().with_size(egui::vec2(1280.0, 860.0)).build_state(|ctx, app: &mut MirrorcueApp| app.ui(ctx), app)
-}
-
-/// Clicks the widget labelled `label` once it is on screen (waiting up to 10 s, stepping the UI), then lets the UI
-/// settle for a few frames.
-fn click(h: &mut Harness<'static, MirrorcueApp>, label: &str) {
-    let start = Instant::now();
-    while h.query_by_label(label).is_none() {
-        assert!(start.elapsed() < Duration::from_secs(10), "no widget labelled {label:?}");
-        std::thread::sleep(Duration::from_millis(10));
-        h.step();
-    }
-    h.get_by_label(label).click_accesskit();
-    for _ in 0..3 {
-        h.step();
-    }
-}
-
-/// Clicks `label` until `done` holds (at most 5 tries). Now and then kittest's accessibility click arrives in a
-/// frame where the widget is not interactable yet and is dropped; a person would simply click again.
-fn click_until(h: &mut Harness<'static, MirrorcueApp>, label: &str, done: impl Fn(&MirrorcueApp) -> bool) {
-    for _ in 0..5 {
-        click(h, label);
-        if done(h.state()) {
-            return;
-        }
-    }
-    panic!("clicking {label:?} did not take effect");
-}
-
-/// Opens the combo box `combo` until its entry `item` shows (at most 5 tries), then clicks the entry.
-fn choose(h: &mut Harness<'static, MirrorcueApp>, combo: &str, item: &str) {
-    for _ in 0..5 {
-        click(h, combo);
-        if h.query_by_label(item).is_some() {
-            click(h, item);
-            return;
-        }
-    }
-    panic!("{combo:?} did not open");
-}
-
-/// Steps the UI until `done` holds (frames arrive from the pipeline's threads), for at most 20 s.
-fn step_until(h: &mut Harness<'static, MirrorcueApp>, what: &str, done: impl Fn(&MirrorcueApp) -> bool) {
-    let start = Instant::now();
-    while !done(h.state()) {
-        assert!(start.elapsed() < Duration::from_secs(20), "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-        h.step();
-    }
-}
 
 #[test]
 fn no_camera_plays_the_bundled_recording_with_poses() {
-    let mut h = harness();
+    let mut h = common::ui::harness(860.0);
     assert_eq!(h.state().active, ActiveSource::Bundled);
     assert!(h.state().notice.as_deref().unwrap_or("").contains("No camera found"));
     step_until(&mut h, "a frame with a pose", |a| a.current_pose().is_some());
@@ -84,7 +24,7 @@ fn no_camera_plays_the_bundled_recording_with_poses() {
 
 #[test]
 fn switching_mirror_modes_and_choosing_a_side() {
-    let mut h = harness();
+    let mut h = common::ui::harness(860.0);
     step_until(&mut h, "a frame", |a| a.current_view().is_some());
     h.state().pipeline.as_ref().unwrap().set_paused(true);
     std::thread::sleep(Duration::from_millis(100));
@@ -119,7 +59,7 @@ fn switching_mirror_modes_and_choosing_a_side() {
 
 #[test]
 fn choosing_a_model() {
-    let mut h = harness();
+    let mut h = common::ui::harness(860.0);
     step_until(&mut h, "a frame", |a| a.current_view().is_some());
     choose(&mut h, "Model", PoseModel::BlazeposeFull.label());
     h.step();
@@ -131,7 +71,7 @@ fn choosing_a_model() {
 
 #[test]
 fn opening_a_recording_by_drag_and_drop() {
-    let mut h = harness();
+    let mut h = common::ui::harness(860.0);
     step_until(&mut h, "a frame", |a| a.current_view().is_some());
     let clip = common::data("videos/tfjs_pose_1_synthetic_arm_raises.mp4");
     h.input_mut().dropped_files.push(egui::DroppedFile { path: Some(clip.clone()), ..Default::default() });
@@ -144,7 +84,7 @@ fn opening_a_recording_by_drag_and_drop() {
 
 #[test]
 fn a_file_that_is_not_a_recording_is_refused_with_a_message() {
-    let mut h = harness();
+    let mut h = common::ui::harness(860.0);
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("notes.mp4");
     std::fs::write(&bad, "not a video").unwrap();

@@ -3,63 +3,13 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
-use egui_kittest::Harness;
+use common::ui::{choose, click, step_until_ui};
 use egui_kittest::kittest::Queryable;
-use mirrorcue::pose::EngineConfig;
-use mirrorcue::ui::MirrorcueApp;
-use mirrorcue::ui::settings::Settings;
-
-fn harness() -> Harness<'static, MirrorcueApp> {
-    let app = MirrorcueApp::new(Settings::default(), EngineConfig::from_env().unwrap(), common::models(), Vec::new());
-    Harness::builder().with_size(egui::vec2(1280.0, 1000.0)).build_state(|ctx, app: &mut MirrorcueApp| app.ui(ctx), app)
-}
-
-/// Clicks the widget labelled `label` once it is on screen (waiting up to 10 s, stepping the UI), then lets the UI
-/// settle for a few frames.
-fn click(h: &mut Harness<'static, MirrorcueApp>, label: &str) {
-    let start = Instant::now();
-    while h.query_by_label(label).is_none() {
-        assert!(start.elapsed() < Duration::from_secs(10), "no widget labelled {label:?}");
-        std::thread::sleep(Duration::from_millis(10));
-        h.step();
-    }
-    h.get_by_label(label).click_accesskit();
-    for _ in 0..3 {
-        h.step();
-    }
-}
-
-/// Opens the combo box `combo` until its entry `item` shows (at most 5 tries), then clicks the entry.
-fn choose(h: &mut Harness<'static, MirrorcueApp>, combo: &str, item: &str) {
-    for _ in 0..5 {
-        click(h, combo);
-        if h.query_by_label(item).is_some() {
-            click(h, item);
-            return;
-        }
-    }
-    panic!("{combo:?} did not open");
-}
-
-fn step_until(
-    h: &mut Harness<'static, MirrorcueApp>,
-    what: &str,
-    done: impl Fn(&mut Harness<'static, MirrorcueApp>) -> bool,
-) {
-    let start = Instant::now();
-    while !done(h) {
-        assert!(start.elapsed() < Duration::from_secs(30), "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-        h.step();
-    }
-}
 
 #[test]
 fn capture_a_target_and_edit_a_tolerance() {
-    let mut h = harness();
-    step_until(&mut h, "a pose", |h| h.state().current_pose().is_some());
+    let mut h = common::ui::harness(1000.0);
+    step_until_ui(&mut h, "a pose", |h| h.state().current_pose().is_some());
     choose(&mut h, "Protocol", "New (capture the current posture)");
     h.step();
     assert!(h.state().protocol.is_some());
@@ -93,14 +43,14 @@ fn capture_a_target_and_edit_a_tolerance() {
 
 #[test]
 fn a_cue_appears_on_the_patient_screen_when_out_of_tolerance() {
-    let mut h = harness();
-    step_until(&mut h, "a pose", |h| h.state().current_pose().is_some());
+    let mut h = common::ui::harness(1000.0);
+    step_until_ui(&mut h, "a pose", |h| h.state().current_pose().is_some());
     choose(&mut h, "Protocol", "Squat: knee alignment and repetitions");
     assert_eq!(h.state().protocol.as_ref().unwrap().checkpoints.len(), 3);
     // The recorded squats take the knees out of their tolerance: a cue appears on the patient screen (the
     // single-window layout, which is the patient's screen with one monitor; the separate patient window shows the
     // same view content, but kittest does not expose immediate viewports' widgets).
-    step_until(&mut h, "a cue", |h| h.query_by_label_contains("Cue: ").is_some());
+    step_until_ui(&mut h, "a cue", |h| h.query_by_label_contains("Cue: ").is_some());
     let cue = h.state().cue_display().expect("a cue");
     assert!(cue.text.contains("knee") || cue.text.contains("chest"), "{}", cue.text);
 }

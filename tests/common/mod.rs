@@ -1,6 +1,8 @@
 //! Shared helpers for the integration tests.
 #![allow(dead_code)]
 
+pub mod ui;
+
 use std::path::PathBuf;
 
 use mirrorcue::Frame;
