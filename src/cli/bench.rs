@@ -71,21 +71,23 @@ struct Row {
     frames: usize,
 }
 
-/// Decodes `n` frames of `input` (looping it if shorter) and hands each to `f` as soon as it is decoded.
+/// Decodes `n` frames of `input` (looping it if shorter) and hands each to `f` as soon as it is decoded; returns
+/// how long each decode took.
 fn stream_frames(
     input: &std::path::Path,
     n: usize,
     mut f: impl FnMut(&Frame) -> Result<(), CliError>,
-) -> Result<(), CliError> {
+) -> Result<Vec<Duration>, CliError> {
     let mut src = source::open(input).map_err(|e| CliError::new(EXIT_INPUT, e.to_string()))?;
-    let mut done = 0;
+    let mut decode = Vec::with_capacity(n);
     let mut any = false;
-    while done < n {
+    while decode.len() < n {
+        let t = Instant::now();
         match src.next_frame() {
             Some(Ok(frame)) => {
+                decode.push(t.elapsed());
                 any = true;
                 f(&frame)?;
-                done += 1;
             }
             Some(Err(e)) if e.is_fatal() => return Err(CliError::new(EXIT_INPUT, e.to_string())),
             Some(Err(_)) => continue,
@@ -95,7 +97,7 @@ fn stream_frames(
             None => src.rewind().map_err(|e| CliError::new(EXIT_INPUT, e.to_string()))?,
         }
     }
-    Ok(())
+    Ok(decode)
 }
 
 /// Runs `mirrorcue bench`; returns the exit code.
@@ -104,28 +106,14 @@ pub fn run(args: &BenchArgs) -> Result<u8, CliError> {
         return run_live(args);
     }
     let input = args.input.clone().unwrap_or_else(crate::assets::bundled_recording);
-    let mut src = source::open(&input).map_err(|e| CliError::new(EXIT_INPUT, e.to_string()))?;
     let wanted = args.frames.max(1) + 3;
-    let mut frames: Vec<Frame> = Vec::new();
-    let mut decode = Vec::new();
-    // Loop the recording if it is shorter than asked.
-    while frames.len() < wanted {
-        let t = Instant::now();
-        match src.next_frame() {
-            Some(Ok(f)) => {
-                decode.push(t.elapsed());
-                frames.push(f);
-            }
-            Some(Err(e)) if e.is_fatal() => return Err(CliError::new(EXIT_INPUT, e.to_string())),
-            Some(Err(_)) => continue,
-            None if frames.is_empty() => {
-                return Err(CliError::new(EXIT_INPUT, format!("{} has no readable frame", input.display())));
-            }
-            None => src.rewind().map_err(|e| CliError::new(EXIT_INPUT, e.to_string()))?,
-        }
-    }
-    let info = src.info().clone();
-    println!("recording: {} ({}x{}, {} frames timed per model)", info.name, info.width, info.height, args.frames);
+    // A first pass times decoding alone, and notes what the recording is.
+    let mut info = (String::new(), 0, 0);
+    let decode = stream_frames(&input, wanted, |f| {
+        info = (f.source.clone(), f.width(), f.height());
+        Ok(())
+    })?;
+    println!("recording: {} ({}x{}, {} frames timed per model)", info.0, info.1, info.2, args.frames);
     let d = summarize(&decode);
     println!("video decoding: median {:.2} ms, p95 {:.2} ms per frame\n", d.median_ms, d.p95_ms);
 
@@ -207,7 +195,7 @@ pub fn run(args: &BenchArgs) -> Result<u8, CliError> {
         }
     }
     if let Some(path) = &args.json {
-        let v = serde_json::json!({ "recording": info.name, "decode": d, "rows": rows });
+        let v = serde_json::json!({ "recording": info.0, "decode": d, "rows": rows });
         std::fs::write(path, serde_json::to_string_pretty(&v).unwrap_or_default())
             .map_err(|e| CliError::new(EXIT_OUTPUT, format!("cannot write {}: {e}", path.display())))?;
     }
