@@ -268,7 +268,8 @@ impl MirrorcueApp {
     fn poll(&mut self, ctx: &egui::Context) {
         let fresh = self.pipeline.as_ref().and_then(|p| p.take_result());
         let settings_changed = self.rendered_with != Some((self.settings.mirror, self.settings.seam));
-        if fresh.is_none() && !settings_changed {
+        let is_new_frame = fresh.is_some();
+        if !is_new_frame && !settings_changed {
             return;
         }
         if let Some(r) = fresh {
@@ -304,7 +305,8 @@ impl MirrorcueApp {
             Some(t) => t.set(image, TextureOptions::LINEAR),
             None => self.texture = Some(ctx.load_texture("mirrorcue-view", image, TextureOptions::LINEAR)),
         }
-        if let (Some(p), true) = (&self.pipeline, !settings_changed || self.rendered_with.is_some()) {
+        // Latency counts each frame once, when it first reaches the screen (not again when a setting re-renders it).
+        if let (Some(p), true) = (&self.pipeline, is_new_frame) {
             p.record_shown(res.captured_at);
         }
         self.view = Some(view);
