@@ -240,9 +240,6 @@ impl MirrorcueApp {
         if self.pipeline.is_none() {
             self.start_pipeline(ctx);
         }
-        if let Some(p) = &self.pipeline {
-            p.set_settings(self.settings.pose);
-        }
     }
 
     fn handle_dropped_files(&mut self, ctx: &egui::Context) {
