@@ -55,6 +55,23 @@ pub fn largest_differences(ghost: &Pose, patient: &Pose, min_score: f32, n: usiz
     d
 }
 
+/// The patient's other side as a ghost: every joint placed where its twin on the other side would be if it were
+/// reflected across the body's midline (the vertical through mid-shoulder and mid-hip). Drawn over the patient, the
+/// ghost's left arm shows where a movement symmetric to the right arm would put it. Names stay anatomical.
+pub fn other_side(patient: &Pose, min_score: f32) -> Option<Pose> {
+    let (s, hip, _) = torso(patient, min_score)?;
+    let mid_x = (s.0 + hip.0) / 2.0 / patient.frame_width.max(1) as f32;
+    let mut g = patient.clone();
+    g.mask = None;
+    g.world = None;
+    for (i, j) in patient.skeleton.joints().iter().enumerate() {
+        if let Some(twin) = patient.get(j.twin()) {
+            g.keypoints[i] = Keypoint { x: 2.0 * mid_x - twin.x, ..*twin };
+        }
+    }
+    Some(g)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,5 +117,16 @@ mod tests {
         let d = largest_differences(&g, &patient, 0.3, 1);
         assert_eq!(d[0].0, Joint::LeftWrist);
         assert!((d[0].1 - 2.0).abs() < 1e-3, "{:?}", d);
+    }
+
+    #[test]
+    fn the_other_side_is_the_twin_reflected_across_the_midline() {
+        let p = person(1.0, 500.0, true);
+        let g = other_side(&p, 0.3).unwrap();
+        // The midline is x = 500 px; the left shoulder's ghost is the right shoulder reflected: 500 + 20 px.
+        let ls = g.get(Joint::LeftShoulder).unwrap();
+        assert!((ls.x - 0.52).abs() < 1e-4, "{}", ls.x);
+        // A symmetric torso is its own reflection; the right wrist (not seen) gives the left wrist's ghost no score.
+        assert!(largest_differences(&g, &p, 0.3, 3).iter().all(|(j, d)| *d < 1e-3 || *j == Joint::LeftWrist));
     }
 }

@@ -269,5 +269,11 @@ mod tests {
     }
 }
 
+pub mod clip;
 pub mod delay;
+pub mod follow;
 pub mod ghost;
+pub mod session;
+
+pub use clip::{Clip, ClipError, ClipFrame};
+pub use session::{CompareSession, ReferenceKind, Scores, SyncMode, Transport};
