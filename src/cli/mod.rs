@@ -10,7 +10,7 @@
 //! | 3 | the input cannot be read (missing, unknown format, corrupt, empty folder) |
 //! | 4 | a model file is missing, damaged or not the expected one |
 //! | 5 | the inference engine failed (for example `--engine onnxruntime` and none installed) |
-//! | 6 | the output cannot be written |
+//! | 6 | the output cannot be written (`record`: it stops there and keeps what was written, marked incomplete) |
 
 pub mod analyze;
 pub mod bench;
@@ -81,7 +81,8 @@ pub struct Cli {
 }
 
 const EXIT_HELP: &str = "Exit codes: 0 done; 1 done but some frames were unreadable and skipped; 2 bad command line; \
-3 input unreadable; 4 model file missing or damaged; 5 inference engine problem; 6 output cannot be written.";
+3 input unreadable; 4 model file missing or damaged; 5 inference engine problem; 6 output cannot be written (a \
+recording stopped by a full disk keeps what was written).";
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
@@ -116,7 +117,8 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Compare(compare::CompareArgs),
     /// Record a source (a video file, an image folder, or a camera) into a folder: the video (MP4, H.264), the
-    /// pose track and a manifest. Crash-safe: a killed recording keeps all but at most its last second.
+    /// pose track and a manifest. Crash-safe: a killed recording keeps all but at most its last second; a full disk
+    /// stops it with exit code 6 and keeps what was written.
     ///
     /// Example:
     ///   mirrorcue record camera --out sessions/2026-11-21 --seconds 120

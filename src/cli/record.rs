@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 
-use super::{CliError, CommonArgs, EXIT_INPUT, EXIT_OK, EXIT_OUTPUT};
+use super::{CliError, CommonArgs, EXIT_INPUT, EXIT_OK, EXIT_OUTPUT, EXIT_SKIPPED_FRAMES};
 use crate::pose::{Engine, EstimatorConfig, PoseEstimator, PoseModel};
 use crate::recording::RecordingWriter;
 use crate::source;
@@ -33,7 +33,9 @@ pub struct RecordArgs {
     pub common: CommonArgs,
 }
 
-/// Runs `mirrorcue record`; returns the exit code.
+/// Runs `mirrorcue record`; returns the exit code: [`EXIT_OK`], [`EXIT_SKIPPED_FRAMES`] if frames could not be
+/// read (skipped, or the source failed part way), [`EXIT_OUTPUT`] if the recording could not be written (a full
+/// disk stops it; what was written is kept and the manifest says it is incomplete).
 pub fn run(args: &RecordArgs) -> Result<u8, CliError> {
     let (mut src, is_camera): (Box<dyn source::FrameSource>, bool) = if let Some(rest) =
         args.source.strip_prefix("camera")
@@ -56,6 +58,8 @@ pub fn run(args: &RecordArgs) -> Result<u8, CliError> {
     let started = Instant::now();
     let mut first: Option<f64> = None;
     let mut stopped = None;
+    let mut skipped = 0u64;
+    let mut write_error = None;
     while let Some(item) = src.next_frame() {
         let frame = match item {
             Ok(f) => f,
@@ -66,6 +70,7 @@ pub fn run(args: &RecordArgs) -> Result<u8, CliError> {
             }
             Err(e) => {
                 eprintln!("warning: skipped a frame: {e}");
+                skipped += 1;
                 continue;
             }
         };
@@ -81,14 +86,29 @@ pub fn run(args: &RecordArgs) -> Result<u8, CliError> {
         }
         let pose = est.estimate(&frame)?;
         if let Err(e) = writer.write(&frame, pose.as_ref()) {
-            eprintln!("error: {e}");
-            stopped = Some(e.to_string());
+            write_error = Some(e);
             break;
         }
     }
     let frames = writer.frames();
-    let failed = stopped.is_some();
-    let manifest = writer.finish(stopped).map_err(|e| CliError::new(EXIT_OUTPUT, e.to_string()))?;
-    eprintln!("recorded {frames} frames ({:.1} s) into {}", manifest.duration_s, args.out.display());
-    Ok(if failed { super::EXIT_SKIPPED_FRAMES } else { EXIT_OK })
+    let out = args.out.display();
+    let reason = write_error.as_ref().map(ToString::to_string).or(stopped);
+    let source_failed = reason.is_some();
+    let error = match (write_error, writer.finish(reason)) {
+        (None, Ok(manifest)) => {
+            eprintln!("recorded {frames} frames ({:.1} s) into {out}", manifest.duration_s);
+            return Ok(if source_failed || skipped > 0 { EXIT_SKIPPED_FRAMES } else { EXIT_OK });
+        }
+        // The first failure is the one to report: closing on the same full disk fails the same way.
+        (Some(e), _) | (None, Err(e)) => e,
+    };
+    eprintln!("error: {error}");
+    match crate::recording::read_manifest(&args.out) {
+        Some(m) if m.stopped_because.is_some() => eprintln!(
+            "kept {frames} frames ({:.1} s) in {out}, marked incomplete (the video may end up to a second earlier)",
+            m.duration_s
+        ),
+        _ => eprintln!("kept {frames} frames in {out}; its manifest still marks it incomplete"),
+    }
+    Ok(EXIT_OUTPUT)
 }

@@ -9,10 +9,15 @@
 //! ```
 //! Crash-safe: a killed process (kill -9, power loss) leaves a video that plays up to its last complete fragment
 //! (at most the last second is lost) and a pose track complete up to its last line. A full disk stops the recording
-//! with a clear message and keeps what was written.
+//! with a clear message and keeps what was written: the pose track up to its last whole line (a line cut short is
+//! removed), the video up to its last complete fragment, and a manifest marked incomplete that says why it stopped.
+//! The closing manifest can be written on a full disk because room for it is set aside when recording starts
+//! (`.manifest.json.partial`, a few KiB of spaces, renamed over `manifest.json` at the end; a killed recording
+//! leaves it behind, harmlessly). Once a write has failed the writer writes nothing more, so the video and the pose
+//! track end together.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::fs::{File, OpenOptions};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use ffmpeg_next as ffmpeg;
@@ -93,12 +98,16 @@ pub struct RecordingWriter {
     scaler: ffmpeg::software::scaling::Context,
     rgb: ffmpeg::frame::Video,
     yuv: ffmpeg::frame::Video,
-    poses: BufWriter<File>,
+    poses: File,
+    /// Bytes of whole lines in the pose track.
+    poses_len: u64,
     manifest: Manifest,
     first_time: Option<f64>,
     last_pts: i64,
     frames: u64,
     stream_tb: ffmpeg::Rational,
+    /// The first write failure; nothing more is written after it.
+    failed: Option<String>,
 }
 
 // SAFETY: the FFmpeg contexts are only used through `&mut self`, from one thread at a time; they hold no
@@ -193,8 +202,8 @@ impl RecordingWriter {
             stopped_because: None,
         };
         write_manifest(dir, &manifest).map_err(|e| werr(format!("manifest.json: {e}")))?;
-        let poses =
-            BufWriter::new(File::create(dir.join("poses.jsonl")).map_err(|e| werr(format!("poses.jsonl: {e}")))?);
+        reserve_manifest_space(dir, &manifest).map_err(|e| werr(format!("manifest.json: {e}")))?;
+        let poses = File::create(dir.join("poses.jsonl")).map_err(|e| werr(format!("poses.jsonl: {e}")))?;
         Ok(RecordingWriter {
             dir: dir.to_path_buf(),
             octx,
@@ -203,11 +212,13 @@ impl RecordingWriter {
             rgb: ffmpeg::frame::Video::new(ffmpeg::format::Pixel::RGB24, w, h),
             yuv: ffmpeg::frame::Video::empty(),
             poses,
+            poses_len: 0,
             manifest,
             first_time: None,
             last_pts: -1,
             frames: 0,
             stream_tb,
+            failed: None,
         })
     }
 
@@ -223,7 +234,22 @@ impl RecordingWriter {
 
     /// Appends a frame and its pose. The pose line is on disk when this returns; the video is on disk up to the
     /// last completed second.
+    ///
+    /// After a failure (a full disk, say) the recording is stopped: this and every later call return the error
+    /// without writing anything, so the video and the pose track stay together. Call [`finish`](Self::finish) to
+    /// close what was written.
     pub fn write(&mut self, frame: &Frame, pose: Option<&Pose>) -> Result<(), RecordError> {
+        if let Some(detail) = &self.failed {
+            return Err(RecordError::Write { dir: self.dir.clone(), detail: format!("stopped earlier: {detail}") });
+        }
+        let result = self.write_frame(frame, pose);
+        if let Err(RecordError::Write { detail, .. } | RecordError::Encoder(detail)) = &result {
+            self.failed = Some(detail.clone());
+        }
+        result
+    }
+
+    fn write_frame(&mut self, frame: &Frame, pose: Option<&Pose>) -> Result<(), RecordError> {
         let dir = self.dir.clone();
         let werr = move |d: String| RecordError::Write { dir: dir.clone(), detail: d };
         let t0 = *self.first_time.get_or_insert(frame.time_s);
@@ -251,9 +277,15 @@ impl RecordingWriter {
         let kps = pose
             .map(|p| p.keypoints.iter().map(|k| [round(k.x, 5), round(k.y, 5), round(k.score, 4)]).collect::<Vec<_>>());
         let line = serde_json::json!({ "frame": self.frames, "time_s": round(rel as f32, 4), "keypoints": kps });
-        writeln!(self.poses, "{line}")
-            .and_then(|_| self.poses.flush())
-            .map_err(|e| werr(format!("poses.jsonl: {e}")))?;
+        let line = format!("{line}\n");
+        // One write per line, unbuffered: nothing is left in memory to be written later.
+        if let Err(e) = self.poses.write_all(line.as_bytes()) {
+            // Cut off what part of the line made it (shrinking a file needs no space), so the track ends on a
+            // whole line that has its frame in the video.
+            let _ = self.poses.set_len(self.poses_len);
+            return Err(werr(format!("poses.jsonl: {e}")));
+        }
+        self.poses_len += line.len() as u64;
         self.frames += 1;
         Ok(())
     }
@@ -272,7 +304,11 @@ impl RecordingWriter {
     }
 
     /// Closes the recording: flushes the encoder, finishes the MP4 and marks the manifest complete. `reason` says
-    /// why it stopped if it stopped early (for example a full disk).
+    /// why it stopped if it stopped early (for example a full disk); after a failed [`write`](Self::write) the
+    /// manifest is marked incomplete with that failure as the reason if none is given.
+    ///
+    /// On a full disk the video's end may not be written (an error is returned), but the manifest still is, into
+    /// the room set aside for it; if even that fails the manifest written at the start stays (incomplete).
     pub fn finish(mut self, reason: Option<String>) -> Result<Manifest, RecordError> {
         let werr = |dir: &Path, d: String| RecordError::Write { dir: dir.to_path_buf(), detail: d };
         let _ = self.encoder.send_eof();
@@ -282,12 +318,24 @@ impl RecordingWriter {
         // SAFETY: `octx` is a valid, opened output context whose header was written; this is the call
         // `write_trailer` makes.
         let ret = unsafe { ffmpeg::ffi::av_write_trailer(self.octx.as_mut_ptr()) };
-        let trailer = if ret < 0 {
-            Err(werr(&self.dir, format!("video.mp4 (closing): {}", ffmpeg::Error::from(ret))))
+        // That positive value also hides a failed write of the last fragment (av_write_trailer only looks at the
+        // I/O context's error when the muxer returned 0), so look at it here: a full disk at the end must not
+        // leave a short video marked complete.
+        // SAFETY: `pb` is the output's I/O context, opened with the context and freed only when `octx` drops.
+        let io_error = unsafe {
+            let pb = (*self.octx.as_mut_ptr()).pb;
+            if pb.is_null() { 0 } else { (*pb).error }
+        };
+        let code = if ret < 0 { ret } else { io_error.min(0) };
+        let trailer = if code < 0 {
+            Err(werr(&self.dir, format!("video.mp4 (closing): {}", ffmpeg::Error::from(code))))
         } else {
             Ok(())
         };
-        self.manifest.complete = drained.is_ok() && trailer.is_ok() && reason.is_none();
+        let failed_write = self.failed.take().map(|detail| werr(&self.dir, detail).to_string());
+        let closing_error = drained.as_ref().err().or(trailer.as_ref().err()).map(ToString::to_string);
+        let reason = reason.or(failed_write).or(closing_error);
+        self.manifest.complete = reason.is_none();
         self.manifest.frames = self.frames;
         self.manifest.duration_s = self.last_pts.max(0) as f64 / 1000.0;
         self.manifest.stopped_because = reason;
@@ -303,11 +351,38 @@ fn round(v: f32, digits: i32) -> f64 {
     (v as f64 * p).round() / p
 }
 
-/// Writes the manifest atomically (a temporary file, then a rename).
+/// The manifest's temporary file, and the room set aside for the closing manifest while recording.
+const MANIFEST_TMP: &str = ".manifest.json.partial";
+
+/// Writes the manifest atomically (a temporary file, then a rename). The temporary file is overwritten in place,
+/// not truncated first, so that room set aside by [`reserve_manifest_space`] is reused without needing free space.
+/// On failure the temporary file is removed and `manifest.json` is left as it was.
 fn write_manifest(dir: &Path, m: &Manifest) -> std::io::Result<()> {
-    let tmp = dir.join(".manifest.json.partial");
-    std::fs::write(&tmp, serde_json::to_string_pretty(m).unwrap_or_default())?;
-    std::fs::rename(&tmp, dir.join("manifest.json"))
+    let tmp = dir.join(MANIFEST_TMP);
+    let result = (|| {
+        let json = serde_json::to_string_pretty(m)?;
+        let mut f = OpenOptions::new().write(true).create(true).truncate(false).open(&tmp)?;
+        f.write_all(json.as_bytes())?;
+        f.set_len(json.len() as u64)?;
+        drop(f);
+        std::fs::rename(&tmp, dir.join("manifest.json"))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Sets aside room for the closing manifest (`m` with a long reason) so that it can be written on a full disk:
+/// written bytes (not a sparse file), which the file system keeps allocated until the file is rewritten.
+fn reserve_manifest_space(dir: &Path, m: &Manifest) -> std::io::Result<()> {
+    let tmp = dir.join(MANIFEST_TMP);
+    let len = serde_json::to_string_pretty(m)?.len() + 8192;
+    let result = std::fs::write(&tmp, vec![b' '; len]);
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }
 
 /// Reads a recording folder's manifest.
