@@ -6,12 +6,16 @@
 //! unaffected. A mirrorcue recording folder brings its own pose track (`poses.jsonl`), so loading it runs no model.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use thiserror::Error;
 
 use super::AngleTrack;
 use crate::Frame;
-use crate::pose::{Keypoint, Pose, PoseEstimator, Skeleton};
+use crate::pose::{
+    Engine, EngineConfig, EstimatorConfig, Keypoint, ModelStore, Pose, PoseEstimator, PoseModel, Skeleton,
+};
 use crate::source::SourceError;
 
 /// The default memory bound of a clip: 1.5 GiB (about 18 s of 1280 × 720 at 30 fps at full size).
@@ -206,6 +210,72 @@ impl Clip {
     /// Memory held by the pixels, bytes.
     pub fn bytes(&self) -> usize {
         self.frames.iter().map(|f| f.frame.image.as_raw().len()).sum()
+    }
+}
+
+/// A clip being loaded on its own thread (decoding and pose estimation take a moment; the UI goes on meanwhile).
+pub struct ClipLoad {
+    /// What is being loaded.
+    pub path: PathBuf,
+    progress: Arc<AtomicUsize>,
+    cancel: Arc<AtomicBool>,
+    result: Arc<Mutex<Option<Result<Clip, String>>>>,
+}
+
+impl ClipLoad {
+    /// Starts loading `path` within `max_bytes`, estimating poses with `model` on `engine` where the recording has
+    /// none.
+    pub fn start(
+        path: PathBuf,
+        engine: EngineConfig,
+        models: ModelStore,
+        model: PoseModel,
+        max_bytes: usize,
+        notify: Arc<dyn Fn() + Send + Sync>,
+    ) -> ClipLoad {
+        let progress = Arc::new(AtomicUsize::new(0));
+        let cancel = Arc::new(AtomicBool::new(false));
+        let result = Arc::new(Mutex::new(None));
+        let (p, c, r, at) = (progress.clone(), cancel.clone(), result.clone(), path.clone());
+        let spawned = std::thread::Builder::new().name("mirrorcue-clip".into()).spawn(move || {
+            let outcome = (|| -> Result<Clip, String> {
+                let engine = Engine::select(&engine).map_err(|e| e.to_string())?;
+                let mut est =
+                    PoseEstimator::new(&models, &engine, EstimatorConfig::video(model)).map_err(|e| e.to_string())?;
+                Clip::load(&at, Some(&mut est), max_bytes, |n| {
+                    p.store(n, Ordering::Relaxed);
+                    !c.load(Ordering::Relaxed)
+                })
+                .map_err(|e| e.to_string())
+            })();
+            *r.lock().unwrap_or_else(|e| e.into_inner()) = Some(outcome);
+            notify();
+        });
+        if let Err(e) = spawned {
+            *result.lock().unwrap_or_else(|e| e.into_inner()) = Some(Err(format!("cannot start loading: {e}")));
+        }
+        ClipLoad { path, progress, cancel, result }
+    }
+
+    /// Frames loaded so far.
+    pub fn progress(&self) -> usize {
+        self.progress.load(Ordering::Relaxed)
+    }
+
+    /// The clip (or why it could not be loaded), once done.
+    pub fn take(&self) -> Option<Result<Clip, String>> {
+        self.result.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+
+    /// Asks the loading to stop.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+}
+
+impl Drop for ClipLoad {
+    fn drop(&mut self) {
+        self.cancel();
     }
 }
 

@@ -88,8 +88,8 @@ impl MovementFollower {
         if !self.started {
             // Column 0: the path must start at the reference's first frame.
             let mut run = 0.0;
-            for j in 0..m {
-                run += costs[j];
+            for (j, c) in costs.iter().enumerate() {
+                run += c;
                 self.acc[j] = run;
                 self.len[j] = j as u32 + 1;
             }
@@ -98,7 +98,7 @@ impl MovementFollower {
             let mut prev_diag = (self.acc[0], self.len[0]);
             self.acc[0] += costs[0];
             self.len[0] += 1;
-            for j in 1..m {
+            for (j, &c) in costs.iter().enumerate().skip(1) {
                 let up = (self.acc[j], self.len[j]); // D(t−1, j): the reference waits
                 let diag = prev_diag; // D(t−1, j−1): both advance
                 let left = (self.acc[j - 1], self.len[j - 1]); // D(t, j−1): the reference advances
@@ -108,7 +108,7 @@ impl MovementFollower {
                     .into_iter()
                     .min_by(|a, b| (a.0 / a.1 as f32).total_cmp(&(b.0 / b.1 as f32)))
                     .unwrap_or(diag);
-                self.acc[j] = best.0 + costs[j];
+                self.acc[j] = best.0 + c;
                 self.len[j] = best.1 + 1;
             }
         }

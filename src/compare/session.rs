@@ -206,7 +206,7 @@ impl CompareSession {
         }
         if p > b + 1e-9 {
             if self.transport.looping && b > a {
-                p = a + (p - b) % (b - a + self.frame_s());
+                p = (a + (p - b) % (b - a + self.frame_s())).min(b);
             } else {
                 p = b;
                 self.transport.playing = false;
@@ -334,7 +334,7 @@ impl CompareSession {
                     if p > b {
                         if self.transport.looping && b > a {
                             let span = b - a + 1.0 / clip.fps.max(1.0);
-                            p = a + (p - a) % span;
+                            p = (a + (p - a) % span).min(b);
                         } else {
                             p = b;
                         }
@@ -468,7 +468,12 @@ impl CompareSession {
                 }
                 _ => None,
             };
-            out.push(SideRange { joint: names[k].0.trim_start_matches("left ").to_string(), left: l, right: r, symmetry });
+            out.push(SideRange {
+                joint: names[k].0.trim_start_matches("left ").to_string(),
+                left: l,
+                right: r,
+                symmetry,
+            });
             k += 2;
         }
         out

@@ -412,3 +412,6 @@ pub fn read_poses(dir: &Path) -> Vec<PoseLine> {
         })
         .collect()
 }
+
+pub mod background;
+pub use background::Recorder;

@@ -4,9 +4,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use egui::{Color32, TextureOptions};
+use egui::Color32;
 use egui_file_dialog::FileDialog;
 
+use super::pane::Pane;
 use super::patient::{self, ViewContent};
 use super::settings::{Settings, SourcePref};
 use crate::live::{LivePipeline, LiveResult, SourceFactory, SourceStatus};
@@ -14,7 +15,7 @@ use crate::pose::{EngineConfig, Joint, ModelStore, Pose};
 use crate::posture::{CheckState, Checkpoint, FrameResult, Measure, Plane, PostureSession, Protocol};
 use crate::source::camera::{CameraChoice, CameraInfo, CameraSource};
 use crate::source::{FrameSource, SourceKind};
-use crate::view::{DisplayImage, MirrorMode, Seam, SeamTracker, SplitSource, ViewTransform};
+use crate::view::{DisplayImage, MirrorMode, Seam, ViewTransform};
 
 /// Where frames come from right now.
 #[derive(Clone, Debug, PartialEq)]
@@ -49,6 +50,8 @@ pub struct MirrorcueApp {
     pub posture: Option<PostureSession>,
     /// Joints clicked so far while picking an angle on the image (`None` = not picking).
     pub picking: Option<Vec<Joint>>,
+    /// Side-by-side comparison, delayed feedback and recording.
+    pub compare: super::compare::CompareState,
     posture_frame: Option<FrameResult>,
     protocol_dialog: FileDialog,
     export_dialog: FileDialog,
@@ -56,13 +59,11 @@ pub struct MirrorcueApp {
     models: ModelStore,
     pending: Option<ActiveSource>,
     current: Option<LiveResult>,
-    view: Option<ViewTransform>,
-    rendered_with: Option<(MirrorMode, crate::view::SeamSettings)>,
-    display: DisplayImage,
-    texture: Option<egui::TextureHandle>,
-    seam: SeamTracker,
+    main: Pane,
     file_dialog: FileDialog,
     dialog_folder: bool,
+    reference_dialog: bool,
+    pending_reference: Option<PathBuf>,
     no_camera_fallback: bool,
 }
 
@@ -97,6 +98,7 @@ impl MirrorcueApp {
             protocol: None,
             posture: None,
             picking: None,
+            compare: super::compare::CompareState::default(),
             posture_frame: None,
             protocol_dialog: FileDialog::new().title("Open a protocol"),
             export_dialog: FileDialog::new().title("Export the protocol").default_file_name("protocol.toml"),
@@ -104,13 +106,11 @@ impl MirrorcueApp {
             models,
             pending: None,
             current: None,
-            view: None,
-            rendered_with: None,
-            display: DisplayImage::default(),
-            texture: None,
-            seam: SeamTracker::new(),
+            main: Pane::default(),
             file_dialog: FileDialog::new().title("Open a recording"),
             dialog_folder: false,
+            reference_dialog: false,
+            pending_reference: None,
             no_camera_fallback,
         }
     }
@@ -130,11 +130,18 @@ impl MirrorcueApp {
     /// Opens the file dialog for a video file, or for a folder of images.
     pub fn open_file_dialog(&mut self, folder: bool) {
         self.dialog_folder = folder;
+        self.reference_dialog = false;
         if folder {
             self.file_dialog.pick_directory();
         } else {
             self.file_dialog.pick_file();
         }
+    }
+
+    /// Opens the file dialog for a reference: a video file, or (`folder`) a recording or image folder.
+    pub fn open_reference_dialog(&mut self, folder: bool) {
+        self.open_file_dialog(folder);
+        self.reference_dialog = true;
     }
 
     /// Whether a recording (not a camera) is playing.
@@ -171,14 +178,19 @@ impl MirrorcueApp {
         self.current.as_ref().and_then(|r| r.pose.as_ref())
     }
 
+    /// The newest frame from the patient's source.
+    pub fn current_frame(&self) -> Option<&crate::Frame> {
+        self.current.as_ref().map(|r| &r.frame)
+    }
+
     /// The view transform of the frame on screen.
     pub fn current_view(&self) -> Option<&ViewTransform> {
-        self.view.as_ref()
+        self.main.view.as_ref()
     }
 
     /// The displayed image (after mirroring), as the patient sees it.
     pub fn displayed_image(&self) -> &DisplayImage {
-        &self.display
+        &self.main.display
     }
 
     /// Size of the frame on screen, pixels.
@@ -210,8 +222,8 @@ impl MirrorcueApp {
             notify,
         ));
         self.current = None;
-        self.view = None;
-        self.seam.reset();
+        self.main.reset();
+        self.compare.patient_source_changed();
         self.settings.source = match &self.active {
             ActiveSource::Camera(_) => SourcePref::Camera,
             ActiveSource::Recording(p) => SourcePref::Recording(p.clone()),
@@ -260,82 +272,151 @@ impl MirrorcueApp {
         }
     }
 
-    /// Takes the newest frame from the pipeline and renders the view; re-renders the frame on screen when the
-    /// mirror settings changed (also while paused).
+    /// Takes the newest frame from the pipeline, feeds the posture checks, the comparison and the recorder, and
+    /// renders both panes (a pane re-renders only when its frame or its mirror settings changed, also while paused).
     fn poll(&mut self, ctx: &egui::Context) {
         let fresh = self.pipeline.as_ref().and_then(|p| p.take_result());
-        let settings_changed = self.rendered_with != Some((self.settings.mirror, self.settings.seam));
         let is_new_frame = fresh.is_some();
-        if !is_new_frame && !settings_changed {
-            return;
-        }
         if let Some(r) = fresh {
+            let mut events = Vec::new();
             if let Some(s) = self.posture.as_mut() {
                 let before = s.cue().map(|c| (c.checkpoint, c.since_s));
                 let result = s.update(r.frame.time_s, r.pose.as_ref());
                 let after = result.cue.as_ref().map(|c| (c.checkpoint, c.since_s));
-                if self.settings.cue_tone && after.is_some() && after != before {
-                    super::sound::play_tone();
+                if after.is_some() && after != before {
+                    if self.settings.cue_tone {
+                        super::sound::play_tone();
+                    }
+                    if let Some(c) = &result.cue {
+                        events.push(("cue", serde_json::json!({ "checkpoint": c.checkpoint, "text": c.text })));
+                    }
+                }
+                for &rule in &result.reps_counted {
+                    let name = s.protocol().reps.get(rule).map(|r| r.name.clone()).unwrap_or_default();
+                    events.push(("rep", serde_json::json!({ "rule": name })));
+                }
+                if !result.reps_counted.is_empty() {
+                    self.compare.session.close_rep();
                 }
                 self.posture_frame = Some(result);
             }
+            self.compare.on_patient_frame(&r.frame, r.pose.as_ref(), &events);
             self.current = Some(r);
         }
+        self.compare.tick();
         let Some(res) = self.current.as_ref() else { return };
-        let (w, h) = (res.frame.width(), res.frame.height());
-        let horizontal =
-            matches!(self.settings.mirror, MirrorMode::Split { source: SplitSource::Upper | SplitSource::Lower, .. });
-        let seam = self.seam.update(res.pose.as_ref(), &self.settings.seam, horizontal, w, h);
-        let view = ViewTransform::new(
-            self.settings.mirror,
-            w,
-            h,
-            seam,
-            res.pose.as_ref(),
-            res.frame.mirrored,
-            self.settings.seam.feather,
-        );
-        view.render(&res.frame.image, &mut self.display);
-        let pixels: Vec<Color32> = bytemuck::cast_slice::<u8, Color32>(&self.display.rgba).to_vec();
-        let image = egui::ColorImage::new([self.display.width, self.display.height], pixels);
-        match &mut self.texture {
-            Some(t) => t.set(image, TextureOptions::LINEAR),
-            None => self.texture = Some(ctx.load_texture("mirrorcue-view", image, TextureOptions::LINEAR)),
+        // The main pane: the live frame, or the delayed one when it is shown instead of live.
+        let delayed = self.compare.delayed_instead();
+        let (frame, pose) = match delayed.then(|| self.compare.session.reference()).flatten() {
+            Some((f, p)) => (f, p),
+            None => (&res.frame, res.pose.as_ref()),
+        };
+        if let Some(seam) =
+            self.main.show_frame(ctx, "mirrorcue-view", frame, pose, self.settings.mirror, &self.settings.seam)
+        {
+            // Latency counts each live frame once, when it first reaches the screen.
+            if let (Some(p), true, false) = (&self.pipeline, is_new_frame, delayed) {
+                p.record_shown(res.captured_at);
+            }
+            self.last_seam = self.settings.mirror.ne(&MirrorMode::Off).then_some(seam);
         }
-        // Latency counts each frame once, when it first reaches the screen (not again when a setting re-renders it).
-        if let (Some(p), true) = (&self.pipeline, is_new_frame) {
-            p.record_shown(res.captured_at);
-        }
-        self.view = Some(view);
-        self.last_seam = self.settings.mirror.ne(&MirrorMode::Off).then_some(seam);
-        self.rendered_with = Some((self.settings.mirror, self.settings.seam));
+        self.compare.render_reference(ctx, &res.frame, res.pose.as_ref(), &self.settings);
     }
 
     fn content(&self, patient: bool) -> ViewContent<'_> {
         let show_overlay = !patient || self.settings.overlay.on_patient_screen;
+        let delayed = self.compare.delayed_instead();
         ViewContent {
-            texture: self.texture.as_ref(),
-            view: self.view.as_ref(),
-            pose: self.current_pose(),
+            texture: self.main.texture.as_ref(),
+            view: self.main.view.as_ref(),
+            pose: self.main.pose.as_ref(),
             overlay: show_overlay.then_some(&self.settings.overlay),
             caption: None,
-            cue: self.cue_display(),
+            // Cues and marks are about now: not over a delayed replay.
+            cue: if delayed { None } else { self.cue_display() },
             picked: Vec::new(),
-            marks: if patient { Vec::new() } else { self.checkpoint_marks() },
+            marks: if patient || delayed { Vec::new() } else { self.checkpoint_marks() },
             message: match self.pipeline.as_ref().map(|p| p.status()) {
                 Some(SourceStatus::Reconnecting(_)) if matches!(self.active, ActiveSource::Camera(_)) => {
-                    Some("The camera is not sending pictures. Please wait a moment.")
+                    Some("The camera is not sending pictures. Please wait a moment.".to_string())
                 }
-                Some(SourceStatus::Reconnecting(_)) => Some("This recording cannot be played."),
+                Some(SourceStatus::Reconnecting(_)) => Some("This recording cannot be played.".to_string()),
                 _ => None,
             },
+            ghost: self.compare.ghost_display(
+                self.settings.ghost,
+                self.main.pose.as_ref(),
+                self.settings.overlay.min_score,
+            ),
+            badge: self.compare.badge(),
         }
+    }
+
+    /// Draws the panes (the patient's, and the reference beside it when comparing) for the therapist's window
+    /// (`patient` false) or the patient screen.
+    fn panes(&self, ui: &mut egui::Ui, patient: bool, caption: Option<&str>) -> (egui::Rect, egui::Response) {
+        let mut content = self.content(patient);
+        content.caption = caption;
+        if !patient {
+            content.picked = self.picking.clone().unwrap_or_default();
+        }
+        let ref_caption = self.compare.caption();
+        let show_overlay = !patient || self.settings.overlay.on_patient_screen;
+        let second = self
+            .compare
+            .two_panes()
+            .then(|| self.compare.reference_content(show_overlay.then_some(&self.settings.overlay), &ref_caption));
+        super::compare::show_panes(ui, &content, second.as_ref(), self.settings.compare_layout, patient)
+    }
+
+    /// Opens `path` (a video, image folder or recording folder) as the reference beside the patient.
+    pub fn open_reference(&mut self, ctx: &egui::Context, path: PathBuf) {
+        let model = self.settings.pose.model;
+        self.compare.load_reference(path, &self.engine, &self.models, model, ctx);
+    }
+
+    /// The ghost drawn over the patient now, if any.
+    pub fn ghost(&self) -> Option<patient::GhostDisplay> {
+        self.compare.ghost_display(self.settings.ghost, self.main.pose.as_ref(), self.settings.overlay.min_score)
+    }
+
+    /// Asks to open `path` as the reference (started at the next frame).
+    pub fn request_reference(&mut self, path: PathBuf) {
+        self.pending_reference = Some(path);
+    }
+
+    /// Freezes the frame on screen as the reference.
+    pub fn freeze_reference(&mut self) {
+        if let Some(r) = &self.current {
+            self.compare.freeze(&r.frame, r.pose.as_ref());
+        }
+    }
+
+    /// Starts or stops recording the patient's source (into the recordings folder).
+    pub fn toggle_recording(&mut self) {
+        if self.compare.recorder.is_some() {
+            self.compare.stop_recording();
+            return;
+        }
+        let Some(r) = &self.current else {
+            self.compare.message = Some("Nothing to record yet: wait for the picture.".into());
+            return;
+        };
+        let Some(base) = self.settings.recordings_dir.clone().or_else(|| user_dir("recordings")) else {
+            self.compare.message = Some("No folder to record into: choose one under Compare.".into());
+            return;
+        };
+        let fps = self.pipeline.as_ref().map(|p| p.stats().camera_fps()).filter(|f| *f > 1.0).unwrap_or(30.0);
+        self.compare.start_recording(&base, &r.frame, self.settings.pose.model, fps);
     }
 
     /// One frame of the whole UI.
     pub fn ui(&mut self, ctx: &egui::Context) {
         self.handle_dropped_files(ctx);
         self.apply_pending(ctx);
+        if let Some(path) = self.pending_reference.take() {
+            self.open_reference(ctx, path);
+        }
         self.poll(ctx);
 
         egui::SidePanel::left("therapist-controls")
@@ -350,10 +431,7 @@ impl MirrorcueApp {
             egui::CentralPanel::default()
                 .frame(egui::Frame::new().fill(Color32::BLACK))
                 .show(ctx, |ui| {
-                    let mut content = self.content(!self.settings.patient_window);
-                    content.caption = Some(&caption);
-                    content.picked = self.picking.clone().unwrap_or_default();
-                    let (rect, response) = patient::show(ui, &content, !self.settings.patient_window);
+                    let (rect, response) = self.panes(ui, !self.settings.patient_window, Some(&caption));
                     response.clicked().then(|| response.interact_pointer_pos()).flatten().map(|p| {
                         ((p.x - rect.left()) / rect.width().max(1.0), (p.y - rect.top()) / rect.height().max(1.0))
                     })
@@ -368,7 +446,11 @@ impl MirrorcueApp {
 
         self.file_dialog.update(ctx);
         if let Some(path) = self.file_dialog.take_picked() {
-            self.open_path(path);
+            if self.reference_dialog {
+                self.open_reference(ctx, path);
+            } else {
+                self.open_path(path);
+            }
         }
         self.export_dialog.update(ctx);
         if let (Some(path), Some(p)) = (self.export_dialog.take_picked(), self.protocol.as_ref()) {
@@ -400,10 +482,9 @@ impl MirrorcueApp {
             .with_fullscreen(fullscreen)
             .with_decorations(!fullscreen);
         let mut close = false;
-        let content = self.content(true);
         ctx.show_viewport_immediate(id, builder, |ctx, _class| {
             egui::CentralPanel::default().frame(egui::Frame::new().fill(Color32::BLACK)).show(ctx, |ui| {
-                patient::show(ui, &content, true);
+                self.panes(ui, true, None);
             });
             if ctx.input(|i| i.viewport().close_requested()) {
                 close = true;
@@ -530,7 +611,7 @@ impl MirrorcueApp {
     /// Each visible checkpoint's value at its joint, coloured by state (drawn on the therapist's view).
     pub fn checkpoint_marks(&self) -> Vec<((f32, f32), String, Color32)> {
         let (Some(p), Some(f), Some(pose), Some(view)) =
-            (self.protocol.as_ref(), self.posture_frame.as_ref(), self.current_pose(), self.view.as_ref())
+            (self.protocol.as_ref(), self.posture_frame.as_ref(), self.current_pose(), self.main.view.as_ref())
         else {
             return Vec::new();
         };
@@ -554,7 +635,7 @@ impl MirrorcueApp {
         let cue = self.posture_frame.as_ref()?.cue.as_ref()?;
         let spec = self.protocol.as_ref()?.checkpoints.get(cue.checkpoint)?;
         let focus = spec.measure.focus().and_then(|j| {
-            let (pose, view) = (self.current_pose()?, self.view.as_ref()?);
+            let (pose, view) = (self.current_pose()?, self.main.view.as_ref()?);
             let k = pose.get(j)?;
             (!view.is_hidden(k.x, k.y)).then(|| view.map_real(k.x, k.y))
         });
@@ -564,7 +645,7 @@ impl MirrorcueApp {
     /// A click on the video at normalised display position (`x`, `y`) while picking an angle.
     pub fn pick_at(&mut self, x: f32, y: f32) {
         let (Some(picked), Some(pose), Some(view)) =
-            (self.picking.as_mut(), self.current.as_ref().and_then(|r| r.pose.as_ref()), self.view.as_ref())
+            (self.picking.as_mut(), self.current.as_ref().and_then(|r| r.pose.as_ref()), self.main.view.as_ref())
         else {
             return;
         };

@@ -29,6 +29,8 @@ pub fn show(ui: &mut Ui, app: &mut MirrorcueApp) {
     ui.separator();
     super::posture_panel::show(ui, app);
     ui.separator();
+    super::compare_panel::show(ui, app);
+    ui.separator();
     patient_section(ui, app);
     ui.separator();
     readout_section(ui, app);

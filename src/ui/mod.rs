@@ -4,12 +4,17 @@
 //! - [`app`]: the app state and the frame loop;
 //! - [`controls`]: the therapist's panel;
 //! - [`patient`]: the patient screen (also previewed in the therapist's window);
+//! - [`compare`], [`compare_panel`]: the reference pane, ghost, delayed feedback and recording, and their controls;
+//! - [`pane`]: one video pane (a frame through its mirror mode into a texture);
 //! - [`overlay`]: keypoints, bones, labels and angles over the image;
 //! - [`settings`]: what is saved between runs.
 
 pub mod app;
+pub mod compare;
+pub mod compare_panel;
 pub mod controls;
 pub mod overlay;
+pub mod pane;
 pub mod patient;
 pub mod posture_panel;
 pub mod settings;

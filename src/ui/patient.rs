@@ -8,6 +8,7 @@ use crate::pose::Pose;
 use crate::view::ViewTransform;
 
 /// What the view needs to draw one frame.
+#[derive(Default)]
 pub struct ViewContent<'a> {
     /// The uploaded display image.
     pub texture: Option<&'a egui::TextureHandle>,
@@ -20,14 +21,32 @@ pub struct ViewContent<'a> {
     /// A short label in a corner (for example "Recording: squats.mp4").
     pub caption: Option<&'a str>,
     /// A message over the image (for example "Camera disconnected: reconnecting").
-    pub message: Option<&'a str>,
+    pub message: Option<String>,
     /// The posture cue to show.
     pub cue: Option<CueDisplay>,
     /// Joints picked so far on the therapist's preview (angle picking).
     pub picked: Vec<crate::pose::Joint>,
     /// Checkpoint values to draw at their joints (display-normalised position, text, colour): the therapist's view.
     pub marks: Vec<((f32, f32), String, Color32)>,
+    /// The reference skeleton drawn over the patient, with the joints that differ most.
+    pub ghost: Option<GhostDisplay>,
+    /// A short score in the top-right corner ("Match 86%").
+    pub badge: Option<String>,
 }
+
+/// The ghost: a pose in the patient's frame (normalised) and the joints to highlight.
+#[derive(Clone, Debug)]
+pub struct GhostDisplay {
+    /// The ghost pose.
+    pub pose: Pose,
+    /// Joints that differ most from the patient's.
+    pub differ: Vec<crate::pose::Joint>,
+}
+
+/// The ghost's colour: a soft white, so it reads as a guide and not as the patient.
+pub const GHOST_COLOR: Color32 = Color32::from_rgba_premultiplied(200, 200, 200, 200);
+/// The colour of joints that differ from the reference.
+pub const DIFFER_COLOR: Color32 = Color32::from_rgb(240, 90, 80);
 
 /// A posture cue on screen.
 #[derive(Clone, Debug, PartialEq)]
@@ -71,6 +90,9 @@ pub fn show(ui: &mut Ui, content: &ViewContent<'_>, large: bool) -> (Rect, egui:
         if let (Some(pose), Some(ov)) = (content.pose, content.overlay) {
             overlay::paint(ui.painter(), image_rect, pose, view, ov, scale.min(1.5));
         }
+        if let Some(g) = &content.ghost {
+            paint_ghost(ui, image_rect, g, view, content.overlay.map_or(0.3, |o| o.min_score), scale.min(1.5));
+        }
     } else {
         ui.painter().text(
             avail.center(),
@@ -89,7 +111,7 @@ pub fn show(ui: &mut Ui, content: &ViewContent<'_>, large: bool) -> (Rect, egui:
             Color32::from_gray(230),
         );
     }
-    if let Some(m) = content.message {
+    if let Some(m) = &content.message {
         let r = Rect::from_center_size(avail.center(), egui::vec2(avail.width() * 0.8, 60.0 * scale));
         ui.painter().rect_filled(r, 12.0, Color32::from_black_alpha(190));
         ui.painter().text(
@@ -150,6 +172,39 @@ pub fn show(ui: &mut Ui, content: &ViewContent<'_>, large: bool) -> (Rect, egui:
         );
         ui.painter().text(p, Align2::LEFT_BOTTOM, text, FontId::proportional(17.0), *color);
     }
+    if let Some(b) = &content.badge {
+        let font = FontId::proportional(22.0 * scale.min(1.6));
+        let galley = ui.painter().layout_no_wrap(b.clone(), font, Color32::WHITE);
+        let r = Rect::from_min_size(
+            egui::pos2(image_rect.right() - galley.size().x - 26.0, image_rect.top() + 8.0),
+            galley.size() + egui::vec2(16.0, 8.0),
+        );
+        ui.painter().rect_filled(r, 8.0, Color32::from_black_alpha(170));
+        ui.painter().galley(r.min + egui::vec2(8.0, 4.0), galley, Color32::WHITE);
+        ui.scope_builder(egui::UiBuilder::new().max_rect(r), |ui| {
+            ui.label(egui::RichText::new(b).size(1.0).color(Color32::TRANSPARENT));
+        });
+    }
     let response = ui.allocate_rect(avail, egui::Sense::click());
     (image_rect, response)
+}
+
+/// The ghost skeleton, thin and soft, with rings on the joints that differ most.
+fn paint_ghost(ui: &Ui, rect: Rect, g: &GhostDisplay, view: &ViewTransform, min_score: f32, scale: f32) {
+    let to_screen = |j: crate::pose::Joint| {
+        let k = g.pose.get_confident(j, min_score)?;
+        let (x, y) = view.map_real(k.x, k.y);
+        Some(rect.min + egui::vec2(x * rect.width(), y * rect.height()))
+    };
+    let width = (rect.width() / 300.0).clamp(1.5, 5.0) * scale;
+    for &(a, b) in g.pose.skeleton.bones() {
+        if let (Some(pa), Some(pb)) = (to_screen(a), to_screen(b)) {
+            ui.painter().line_segment([pa, pb], egui::Stroke::new(width, GHOST_COLOR));
+        }
+    }
+    for j in &g.differ {
+        if let Some(p) = to_screen(*j) {
+            ui.painter().circle_stroke(p, 14.0 * scale, egui::Stroke::new(3.0 * scale, DIFFER_COLOR));
+        }
+    }
 }

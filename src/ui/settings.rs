@@ -66,6 +66,12 @@ pub struct Settings {
     pub patient_fullscreen: bool,
     /// A soft tone when a new posture cue appears.
     pub cue_tone: bool,
+    /// How the patient's and the reference's panes share the screen.
+    pub compare_layout: super::compare::Layout,
+    /// Draw the reference skeleton over the patient.
+    pub ghost: bool,
+    /// Where recordings made in the app go (default: mirrorcue's data folder).
+    pub recordings_dir: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -82,6 +88,9 @@ impl Default for Settings {
             patient_window: false,
             patient_fullscreen: false,
             cue_tone: false,
+            compare_layout: Default::default(),
+            ghost: true,
+            recordings_dir: None,
         }
     }
 }
