@@ -60,3 +60,66 @@ fn squats_against_arm_raises_differ_at_knees_and_shoulders() {
     };
     assert!(sim("left shoulder") < sim("trunk"));
 }
+
+/// The app's live following on real poses: the arm-raise clip as the reference, and the same person moving at half
+/// its speed (every frame shown twice) as the patient. The reference must keep the patient's pace.
+#[test]
+fn following_a_slower_patient_keeps_their_pace_on_real_poses() {
+    use mirrorcue::compare::{Clip, CompareSession};
+    use mirrorcue::pose::{Engine, EngineConfig, EstimatorConfig, PoseEstimator, PoseModel};
+
+    let path = common::data("videos/tfjs_pose_1_synthetic_arm_raises.mp4");
+    let engine = Engine::select(&EngineConfig::from_env().unwrap()).unwrap();
+    let mut est =
+        PoseEstimator::new(&common::models(), &engine, EstimatorConfig::video(PoseModel::MovenetLightning)).unwrap();
+    let reference = Clip::load(&path, Some(&mut est), 1 << 30, |_| true).unwrap();
+    assert_eq!(reference.len(), 120);
+    let mut s = CompareSession::default();
+    s.set_clip(reference.clone());
+    s.follow_movement();
+    let mut errors = Vec::new();
+    for (i, f) in reference.frames.iter().enumerate() {
+        for k in 0..2u64 {
+            let mut frame = f.frame.clone();
+            frame.index = 2 * i as u64 + k;
+            frame.time_s = frame.index as f64 / 30.0;
+            s.on_patient_frame(&frame, f.pose.as_ref());
+            let at = s.reference_index().unwrap() as i64;
+            errors.push((at - i as i64).abs());
+        }
+    }
+    errors.sort();
+    let median = errors[errors.len() / 2];
+    let p90 = errors[errors.len() * 9 / 10];
+    eprintln!("following error: median {median}, p90 {p90}, max {} frames; reps {:?}", errors.last().unwrap(), s.reps);
+    // Where the arms rest between raises nothing moves, so any resting frame is as good as another, and after the
+    // last frame a new repetition starts from the reference's beginning: most frames must still be placed within a
+    // frame or so of where the slower patient really is.
+    assert!(median <= 1, "median {median}");
+    assert!(p90 <= 3, "p90 {p90}");
+    // At least one repetition (a pass through the reference) is scored, and scored high: it is the same movement.
+    assert!(!s.reps.is_empty() && s.reps.iter().all(|r| *r > 0.85), "{:?}", s.reps);
+}
+
+/// A reference clip stays within its memory bound: stored smaller when it would not fit, said in its note; a file
+/// that is not a video is refused with a message.
+#[test]
+fn a_reference_clip_stays_within_its_memory_bound() {
+    use mirrorcue::compare::Clip;
+    let path = common::data("videos/tfjs_pose_1_synthetic_arm_raises.mp4");
+    let full = 120 * 576 * 576 * 3;
+    let bound = full / 4;
+    let clip = Clip::load(&path, None, bound, |_| true).unwrap();
+    assert_eq!(clip.len(), 120);
+    assert!(clip.bytes() <= bound, "{} > {bound}", clip.bytes());
+    assert_eq!(clip.frames[0].frame.width(), 288);
+    assert!(clip.note.as_deref().unwrap_or("").contains("50% size"), "{:?}", clip.note);
+    // Cancelling stops the loading.
+    assert!(Clip::load(&path, None, bound, |n| n < 10).is_err());
+    // Not a video.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("notes.mp4");
+    std::fs::write(&bad, b"this is not a video").unwrap();
+    let err = Clip::load(&bad, None, bound, |_| true).unwrap_err().to_string();
+    assert!(!err.is_empty() && err.contains("notes.mp4"), "{err}");
+}

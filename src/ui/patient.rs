@@ -93,7 +93,7 @@ pub fn show(ui: &mut Ui, content: &ViewContent<'_>, large: bool) -> (Rect, egui:
         if let Some(g) = &content.ghost {
             paint_ghost(ui, image_rect, g, view, content.overlay.map_or(0.3, |o| o.min_score), scale.min(1.5));
         }
-    } else {
+    } else if content.message.is_none() {
         ui.painter().text(
             avail.center(),
             Align2::CENTER_CENTER,
@@ -112,15 +112,13 @@ pub fn show(ui: &mut Ui, content: &ViewContent<'_>, large: bool) -> (Rect, egui:
         );
     }
     if let Some(m) = &content.message {
-        let r = Rect::from_center_size(avail.center(), egui::vec2(avail.width() * 0.8, 60.0 * scale));
+        // Wrapped to the pane, so a message fits a half-width pane too.
+        let size = (20.0 * scale).min(avail.width() / 16.0).max(13.0);
+        let color = Color32::from_rgb(250, 220, 120);
+        let galley = ui.painter().layout(m.clone(), FontId::proportional(size), color, avail.width() * 0.8 - 24.0);
+        let r = Rect::from_center_size(avail.center(), galley.size() + egui::vec2(24.0, 16.0));
         ui.painter().rect_filled(r, 12.0, Color32::from_black_alpha(190));
-        ui.painter().text(
-            r.center(),
-            Align2::CENTER_CENTER,
-            m,
-            FontId::proportional(20.0 * scale),
-            Color32::from_rgb(250, 220, 120),
-        );
+        ui.painter().galley(r.min + egui::vec2(12.0, 8.0), galley, color);
     }
     if let Some(cue) = &content.cue {
         if let Some((fx, fy)) = cue.focus {
@@ -176,7 +174,8 @@ pub fn show(ui: &mut Ui, content: &ViewContent<'_>, large: bool) -> (Rect, egui:
         let font = FontId::proportional(22.0 * scale.min(1.6));
         let galley = ui.painter().layout_no_wrap(b.clone(), font, Color32::WHITE);
         let r = Rect::from_min_size(
-            egui::pos2(image_rect.right() - galley.size().x - 26.0, image_rect.top() + 8.0),
+            // Below the caption line, so a long caption is never covered.
+            egui::pos2(image_rect.right() - galley.size().x - 26.0, image_rect.top() + 12.0 + 22.0 * scale.min(1.4)),
             galley.size() + egui::vec2(16.0, 8.0),
         );
         ui.painter().rect_filled(r, 8.0, Color32::from_black_alpha(170));
