@@ -142,13 +142,16 @@ pub struct Playback {
     pub looping: bool,
     /// Speed, 0.1 to 2 (1 = real time).
     pub speed: f32,
+    /// A section to loop, seconds of the recording (start, end).
+    pub section: Option<(f64, f64)>,
     steps: u32,
     restart: bool,
+    seek_to: Option<f64>,
 }
 
 impl Default for Playback {
     fn default() -> Self {
-        Playback { paused: false, looping: true, speed: 1.0, steps: 0, restart: false }
+        Playback { paused: false, looping: true, speed: 1.0, section: None, steps: 0, restart: false, seek_to: None }
     }
 }
 
@@ -262,6 +265,7 @@ struct Shared {
     settings: Mutex<(PoseSettings, u64)>,
     source_name: Mutex<String>,
     source_kind: Mutex<Option<SourceKind>>,
+    duration_s: Mutex<Option<f64>>,
 }
 
 /// The running live pipeline. Dropping it stops its threads.
@@ -289,6 +293,7 @@ impl LivePipeline {
             settings: Mutex::new((settings, 0)),
             source_name: Mutex::new(String::new()),
             source_kind: Mutex::new(None),
+            duration_s: Mutex::new(None),
         });
         let frames = Arc::new(Latest::new());
         let results = Arc::new(Latest::new());
@@ -381,6 +386,22 @@ impl LivePipeline {
         lock(&self.shared.playback).steps += 1;
     }
 
+    /// Shows a recording from `time_s` seconds (paused or playing, as it was). Files are decoded from the start
+    /// up to that point, which takes about a second per 10 s of HD video on this class of machine.
+    pub fn seek(&self, time_s: f64) {
+        lock(&self.shared.playback).seek_to = Some(time_s.max(0.0));
+    }
+
+    /// Loops a section of a recording (seconds), or the whole of it (`None`).
+    pub fn set_section(&self, section: Option<(f64, f64)>) {
+        lock(&self.shared.playback).section = section.map(|(a, b)| (a.min(b), a.max(b)));
+    }
+
+    /// The recording's length in seconds, when the file says.
+    pub fn duration_s(&self) -> Option<f64> {
+        *lock(&self.shared.duration_s)
+    }
+
     /// Starts a recording again from its first frame.
     pub fn restart(&self) {
         lock(&self.shared.playback).restart = true;
@@ -429,6 +450,10 @@ fn capture_loop(mut open: SourceFactory, shared: &Shared, frames: &Latest<(Frame
                 Ok(s) => {
                     *lock(&shared.source_name) = s.info().name.clone();
                     *lock(&shared.source_kind) = Some(s.info().kind);
+                    *lock(&shared.duration_s) = match (s.info().frame_count, s.info().fps) {
+                        (Some(n), Some(fps)) if fps > 0.0 && n > 1 => Some((n - 1) as f64 / fps),
+                        _ => None,
+                    };
                     set_status(shared, SourceStatus::Running);
                     source = Some(s);
                     clock = None;
@@ -452,6 +477,23 @@ fn capture_loop(mut open: SourceFactory, shared: &Shared, frames: &Latest<(Frame
             clock = None;
             pb.paused = false;
         }
+        if is_file && let Some(target) = pb.seek_to {
+            lock(&shared.playback).seek_to = None;
+            match seek(src.as_mut(), target) {
+                Ok(Some(frame)) => {
+                    clock = None;
+                    let at = Instant::now();
+                    lock(&shared.stats).captured += 1;
+                    frames.put((frame, at));
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    set_status(shared, SourceStatus::Reconnecting(format!("{e}")));
+                    source = None;
+                }
+            }
+            continue;
+        }
         if is_file && pb.paused {
             if pb.steps == 0 {
                 set_status(shared, SourceStatus::Paused);
@@ -462,6 +504,12 @@ fn capture_loop(mut open: SourceFactory, shared: &Shared, frames: &Latest<(Frame
             lock(&shared.playback).steps -= 1;
         }
         match src.next_frame() {
+            Some(Ok(frame))
+                if is_file && pb.section.is_some_and(|(a, b)| frame.time_s > b + 1e-6 || frame.time_s < a - 0.5) =>
+            {
+                // Past the loop section (or well before it): back to its start.
+                lock(&shared.playback).seek_to = pb.section.map(|(a, _)| a);
+            }
             Some(Ok(frame)) => {
                 if is_file && !pb.paused {
                     if pb.speed != last_speed {
@@ -587,6 +635,21 @@ fn pose_loop(
         results.put(LiveResult { frame, pose, captured_at, pose_time });
         notify();
     }
+}
+
+/// Rewinds `src` and reads on to the first frame at or after `target` seconds (the last frame if it ends first).
+fn seek(src: &mut dyn FrameSource, target: f64) -> Result<Option<Frame>, crate::source::SourceError> {
+    src.rewind()?;
+    let mut last = None;
+    while let Some(item) = src.next_frame() {
+        match item {
+            Ok(f) if f.time_s + 1e-6 >= target => return Ok(Some(f)),
+            Ok(f) => last = Some(f),
+            Err(e) if e.is_fatal() => return Err(e),
+            Err(_) => {}
+        }
+    }
+    Ok(last)
 }
 
 fn passthrough(shared: &Shared, frames: &Latest<(Frame, Instant)>, results: &Latest<LiveResult>, notify: &Notify) {

@@ -112,6 +112,45 @@ fn pause_and_step_a_recording() {
 }
 
 #[test]
+fn seek_and_loop_a_section_of_a_recording() {
+    let path = common::data("videos/tfjs_pose_1_synthetic_arm_raises.mp4");
+    let p = start(Box::new(move || mirrorcue::source::open(&path)));
+    wait_for(&p, "playing", |p| p.stats().captured > 2);
+    assert!((p.duration_s().unwrap() - 119.0 / 30.0).abs() < 0.01, "{:?}", p.duration_s());
+    // Paused, a seek shows the frame at that time.
+    p.set_paused(true);
+    wait_for(&p, "paused", |p| p.status() == SourceStatus::Paused);
+    p.seek(3.0);
+    // (Frames from before the pause may still be on their way through the pose thread on a busy machine.)
+    let mut r = p.wait_result(Duration::from_secs(10)).expect("the frame at 3 s");
+    while r.frame.time_s < 1.0 {
+        r = p.wait_result(Duration::from_secs(10)).expect("the frame at 3 s");
+    }
+    assert!((r.frame.time_s - 3.0).abs() < 0.04, "{}", r.frame.time_s);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(p.take_result().is_none(), "still paused after the seek");
+    // Looping 1–1.5 s at double speed: after a moment, every frame shown is inside the section.
+    p.set_section(Some((1.0, 1.5)));
+    p.seek(1.0);
+    p.set_speed(2.0);
+    p.set_paused(false);
+    let mut times = Vec::new();
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(3) {
+        if let Some(r) = p.wait_result(Duration::from_millis(100)) {
+            times.push(r.frame.time_s);
+        }
+    }
+    assert!(times.len() > 20, "{times:?}");
+    let inside = |t: &f64| (1.0 - 1e-6..=1.5 + 1e-6).contains(t);
+    let first = times.iter().position(inside).expect("frames in the section");
+    assert!(first <= 2 && times[first..].iter().all(inside), "{times:?}");
+    // It went round more than once: the time went back to the section's start.
+    assert!(times.windows(2).filter(|w| w[1] < w[0]).count() >= 2, "{times:?}");
+    p.stop();
+}
+
+#[test]
 fn a_corrupt_recording_gives_a_message_not_a_panic() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("broken.mp4");

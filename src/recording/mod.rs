@@ -6,6 +6,7 @@
 //!   manifest.json   format, version, source, model, size, frame rate, coordinate convention, complete?
 //!   video.mp4       H.264 in fragmented MP4: a fragment per second, each flushed to disk as it is written
 //!   poses.jsonl     one line per frame: {"frame", "time_s", "keypoints": [[x, y, score], …] | null}, flushed per frame
+//!   events.jsonl    (recorded in the app) protocol events: {"time_s", "kind": "cue" | "rep", "details"}, flushed
 //! ```
 //! Crash-safe: a killed process (kill -9, power loss) leaves a video that plays up to its last complete fragment
 //! (at most the last second is lost) and a pose track complete up to its last line. A full disk stops the recording

@@ -149,10 +149,10 @@ fn clip_controls(ui: &mut Ui, app: &mut MirrorcueApp) {
         if ui.button("Mark this moment").on_hover_text("\"Play together\" starts the reference here").clicked() {
             s.mark();
         }
-        if ui.button("Loop from here").clicked() {
+        if ui.button("Loop reference from here").clicked() {
             s.set_section_edge(true);
         }
-        if ui.button("Loop to here").clicked() {
+        if ui.button("Loop reference to here").clicked() {
             s.set_section_edge(false);
         }
         if s.transport.section.is_some() && ui.button("Whole clip").clicked() {

@@ -138,6 +138,34 @@ fn source_section(ui: &mut Ui, app: &mut MirrorcueApp) {
         if ui.add(egui::Slider::new(&mut speed, 0.1..=2.0).text("Speed").fixed_decimals(1)).changed() {
             p.set_speed(speed);
         }
+        let now = app.current_frame().map(|f| f.time_s).unwrap_or(0.0);
+        if let Some(duration) = p.duration_s() {
+            let mut at = now.clamp(0.0, duration);
+            let r = ui.add(egui::Slider::new(&mut at, 0.0..=duration).text("s").fixed_decimals(1));
+            // Seek when the therapist lets go (seeking decodes from the start).
+            if r.drag_stopped() || (r.changed() && !r.dragged() && (r.clicked() || r.has_focus())) {
+                p.seek(at);
+            }
+        }
+        ui.horizontal_wrapped(|ui| {
+            let (a, b) = pb.section.unwrap_or((0.0, p.duration_s().unwrap_or(f64::MAX)));
+            if ui.button("Loop from here").clicked() {
+                p.set_section(Some((now, b.max(now))));
+            }
+            if ui.button("Loop to here").clicked() {
+                p.set_section(Some((a.min(now), now)));
+            }
+            if let Some((a, b)) = pb.section {
+                if b < f64::MAX / 2.0 {
+                    ui.label(format!("looping {a:.1}–{b:.1} s"));
+                } else {
+                    ui.label(format!("looping from {a:.1} s"));
+                }
+                if ui.button("Whole recording").clicked() {
+                    p.set_section(None);
+                }
+            }
+        });
     }
 }
 
