@@ -91,6 +91,15 @@ fn a_delay_shows_the_patient_seconds_later_and_can_be_scrubbed() {
         assert!((newest - shown.time_s - 1.0).abs() <= 0.21, "newest {newest}, shown {}", shown.time_s);
         assert!(a.compare.session.delay.bytes() <= a.compare.session.delay.max_bytes());
     }
+    // The memory limit the therapist set (32 MiB: 12 of these 720 × 1280 frames) holds once the buffer is full.
+    h.state_mut().settings.delay_memory_mb = 32;
+    step_until(&mut h, "a full buffer", |a| a.compare.session.delay.len() >= 12);
+    for _ in 0..20 {
+        std::thread::sleep(Duration::from_millis(50));
+        h.step();
+        let d = &h.state().compare.session.delay;
+        assert!(d.bytes() <= 32 << 20 && d.len() <= 12, "{} bytes in {} frames", d.bytes(), d.len());
+    }
     click_until(&mut h, "Show the delayed image instead of live", |a| a.compare.delayed_instead());
     assert!(!h.state().compare.two_panes(), "one pane, delayed");
     click_until(&mut h, "Pause and scrub the replay", |a| a.compare.session.delay_scrub.is_some());

@@ -39,6 +39,17 @@ impl DelayBuffer {
         self.max_bytes
     }
 
+    /// Changes the memory bound; the oldest frames go at once if the buffer holds more.
+    pub fn set_max_bytes(&mut self, max_bytes: usize) {
+        self.max_bytes = max_bytes;
+        while self.bytes > self.max_bytes {
+            match self.frames.pop_front() {
+                Some((f, p)) => self.bytes -= frame_bytes(&f, &p),
+                None => break,
+            }
+        }
+    }
+
     /// Frames held.
     pub fn len(&self) -> usize {
         self.frames.len()
@@ -115,6 +126,10 @@ mod tests {
             assert!(b.bytes() <= b.max_bytes(), "{} > {}", b.bytes(), b.max_bytes());
         }
         assert_eq!(b.len(), 10);
+        assert_eq!(b.delayed(0.0).unwrap().0.index, 999);
+        // The user lowers the bound: the oldest frames go at once, the newest stay.
+        b.set_max_bytes(4 * one);
+        assert!(b.bytes() <= 4 * one && b.len() == 4);
         assert_eq!(b.delayed(0.0).unwrap().0.index, 999);
     }
 

@@ -225,6 +225,12 @@ fn delay_controls(ui: &mut Ui, app: &mut MirrorcueApp) {
     {
         s.delay_scrub = Some(x);
     }
+    let mut mb = app.settings.delay_memory_mb;
+    ui.add(egui::Slider::new(&mut mb, 16..=8192).logarithmic(true).text("Memory limit, MB"))
+        .on_hover_text("About 83 MB per second of 1280×720 at 30 fps; the delay is shortened to fit");
+    app.settings.delay_memory_mb = mb;
+    let s = &mut app.compare.session;
+    s.delay.set_max_bytes(mb as usize * (1 << 20));
     let (held, bytes, max) = (s.delay.span_s(), s.delay.bytes(), s.delay.max_bytes());
     ui.label(
         RichText::new(format!(

@@ -72,6 +72,8 @@ pub struct Settings {
     pub ghost: bool,
     /// Where recordings made in the app go (default: mirrorcue's data folder).
     pub recordings_dir: Option<PathBuf>,
+    /// Memory the delayed-feedback buffer may use, MiB.
+    pub delay_memory_mb: u32,
 }
 
 impl Default for Settings {
@@ -91,6 +93,7 @@ impl Default for Settings {
             compare_layout: Default::default(),
             ghost: true,
             recordings_dir: None,
+            delay_memory_mb: 1024,
         }
     }
 }
