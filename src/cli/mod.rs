@@ -100,7 +100,8 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Analyze(AnalyzeArgs),
     /// Measure how fast each stage runs (decoding, pre-processing, inference, decoding outputs, smoothing), per model
-    /// and engine, on a recording (the bundled one by default).
+    /// and engine, on a recording (the bundled one by default); --live measures the live path, --side-by-side two
+    /// recordings played side by side as in the app.
     Bench(bench::BenchArgs),
     /// Run a posture protocol over a recording: per-checkpoint time in tolerance, cues, range of motion,
     /// repetitions and holds (the same code as the app).
