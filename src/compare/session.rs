@@ -309,6 +309,7 @@ impl CompareSession {
     pub fn on_patient_frame(&mut self, frame: &Frame, pose: Option<&Pose>) {
         let t = frame.time_s;
         let went_back = self.last_patient_t.is_some_and(|last| t + 1e-6 < last);
+        let dt = self.last_patient_t.map(|last| (t - last).clamp(0.0, 0.2)).unwrap_or(0.0);
         self.last_patient_t = Some(t);
         if self.kind == ReferenceKind::Delayed && self.delay_scrub.is_none() {
             if went_back {
@@ -351,7 +352,21 @@ impl CompareSession {
                             f.restart();
                         }
                         let step = f.push(&patient_angles);
-                        self.transport.position_s = clip.time_of(*i0 + step.position);
+                        let target = clip.time_of(*i0 + step.position);
+                        let current = self.transport.position_s;
+                        let (a, b) = self.bounds();
+                        // The follower's frame-by-frame answer is noisy (holds, small jumps): the reference glides
+                        // toward it at up to twice the patient's pace instead, and only a new repetition (or a
+                        // large step back) jumps.
+                        self.transport.position_s = if step.rep_done.is_some()
+                            || target < current - 0.25 * (b - a)
+                            || !(a..=b).contains(&current)
+                        {
+                            target
+                        } else {
+                            let most = 2.0 * dt.max(1.0 / clip.fps.max(1.0));
+                            current + (target - current).clamp(-0.5 * most, most)
+                        };
                         if let Some(score) = step.rep_done {
                             self.reps.push(score);
                             self.rep_acc = (0.0, 0);
