@@ -139,7 +139,7 @@ fn bench_compare(c: &mut Criterion) {
                 // Time goes on through the loop of frames, as in a recording that plays on.
                 let frame = Frame { index: i, time_s: i as f64 / 30.0, ..f.clone() };
                 i += 1;
-                display.reference.reset();
+                display.compare.pane.reset();
                 let out = display.tick(Some((frame, p.clone())), 1.0 / 60.0);
                 assert!(out.patient_shown && out.reference_shown);
                 out

@@ -234,7 +234,7 @@ mod tests {
         let mut d = SideBySideDisplay::new(clip);
         let out = d.tick(Some((frame(0), None)), 0.0);
         assert!(out.patient_shown && out.reference_shown && out.reference_moved);
-        assert!(d.patient.texture.is_some() && d.reference.texture.is_some());
+        assert!(d.patient.texture.is_some() && d.compare.pane.texture.is_some());
         assert_eq!(d.patient.display.width, 64);
         // No new frame: nothing to render again.
         let out = d.tick(None, 1.0 / 60.0);
@@ -378,11 +378,11 @@ fn run_live(args: &BenchArgs) -> Result<u8, CliError> {
 
 // --- Side by side -----------------------------------------------------------------------------------------------
 
-use crate::compare::{Clip, CompareSession};
+use crate::compare::Clip;
 use crate::pose::Pose;
+use crate::ui::compare::CompareState;
 use crate::ui::pane::Pane;
-use crate::ui::settings::OverlaySettings;
-use crate::view::{MirrorMode, SeamSettings};
+use crate::ui::settings::Settings;
 
 /// Frame size of the recordings `bench --side-by-side` makes.
 pub const SIDE_BY_SIDE_SIZE: (u32, u32) = (1280, 720);
@@ -440,20 +440,12 @@ pub struct TickOutcome {
 pub struct SideBySideDisplay {
     /// The headless egui context (textures are set in it as in the app).
     pub ctx: egui::Context,
-    /// The comparison: the reference clip in memory, following the patient's movement.
-    pub session: CompareSession,
+    /// The app's comparison state: the reference clip in memory (following the patient's movement) and its pane.
+    pub compare: CompareState,
+    /// The app's settings (defaults: the patient's pane mirrored, skeleton and ghost on).
+    pub settings: Settings,
     /// The patient's pane.
     pub patient: Pane,
-    /// The reference pane.
-    pub reference: Pane,
-    /// The patient pane's mirror mode (the app's default: mirror).
-    pub patient_mode: MirrorMode,
-    /// The reference pane's mirror mode (the app's default for it).
-    pub reference_mode: MirrorMode,
-    /// Seam settings (the app's defaults).
-    pub seam: SeamSettings,
-    /// Overlay settings (the app's defaults: skeleton on).
-    pub overlay: OverlaySettings,
     /// Also lay out, paint and tessellate the panes (off: only the `poll` part and the ghost).
     pub draw: bool,
     current: Option<(Frame, Option<Pose>)>,
@@ -464,18 +456,14 @@ pub struct SideBySideDisplay {
 impl SideBySideDisplay {
     /// Two panes on a 1920×1080 screen, `clip` as the reference following the patient's movement.
     pub fn new(clip: Clip) -> Self {
-        let mut session = CompareSession::default();
-        session.set_clip(clip);
-        session.follow_movement();
+        let mut compare = CompareState::default();
+        compare.set_reference(clip);
+        compare.session.follow_movement();
         SideBySideDisplay {
             ctx: egui::Context::default(),
-            session,
+            compare,
+            settings: Settings::default(),
             patient: Pane::default(),
-            reference: Pane::default(),
-            patient_mode: MirrorMode::Mirror,
-            reference_mode: crate::ui::compare::CompareState::default().reference_mirror,
-            seam: SeamSettings::default(),
-            overlay: OverlaySettings::default(),
             draw: true,
             current: None,
             last_reference: None,
@@ -500,76 +488,46 @@ impl SideBySideDisplay {
                 // MirrorcueApp::poll: the new frame into the comparison, then the reference's own clock.
                 let t0 = Instant::now();
                 if let Some((frame, pose)) = fresh.take() {
-                    self.session.on_patient_frame(&frame, pose.as_ref());
+                    self.compare.on_patient_frame(&frame, pose.as_ref(), &[]);
                     self.current = Some((frame, pose));
                 }
-                self.session.advance(dt_s);
+                self.compare.tick_by(dt_s);
                 let t1 = Instant::now();
                 out.times.session = t1 - t0;
                 if let Some((frame, pose)) = &self.current {
-                    out.patient_shown = self
-                        .patient
-                        .show_frame(ctx, "mirrorcue-view", frame, pose.as_ref(), self.patient_mode, &self.seam)
-                        .is_some();
+                    let (mode, seam) = (self.settings.mirror, &self.settings.seam);
+                    out.patient_shown =
+                        self.patient.show_frame(ctx, "mirrorcue-view", frame, pose.as_ref(), mode, seam).is_some();
                     let t2 = Instant::now();
                     out.times.patient_pane = t2 - t1;
-                    // CompareState::render_reference for a reference clip.
-                    let index = self.session.reference_index();
+                    let index = self.compare.session.reference_index();
                     out.reference_moved = index != self.last_reference;
                     self.last_reference = index;
-                    if let Some((f, p)) = self.session.reference() {
-                        out.reference_shown = self
-                            .reference
-                            .show_frame(ctx, "mirrorcue-reference", f, p, self.reference_mode, &self.seam)
-                            .is_some();
-                    }
+                    out.reference_shown = self.compare.render_reference(ctx, frame, pose.as_ref(), &self.settings);
                     out.times.reference_pane = t2.elapsed();
                 }
-                // CompareState::ghost_display, from the pose on the patient pane.
                 let t3 = Instant::now();
-                ghost = self.patient.pose.as_ref().and_then(|p| self.session.ghost(p, self.overlay.min_score)).map(
-                    |(pose, differ)| crate::ui::patient::GhostDisplay {
-                        pose,
-                        differ: differ.into_iter().map(|d| d.0).collect(),
-                    },
-                );
+                let min_score = self.settings.overlay.min_score;
+                ghost = self.compare.ghost_display(self.settings.ghost, self.patient.pose.as_ref(), min_score);
                 out.ghost = ghost.is_some();
                 out.times.ghost = t3.elapsed();
             }
             if self.draw {
                 use crate::ui::patient::ViewContent;
-                let badge = self.session.smoothed_overall().map(|s| format!("Match {:.0}%", s * 100.0));
-                let caption = format!(
-                    "Reference: {} · {:.1} s · following your movement",
-                    self.session.clip.as_ref().map(|c| c.name.as_str()).unwrap_or(""),
-                    self.session.transport.position_s
-                );
+                let caption = self.compare.caption();
                 let main = ViewContent {
                     texture: self.patient.texture.as_ref(),
                     view: self.patient.view.as_ref(),
                     pose: self.patient.pose.as_ref(),
-                    overlay: Some(&self.overlay),
+                    overlay: Some(&self.settings.overlay),
                     caption: Some("Recording"),
                     ghost: ghost.clone(),
-                    badge,
+                    badge: self.compare.badge(),
                     ..ViewContent::default()
                 };
-                let second = ViewContent {
-                    texture: self.reference.texture.as_ref(),
-                    view: self.reference.view.as_ref(),
-                    pose: self.reference.pose.as_ref(),
-                    overlay: Some(&self.overlay),
-                    caption: Some(&caption),
-                    ..ViewContent::default()
-                };
+                let second = self.compare.reference_content(Some(&self.settings.overlay), &caption);
                 egui::CentralPanel::default().frame(egui::Frame::new().fill(egui::Color32::BLACK)).show(ctx, |ui| {
-                    crate::ui::compare::show_panes(
-                        ui,
-                        &main,
-                        Some(&second),
-                        crate::ui::compare::Layout::SideBySide,
-                        false,
-                    );
+                    crate::ui::compare::show_panes(ui, &main, Some(&second), self.settings.compare_layout, false);
                 });
             }
         });
@@ -975,8 +933,8 @@ fn run_side_by_side(args: &BenchArgs, inputs: &[PathBuf]) -> Result<u8, CliError
         "patient {}: played live (LivePipeline: decode and pose threads, real-time pace, looping); panes {:?} \
          (patient) and {:?} (reference), ghost on; display ticking at {DISPLAY_HZ:.0} Hz on a headless egui context",
         a.display(),
-        display.patient_mode,
-        display.reference_mode
+        display.settings.mirror,
+        display.compare.reference_mirror
     );
 
     // Warm-up: until the first frame is on screen (the model loads), then two more seconds.
@@ -1004,7 +962,7 @@ fn run_side_by_side(args: &BenchArgs, inputs: &[PathBuf]) -> Result<u8, CliError
     let follow = measure_phase("follow movement", args.seconds, &mut ticker, &pipeline, &mut display);
     // Then both play together: a new reference frame with every patient frame, so the reference pane must keep
     // 30 fps too.
-    display.session.play_together();
+    display.compare.session.play_together();
     let together = measure_phase("play together", args.seconds, &mut ticker, &pipeline, &mut display);
     pipeline.stop();
 

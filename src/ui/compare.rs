@@ -130,11 +130,16 @@ impl CompareState {
         }
     }
 
-    /// Moves the reference's own clock on; collects a loaded clip.
+    /// Moves the reference's own clock on by the time since the last tick; collects a loaded clip.
     pub fn tick(&mut self) {
         let now = Instant::now();
         let dt = self.last_tick.map(|t| (now - t).as_secs_f64()).unwrap_or(0.0).min(0.25);
         self.last_tick = Some(now);
+        self.tick_by(dt);
+    }
+
+    /// Moves the reference's own clock on by `dt` seconds; collects a loaded clip.
+    pub fn tick_by(&mut self, dt: f64) {
         if self.on {
             self.session.advance(dt);
         }
@@ -147,25 +152,26 @@ impl CompareState {
         }
     }
 
-    /// Renders the reference pane (the patient's frame for the other side).
+    /// Renders the reference pane (the patient's frame for the other side); whether a frame was rendered (`false`
+    /// when the pane already shows this one).
     pub fn render_reference(
         &mut self,
         ctx: &egui::Context,
         live: &Frame,
         live_pose: Option<&Pose>,
         settings: &Settings,
-    ) {
+    ) -> bool {
         if !self.two_panes() {
-            return;
+            return false;
         }
         let (frame, pose, mode) = match self.session.kind {
             ReferenceKind::OtherSide => (live, live_pose, other_side_mode(settings.mirror)),
             _ => match self.session.reference() {
                 Some((f, p)) => (f, p, self.reference_mirror),
-                None => return,
+                None => return false,
             },
         };
-        self.pane.show_frame(ctx, "mirrorcue-reference", frame, pose, mode, &settings.seam);
+        self.pane.show_frame(ctx, "mirrorcue-reference", frame, pose, mode, &settings.seam).is_some()
     }
 
     /// What the reference pane shows.
