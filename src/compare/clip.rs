@@ -197,9 +197,19 @@ impl Clip {
         self.frames.last().map(|f| f.frame.time_s).unwrap_or(0.0)
     }
 
-    /// The index of the frame on screen at `time_s` (the last frame at or before it).
+    /// The index of the frame on screen at `time_s`: the frame nearest to it. (Nearest, not the last one at or
+    /// before: timestamps are rounded to milliseconds in files, so a clock running in step with another source lands
+    /// a hair before a frame's time as often as after it, and "at or before" would then show one frame twice and
+    /// skip the next.)
     pub fn index_at(&self, time_s: f64) -> usize {
-        self.frames.partition_point(|f| f.frame.time_s <= time_s + 1e-9).saturating_sub(1)
+        let after = self.frames.partition_point(|f| f.frame.time_s <= time_s);
+        match (after.checked_sub(1), self.frames.get(after)) {
+            (Some(before), Some(next)) if next.frame.time_s - time_s < time_s - self.frames[before].frame.time_s => {
+                after
+            }
+            (Some(before), _) => before,
+            (None, _) => 0,
+        }
     }
 
     /// The time of frame `index` (clamped).
@@ -333,6 +343,9 @@ mod tests {
         assert_eq!(clip.index_at(0.5), 15);
         assert_eq!(clip.index_at(100.0), 29);
         assert_eq!(clip.index_at(-1.0), 0);
+        // Times a hair off a frame's own (millisecond rounding) give that frame.
+        assert_eq!(clip.index_at(0.5 - 0.001), 15);
+        assert_eq!(clip.index_at(0.5 + 0.001), 15);
         assert!((clip.time_of(15) - 0.5).abs() < 1e-9);
         assert_eq!(clip.bytes(), 30 * 8 * 6 * 3);
     }

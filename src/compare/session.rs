@@ -253,7 +253,9 @@ impl CompareSession {
 
     /// Marks the reference's current moment (for "play together").
     pub fn mark(&mut self) {
-        self.mark_s = Some(self.transport.position_s);
+        // The moment of the frame on screen (the one the therapist sees), not the clock between two frames.
+        let at = self.clip.as_ref().map(|c| c.time_of(c.index_at(self.transport.position_s)));
+        self.mark_s = Some(at.unwrap_or(self.transport.position_s));
     }
 
     /// Starts (`true`) or ends (`false`) the loop section at the reference's current moment.
