@@ -9,18 +9,9 @@
 
 use super::joint_similarity;
 
-const MISSING_COST: f32 = 90.0;
-
-/// Mean absolute angle difference over the angles seen in both (degrees).
+/// Mean absolute angle difference over the angles seen in both (degrees); a pair with none in common costs the most.
 fn cost(a: &[Option<f32>], b: &[Option<f32>]) -> f32 {
-    let (mut sum, mut n) = (0.0f32, 0u32);
-    for (x, y) in a.iter().zip(b) {
-        if let (Some(x), Some(y)) = (x, y) {
-            sum += (x - y).abs();
-            n += 1;
-        }
-    }
-    if n == 0 { MISSING_COST } else { sum / n as f32 }
+    super::frame_cost(a, b).unwrap_or(super::MISSING_COST)
 }
 
 /// Mean similarity (0..1) of the angles seen in both.

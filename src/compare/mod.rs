@@ -57,12 +57,19 @@ pub fn joint_similarity(a: f32, b: f32) -> f32 {
 }
 
 /// Mean absolute angle difference over the joints seen in both (degrees), or `None` if none is.
-fn frame_cost(a: &[Option<f32>], b: &[Option<f32>]) -> Option<f32> {
-    let diffs: Vec<f32> = a.iter().zip(b).filter_map(|(x, y)| Some((x.as_ref()? - y.as_ref()?).abs())).collect();
-    (!diffs.is_empty()).then(|| diffs.iter().sum::<f32>() / diffs.len() as f32)
+pub(crate) fn frame_cost(a: &[Option<f32>], b: &[Option<f32>]) -> Option<f32> {
+    // (No allocation: dynamic time warping calls this for every pair of frames, the live follower for every
+    // reference frame on every patient frame.)
+    let (sum, n) = a
+        .iter()
+        .zip(b)
+        .filter_map(|(x, y)| Some((x.as_ref()? - y.as_ref()?).abs()))
+        .fold((0.0f32, 0u32), |(s, n), d| (s + d, n + 1));
+    (n > 0).then(|| sum / n as f32)
 }
 
-const MISSING_COST: f32 = 90.0;
+/// The cost of a frame pair with no angle seen in both: as far apart as angles count.
+pub(crate) const MISSING_COST: f32 = 90.0;
 
 /// The result of comparing two recordings.
 #[derive(Clone, Debug, Serialize)]
