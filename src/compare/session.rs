@@ -265,9 +265,7 @@ impl CompareSession {
         let (a, b) = self.transport.section.unwrap_or((0.0, end));
         self.transport.section = Some(if start { (p, b.max(p)) } else { (a.min(p), p) });
         self.transport.looping = true;
-        if let Some(f) = self.follower.as_mut() {
-            f.0.restart();
-        }
+        // (A follower is built for the section when following starts; a running one is rebuilt for the new one.)
         if self.sync == SyncMode::Movement {
             self.follow_movement();
         }
