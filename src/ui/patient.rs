@@ -138,10 +138,7 @@ pub fn show(ui: &mut Ui, content: &ViewContent<'_>, large: bool) -> (Rect, egui:
             FontId::proportional(30.0 * scale),
             CUE_COLOR,
         );
-        // Readable by assistive technology (and UI tests).
-        ui.scope_builder(egui::UiBuilder::new().max_rect(band), |ui| {
-            ui.label(egui::RichText::new(format!("Cue: {}", cue.text)).size(1.0).color(Color32::TRANSPARENT));
-        });
+        accessible_text(ui, band, &format!("Cue: {}", cue.text));
     }
     if let (Some(pose), Some(view)) = (content.pose, content.view) {
         // Angle being picked: the joints clicked so far.
@@ -180,12 +177,17 @@ pub fn show(ui: &mut Ui, content: &ViewContent<'_>, large: bool) -> (Rect, egui:
         );
         ui.painter().rect_filled(r, 8.0, Color32::from_black_alpha(170));
         ui.painter().galley(r.min + egui::vec2(8.0, 4.0), galley, Color32::WHITE);
-        ui.scope_builder(egui::UiBuilder::new().max_rect(r), |ui| {
-            ui.label(egui::RichText::new(b).size(1.0).color(Color32::TRANSPARENT));
-        });
+        accessible_text(ui, r, b);
     }
     let response = ui.allocate_rect(avail, egui::Sense::click());
     (image_rect, response)
+}
+
+/// Text painted on the image made readable by assistive technology (and UI tests): an invisible label over `rect`.
+fn accessible_text(ui: &mut Ui, rect: Rect, text: &str) {
+    ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {
+        ui.label(egui::RichText::new(text).size(1.0).color(Color32::TRANSPARENT));
+    });
 }
 
 /// The ghost skeleton, thin and soft, with rings on the joints that differ most.
