@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::compare::CompareAction;
-use super::settings::{Layout, OverlaySettings};
+use super::settings::{Layout, OverlaySettings, PatientOverlay};
 use super::state::ActiveSource;
 use crate::compare::SyncMode;
 use crate::live::PoseSettings;
@@ -81,6 +81,12 @@ pub enum Action {
     SetPatientWindow(bool),
     /// The patient window fills its monitor, without borders.
     SetPatientFullscreen(bool),
+    /// The monitor the patient window goes to (its name), or where the system puts it (`None`).
+    SetPatientMonitor(Option<String>),
+    /// What the patient screen draws over the video.
+    SetPatientOverlay(PatientOverlay),
+    /// The therapist's window fills its monitor (F11), or not (Esc).
+    SetMainFullscreen(bool),
 
     // --- Posture --------------------------------------------------------------------------------------------------
     /// Use this protocol (or none); its session starts afresh.

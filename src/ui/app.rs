@@ -81,7 +81,9 @@ impl MirrorcueApp {
     pub fn from_eframe(cc: &eframe::CreationContext<'_>, engine: EngineConfig, models: ModelStore) -> MirrorcueApp {
         let settings: Settings = cc.storage.and_then(|s| eframe::get_value(s, eframe::APP_KEY)).unwrap_or_default();
         let cameras = crate::source::camera::list_cameras().unwrap_or_default();
-        MirrorcueApp::new(settings, engine, models, cameras)
+        let mut app = MirrorcueApp::new(settings, engine, models, cameras);
+        app.state.monitors = super::monitors::list();
+        app
     }
 
     /// Queues `action`, applied with the next frame's actions (for tests and callers outside a frame).
@@ -119,6 +121,10 @@ impl MirrorcueApp {
         self.poll(ctx);
 
         let mut actions = std::mem::take(&mut self.queued);
+        if !ctx.wants_keyboard_input() {
+            let fullscreen = ctx.input(|i| i.viewport().fullscreen.unwrap_or(false));
+            actions.extend(ctx.input(|i| super::keys::actions(i, &self.state, false, fullscreen)));
+        }
         actions.extend(
             ctx.input(|i| i.raw.dropped_files.iter().filter_map(|f| f.path.clone()).take(1).collect::<Vec<_>>())
                 .into_iter()
@@ -156,19 +162,24 @@ impl MirrorcueApp {
     }
 
     /// The patient screen as its own window; asks to close it when its window is closed.
-    fn patient_viewport(&self, ctx: &egui::Context) -> Option<Action> {
+    fn patient_viewport(&self, ctx: &egui::Context) -> Vec<Action> {
         let id = egui::ViewportId::from_hash_of("mirrorcue-patient-screen");
-        let fullscreen = self.state.settings.patient_fullscreen;
-        let builder = egui::ViewportBuilder::default()
-            .with_title("mirrorcue — patient screen")
-            .with_inner_size([960.0, 720.0])
-            .with_fullscreen(fullscreen)
-            .with_decorations(!fullscreen);
-        ctx.show_viewport_immediate(id, builder, |ctx, _class| {
+        let ppp = ctx.input(|i| i.viewport().native_pixels_per_point).unwrap_or(1.0);
+        let builder = patient_viewport_builder(&self.state, ppp);
+        ctx.show_viewport_immediate(id, builder, |ctx, class| {
             egui::CentralPanel::default().frame(egui::Frame::new().fill(Color32::BLACK)).show(ctx, |ui| {
                 screen::show(ui, &self.state, &self.main, true, None);
             });
-            ctx.input(|i| i.viewport().close_requested()).then_some(Action::SetPatientWindow(false))
+            let mut out = Vec::new();
+            // (Embedded in the main window, the keys are the main window's, read there.)
+            if class != egui::ViewportClass::Embedded && !ctx.wants_keyboard_input() {
+                let fullscreen = self.state.settings.patient_fullscreen;
+                out.extend(ctx.input(|i| super::keys::actions(i, &self.state, true, fullscreen)));
+            }
+            if ctx.input(|i| i.viewport().close_requested()) {
+                out.push(Action::SetPatientWindow(false));
+            }
+            out
         })
     }
 
@@ -219,6 +230,9 @@ impl MirrorcueApp {
         s.current = None;
         self.main.reset();
         s.compare.patient_source_changed();
+        // A new source is a new posture session (the counts of one clip do not go on over the next).
+        s.posture = s.protocol.clone().map(PostureSession::new);
+        s.posture_frame = None;
         s.settings.source = match &s.active {
             ActiveSource::Camera(_) => SourcePref::Camera,
             ActiveSource::Recording(p) => SourcePref::Recording(p.clone()),
@@ -280,6 +294,11 @@ impl MirrorcueApp {
                 s.posture_frame = Some(result);
             }
             s.compare.on_patient_frame(&r.frame, r.pose.as_ref(), &events);
+            if let Some(last) = s.current_frame().map(|f| f.time_s)
+                && r.frame.time_s > last
+            {
+                s.frame_interval_s = r.frame.time_s - last;
+            }
             s.current = Some(r);
         }
         s.compare.tick();
@@ -386,7 +405,18 @@ impl MirrorcueApp {
             Action::SetPose(pose) => s.settings.pose = pose,
             Action::SetOverlay(overlay) => s.settings.overlay = overlay,
             Action::SetPatientWindow(on) => s.settings.patient_window = on,
+            // (The patient window's builder carries full screen and decorations to the window.)
             Action::SetPatientFullscreen(on) => s.settings.patient_fullscreen = on,
+            Action::SetPatientMonitor(name) => {
+                s.settings.patient_monitor = name;
+                let ppp = ctx.input(|i| i.viewport().native_pixels_per_point).unwrap_or(1.0);
+                if let Some(pos) = patient_viewport_builder(s, ppp).position {
+                    let id = egui::ViewportId::from_hash_of("mirrorcue-patient-screen");
+                    ctx.send_viewport_cmd_to(id, egui::ViewportCommand::OuterPosition(pos));
+                }
+            }
+            Action::SetPatientOverlay(overlay) => s.settings.patient_overlay = overlay,
+            Action::SetMainFullscreen(on) => ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(on)),
             // Posture
             Action::ChooseProtocol(protocol) => self.set_protocol(protocol),
             Action::RefreshProtocolLibrary => s.protocol_library = domain::protocol_library(),
@@ -478,17 +508,34 @@ impl MirrorcueApp {
     }
 
     /// Uses `protocol` (or none) for posture checks; the session starts afresh.
+    /// A protocol made for another model switches to it, and says so.
     fn set_protocol(&mut self, protocol: Option<Protocol>) {
         let s = &mut self.state;
-        s.posture = protocol.clone().map(PostureSession::new);
+        if let Some(p) = &protocol
+            && let Some(model) = p.model
+            && model != s.settings.pose.model
+        {
+            s.notice = Some(format!(
+                "\u{201c}{}\u{201d} is made for {}: switched the model from {}.",
+                p.name,
+                model.label(),
+                s.settings.pose.model.label()
+            ));
+            s.settings.pose.model = model;
+        }
         s.protocol = protocol;
-        s.posture_frame = None;
+        self.protocol_edited();
     }
 
-    /// After the therapist edited the protocol: the session restarts with it.
+    /// After the therapist chose or edited the protocol: the session restarts with it, and the frame on screen is
+    /// measured at once (while paused, no new frame would come to do it).
     fn protocol_edited(&mut self) {
         let s = &mut self.state;
         s.posture = s.protocol.clone().map(PostureSession::new);
+        s.posture_frame = match (s.posture.as_mut(), s.current.as_ref()) {
+            (Some(session), Some(r)) => Some(session.update(r.frame.time_s, r.pose.as_ref())),
+            _ => None,
+        };
     }
 
     /// A click on the video at normalised display position (`x`, `y`) while picking an angle.
@@ -538,6 +585,24 @@ impl MirrorcueApp {
         let fps = self.pipeline.as_ref().map(|p| p.stats().camera_fps()).filter(|f| *f > 1.0).unwrap_or(30.0);
         s.compare.start_recording(&base, &r.frame, s.settings.pose.model, fps);
     }
+}
+
+/// The patient window: at the chosen monitor's origin (`ppp`: physical pixels per point), full screen there when
+/// asked (the window manager is not needed to move it).
+pub fn patient_viewport_builder(state: &State, ppp: f32) -> egui::ViewportBuilder {
+    let settings = &state.settings;
+    let fullscreen = settings.patient_fullscreen;
+    let mut builder = egui::ViewportBuilder::default()
+        .with_title("mirrorcue — patient screen")
+        .with_inner_size([960.0, 720.0])
+        .with_fullscreen(fullscreen)
+        .with_decorations(!fullscreen);
+    let monitor = settings.patient_monitor.as_ref().and_then(|n| state.monitors.iter().find(|m| &m.name == n));
+    if let Some(m) = monitor {
+        let ppp = ppp.max(0.1);
+        builder = builder.with_position(egui::pos2(m.origin.0 as f32 / ppp, m.origin.1 as f32 / ppp));
+    }
+    builder
 }
 
 impl eframe::App for MirrorcueApp {

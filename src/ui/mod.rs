@@ -14,6 +14,8 @@
 //! compare.rs   CompareState: the comparison's UI state (reference pane, delay, recording) and its CompareAction
 //! pane.rs      one video pane: a frame through its mirror mode into a texture
 //! overlay.rs   keypoints, bones, labels and angles over the image
+//! keys.rs      the keyboard: Space, arrows, Esc, F11 (also actions)
+//! monitors.rs  the monitors the patient window can go to
 //! settings.rs  what is saved between runs
 //! style.rs     shared colours
 //! sound.rs     the optional soft tone with a new cue
@@ -31,6 +33,8 @@ pub mod action;
 pub mod app;
 pub mod compare;
 pub mod domain;
+pub mod keys;
+pub mod monitors;
 pub mod overlay;
 pub mod pane;
 pub mod panels;

@@ -20,13 +20,44 @@ pub struct OverlaySettings {
     pub min_score: f32,
     /// Joint angles to show.
     pub angles: Vec<JointAngle>,
-    /// Also draw the overlay on the patient screen.
-    pub on_patient_screen: bool,
+}
+
+/// What the patient screen draws over the video: its own choice, apart from the therapist's.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PatientOverlay {
+    /// Draw bones and keypoints for the patient.
+    pub skeleton: bool,
+    /// Also in split reflection (off by default: a skeleton over the reflected limb breaks the illusion).
+    pub skeleton_in_split: bool,
+    /// Name each keypoint.
+    pub labels: bool,
+}
+
+impl Default for PatientOverlay {
+    fn default() -> Self {
+        PatientOverlay { skeleton: true, skeleton_in_split: false, labels: false }
+    }
+}
+
+impl PatientOverlay {
+    /// The overlay the patient sees with `mode`, from the therapist's `overlay` (threshold) and these choices:
+    /// `None` when nothing is drawn.
+    pub fn for_mode(&self, overlay: &OverlaySettings, mode: MirrorMode) -> Option<OverlaySettings> {
+        let split = matches!(mode, MirrorMode::Split { .. });
+        let skeleton = self.skeleton && (!split || self.skeleton_in_split);
+        (skeleton || self.labels).then(|| OverlaySettings {
+            skeleton,
+            labels: self.labels,
+            min_score: overlay.min_score,
+            angles: Vec::new(),
+        })
+    }
 }
 
 impl Default for OverlaySettings {
     fn default() -> Self {
-        OverlaySettings { skeleton: true, labels: false, min_score: 0.3, angles: Vec::new(), on_patient_screen: true }
+        OverlaySettings { skeleton: true, labels: false, min_score: 0.3, angles: Vec::new() }
     }
 }
 
@@ -74,6 +105,10 @@ pub struct Settings {
     pub patient_window: bool,
     /// The patient window fills its monitor, without borders.
     pub patient_fullscreen: bool,
+    /// The monitor the patient window opens on (its name, as `xrandr` lists it); `None`: where the system puts it.
+    pub patient_monitor: Option<String>,
+    /// What the patient screen draws over the video.
+    pub patient_overlay: PatientOverlay,
     /// A soft tone when a new posture cue appears.
     pub cue_tone: bool,
     /// How the patient's and the reference's panes share the screen.
@@ -99,6 +134,8 @@ impl Default for Settings {
             camera: Default::default(),
             patient_window: false,
             patient_fullscreen: false,
+            patient_monitor: None,
+            patient_overlay: PatientOverlay::default(),
             cue_tone: false,
             compare_layout: Default::default(),
             ghost: true,
@@ -125,5 +162,15 @@ mod tests {
         let old: Settings = serde_json::from_str(r#"{"patient_window": true}"#).unwrap();
         assert!(old.patient_window);
         assert_eq!(old.mirror, MirrorMode::Mirror);
+    }
+
+    #[test]
+    fn the_patient_sees_no_skeleton_in_split_reflection_unless_asked() {
+        let s = Settings::default();
+        let split = MirrorMode::Split { source: SplitSource::PatientLeft, selfie: true };
+        assert!(s.patient_overlay.for_mode(&s.overlay, split).is_none());
+        assert!(s.patient_overlay.for_mode(&s.overlay, MirrorMode::Mirror).is_some_and(|o| o.skeleton));
+        let asked = PatientOverlay { skeleton_in_split: true, ..PatientOverlay::default() };
+        assert!(asked.for_mode(&s.overlay, split).is_some_and(|o| o.skeleton));
     }
 }

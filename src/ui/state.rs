@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use super::compare::CompareState;
+use super::monitors::Monitor;
 use super::settings::Settings;
 use crate::live::{LiveResult, LiveStats, Playback, SourceStatus};
 use crate::pose::{Joint, Pose};
@@ -61,8 +62,12 @@ pub struct State {
     pub source: Option<SourceView>,
     /// The newest frame from the patient's source and its pose.
     pub current: Option<LiveResult>,
+    /// The time between the last two frames of the source, seconds (a step back goes this far).
+    pub frame_interval_s: f64,
     /// The seam of the last split view (pixels).
     pub last_seam: Option<Seam>,
+    /// The monitors the patient window can go to.
+    pub monitors: Vec<Monitor>,
     /// The posture protocol in use.
     pub protocol: Option<Protocol>,
     /// The shipped protocols and those in the user's library (read when the list is opened).
@@ -89,7 +94,9 @@ impl State {
             no_camera_fallback: false,
             source: None,
             current: None,
+            frame_interval_s: 1.0 / 30.0,
             last_seam: None,
+            monitors: Vec::new(),
             protocol: None,
             protocol_library: Vec::new(),
             posture: None,

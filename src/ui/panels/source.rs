@@ -12,9 +12,12 @@ pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
     let mut out = Vec::new();
     ui.label(RichText::new("Source").strong());
     ui.label(state.source_caption());
-    if let Some(status) = state.status_message() {
-        ui.label(RichText::new(status).color(style::NOTICE));
-    }
+    // Always one status line, so pausing or playing never moves the controls under the cursor.
+    match state.status_message() {
+        Some(status) => ui.label(RichText::new(status).color(style::NOTICE)),
+        None if state.is_recording() => ui.label("Playing"),
+        None => ui.label("Live"),
+    };
     ui.horizontal_wrapped(|ui| {
         if ui.button("Camera").on_hover_text("Use the live camera").clicked() {
             out.push(Action::SetSource(ActiveSource::Camera(state.settings.camera.clone())));

@@ -11,6 +11,7 @@ use egui::{Color32, Rect, Ui};
 
 use crate::live::SourceStatus;
 use crate::ui::pane::Pane;
+use crate::ui::settings::OverlaySettings;
 use crate::ui::state::{ActiveSource, State};
 use crate::ui::style::state_color;
 use crate::view::ViewTransform;
@@ -50,18 +51,22 @@ pub fn checkpoint_marks(state: &State, view: Option<&ViewTransform>) -> Vec<((f3
         .collect()
 }
 
-/// What the patient's pane shows: `main` as rendered, with the overlay, the cue, the ghost and the score; for the
+/// What the patient's pane shows: `main` as rendered, with `overlay`, the cue, the ghost and the score; for the
 /// therapist (`patient` false) also the checkpoint values and the joints being picked.
-pub fn main_content<'a>(state: &'a State, main: &'a Pane, patient: bool) -> ViewContent<'a> {
+pub fn main_content<'a>(
+    state: &'a State,
+    main: &'a Pane,
+    patient: bool,
+    overlay: Option<&'a OverlaySettings>,
+) -> ViewContent<'a> {
     let settings = &state.settings;
-    let show_overlay = !patient || settings.overlay.on_patient_screen;
     let delayed = state.compare.delayed_instead();
     let view = main.view.as_ref();
     ViewContent {
         texture: main.texture.as_ref(),
         view,
         pose: main.pose.as_ref(),
-        overlay: show_overlay.then_some(&settings.overlay),
+        overlay,
         caption: None,
         // Cues and marks are about now: not over a delayed replay.
         cue: if delayed { None } else { cue_display(state, view) },
@@ -82,13 +87,16 @@ pub fn main_content<'a>(state: &'a State, main: &'a Pane, patient: bool) -> View
 /// Draws the panes (the patient's, and the reference beside it when comparing) for the therapist's window
 /// (`patient` false) or the patient screen. Returns the patient pane's image rectangle and response.
 pub fn show(ui: &mut Ui, state: &State, main: &Pane, patient: bool, caption: Option<&str>) -> (Rect, egui::Response) {
-    let mut content = main_content(state, main, patient);
+    let settings = &state.settings;
+    // The patient screen has its own overlay (no skeleton in split reflection unless asked for).
+    let patient_overlay = patient.then(|| settings.patient_overlay.for_mode(&settings.overlay, settings.mirror));
+    let overlay = match &patient_overlay {
+        Some(o) => o.as_ref(),
+        None => Some(&settings.overlay),
+    };
+    let mut content = main_content(state, main, patient, overlay);
     content.caption = caption;
     let ref_caption = state.compare.caption();
-    let show_overlay = !patient || state.settings.overlay.on_patient_screen;
-    let second = state
-        .compare
-        .two_panes()
-        .then(|| state.compare.reference_content(show_overlay.then_some(&state.settings.overlay), &ref_caption));
+    let second = state.compare.two_panes().then(|| state.compare.reference_content(overlay, &ref_caption));
     panes::show_panes(ui, &content, second.as_ref(), state.settings.compare_layout, patient)
 }

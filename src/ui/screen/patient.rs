@@ -120,24 +120,21 @@ pub fn show(ui: &mut Ui, content: &ViewContent<'_>, large: bool) -> (Rect, egui:
         ui.painter().rect_filled(r, 12.0, Color32::from_black_alpha(190));
         ui.painter().galley(r.min + egui::vec2(12.0, 8.0), galley, color);
     }
+    let caption_height = 16.0 + 13.0 * scale.min(1.4);
+    let mut below_cue = image_rect.top();
     if let Some(cue) = &content.cue {
         if let Some((fx, fy)) = cue.focus {
             let p = image_rect.min + egui::vec2(fx * image_rect.width(), fy * image_rect.height());
             let r = image_rect.width().min(image_rect.height()) * 0.06;
             ui.painter().circle_stroke(p, r, egui::Stroke::new(4.0 * scale.min(1.5), CUE_COLOR));
         }
-        let band = Rect::from_min_max(
-            egui::pos2(image_rect.left(), image_rect.bottom() - 90.0 * scale),
-            image_rect.right_bottom(),
-        );
+        // Below the caption line, if any.
+        let top = image_rect.top() + if content.caption.is_some() { caption_height } else { 0.0 };
+        let (galley, band) = cue_layout(ui, &cue.text, image_rect, top, scale);
+        below_cue = band.bottom();
         ui.painter().rect_filled(band, 0.0, Color32::from_black_alpha(200));
-        ui.painter().text(
-            band.center(),
-            Align2::CENTER_CENTER,
-            &cue.text,
-            FontId::proportional(30.0 * scale),
-            CUE_COLOR,
-        );
+        let at = egui::pos2(band.center().x - galley.size().x / 2.0, band.top() + CUE_PAD);
+        ui.painter().galley(at, galley, CUE_COLOR);
         accessible_text(ui, band, &format!("Cue: {}", cue.text));
     }
     if let (Some(pose), Some(view)) = (content.pose, content.view) {
@@ -172,7 +169,10 @@ pub fn show(ui: &mut Ui, content: &ViewContent<'_>, large: bool) -> (Rect, egui:
         let galley = ui.painter().layout_no_wrap(b.clone(), font, Color32::WHITE);
         let r = Rect::from_min_size(
             // Below the caption line, so a long caption is never covered.
-            egui::pos2(image_rect.right() - galley.size().x - 26.0, image_rect.top() + 12.0 + 22.0 * scale.min(1.4)),
+            egui::pos2(
+                image_rect.right() - galley.size().x - 26.0,
+                (image_rect.top() + 12.0 + 22.0 * scale.min(1.4)).max(below_cue + 6.0),
+            ),
             galley.size() + egui::vec2(16.0, 8.0),
         );
         ui.painter().rect_filled(r, 8.0, Color32::from_black_alpha(170));
@@ -181,6 +181,28 @@ pub fn show(ui: &mut Ui, content: &ViewContent<'_>, large: bool) -> (Rect, egui:
     }
     let response = ui.allocate_rect(avail, egui::Sense::click());
     (image_rect, response)
+}
+
+/// Space around the cue's text, points.
+const CUE_PAD: f32 = 10.0;
+
+/// The cue's text and its band: at the top of the image (the feet, where most corrections look, stay clear),
+/// wrapped to the pane's width and made smaller until it fits in a third of the pane's height, never cut.
+fn cue_layout(ui: &Ui, text: &str, image: Rect, top: f32, scale: f32) -> (std::sync::Arc<egui::Galley>, Rect) {
+    let width = (image.width() - 2.0 * CUE_PAD).max(40.0);
+    let max_height = (image.height() / 3.0).max(40.0);
+    let mut size = 30.0 * scale;
+    let galley = loop {
+        let mut job = egui::text::LayoutJob::simple(text.to_owned(), FontId::proportional(size), CUE_COLOR, width);
+        let galley = ui.painter().layout_job(job);
+        let fits = galley.size().y <= max_height && galley.size().x <= width + 0.5;
+        if fits || size <= 12.0 {
+            break galley;
+        }
+        size = (size * 0.85).max(12.0);
+    };
+    let band = Rect::from_min_size(egui::pos2(image.left(), top), egui::vec2(image.width(), galley.size().y + 2.0 * CUE_PAD));
+    (galley, band)
 }
 
 /// Text painted on the image made readable by assistive technology (and UI tests): an invisible label over `rect`.

@@ -1,0 +1,189 @@
+//! The therapist's workflow (issue 9), driven through the UI with egui_kittest: the keyboard, pausing, posture
+//! while paused and across sources, and the protocol's model.
+
+mod common;
+
+use std::time::Duration;
+
+use common::ui::{choose, click, click_until, step_until, step_until_ui};
+use egui_kittest::kittest::Queryable;
+use mirrorcue::pose::PoseModel;
+use mirrorcue::ui::Action;
+
+fn paused(h: &egui_kittest::Harness<'static, mirrorcue::ui::MirrorcueApp>) -> bool {
+    h.state().pipeline.as_ref().is_some_and(|p| p.playback().paused)
+}
+
+fn settle(h: &mut egui_kittest::Harness<'static, mirrorcue::ui::MirrorcueApp>) {
+    for _ in 0..4 {
+        std::thread::sleep(Duration::from_millis(20));
+        h.step();
+    }
+}
+
+#[test]
+fn space_pauses_and_plays_and_the_arrows_step_a_frame() {
+    let mut h = common::ui::harness(860.0);
+    step_until(&mut h, "a frame", |a| a.state.current_frame().is_some());
+    h.key_press(egui::Key::Space);
+    settle(&mut h);
+    assert!(paused(&h), "Space pauses");
+    h.key_press(egui::Key::Space);
+    settle(&mut h);
+    assert!(!paused(&h), "Space plays again");
+    h.key_press(egui::Key::Space);
+    settle(&mut h);
+    assert!(paused(&h));
+    // Let the last frame before the pause arrive, then step one frame forward.
+    std::thread::sleep(Duration::from_millis(400));
+    settle(&mut h);
+    let at = h.state().state.current_frame().unwrap().index;
+    h.key_press(egui::Key::ArrowRight);
+    step_until(&mut h, "the next frame", |a| a.state.current_frame().is_some_and(|f| f.index != at));
+    assert_eq!(h.state().state.current_frame().unwrap().index, at + 1);
+    assert!(paused(&h), "stepping keeps the recording paused");
+    // And back.
+    h.key_press(egui::Key::ArrowLeft);
+    step_until(&mut h, "the frame before", |a| a.state.current_frame().is_some_and(|f| f.index == at));
+    assert!(paused(&h));
+}
+
+#[test]
+fn escape_leaves_full_screen_and_f11_enters_it() {
+    let mut h = common::ui::harness(860.0);
+    h.state_mut().queue(Action::SetPatientWindow(true));
+    h.state_mut().queue(Action::SetPatientFullscreen(true));
+    settle(&mut h);
+    assert!(h.state().state.settings.patient_fullscreen);
+    h.key_press(egui::Key::Escape);
+    settle(&mut h);
+    assert!(!h.state().state.settings.patient_fullscreen, "Esc leaves full screen");
+    h.key_press(egui::Key::F11);
+    settle(&mut h);
+    assert!(h.state().state.settings.patient_fullscreen, "F11 enters full screen");
+}
+
+#[test]
+fn pausing_does_not_move_the_controls() {
+    let mut h = common::ui::harness(860.0);
+    step_until(&mut h, "a frame", |a| a.state.current_frame().is_some());
+    settle(&mut h);
+    let before = h.get_by_label("Bundled recording").rect();
+    click_until(&mut h, "⏸ Pause", paused_app);
+    settle(&mut h);
+    let after = h.get_by_label("Bundled recording").rect();
+    assert_eq!(before.top(), after.top(), "the controls stay under the cursor");
+}
+
+fn paused_app(a: &mirrorcue::ui::MirrorcueApp) -> bool {
+    a.pipeline.as_ref().is_some_and(|p| p.playback().paused)
+}
+
+#[test]
+fn checkpoints_are_measured_while_paused() {
+    let mut h = common::ui::harness(1000.0);
+    step_until(&mut h, "a pose", |a| a.state.current_pose().is_some());
+    click_until(&mut h, "⏸ Pause", paused_app);
+    std::thread::sleep(Duration::from_millis(400));
+    settle(&mut h);
+    assert!(h.state().state.current_pose().is_some(), "the patient is in view");
+    choose(&mut h, "Protocol", "Arm raise: shoulders level");
+    settle(&mut h);
+    assert!(h.query_by_label_contains("not visible").is_none(), "a checkpoint says 'not visible' while paused");
+    assert!(h.state().state.posture_frame.as_ref().is_some_and(|f| f.values.iter().all(|v| v.is_some())));
+    // Capturing the posture as the target while paused: the checkpoint is in tolerance at once.
+    click(&mut h, "Capture this posture as the target");
+    settle(&mut h);
+    assert!(h.query_by_label_contains("not visible").is_none());
+    h.get_by_label_contains("(in tolerance)");
+}
+
+#[test]
+fn a_new_source_starts_a_new_posture_session() {
+    let mut h = common::ui::harness(1000.0);
+    step_until(&mut h, "a pose", |a| a.state.current_pose().is_some());
+    choose(&mut h, "Protocol", "Arm raise: shoulders level");
+    step_until(&mut h, "a second of posture", |a| {
+        a.state.posture.as_ref().is_some_and(|s| s.summary().checkpoints[0].time_visible_s > 1.0)
+    });
+    let clip = common::data("videos/tfjs_pose_1_synthetic_arm_raises.mp4");
+    h.input_mut().dropped_files.push(egui::DroppedFile { path: Some(clip), ..Default::default() });
+    settle(&mut h);
+    let s = h.state().state.posture.as_ref().expect("the protocol stays chosen");
+    assert!(s.summary().checkpoints[0].time_visible_s < 0.5, "the session goes on across sources");
+}
+
+#[test]
+fn a_protocol_that_needs_another_model_switches_it_and_says_so() {
+    let mut h = common::ui::harness(1000.0);
+    assert_eq!(h.state().state.settings.pose.model, PoseModel::MovenetLightning);
+    step_until_ui(&mut h, "a pose", |h| h.state().state.current_pose().is_some());
+    choose(&mut h, "Protocol", "Squat: knee alignment and repetitions");
+    settle(&mut h);
+    assert_eq!(h.state().state.settings.pose.model, PoseModel::BlazeposeFull);
+    let notice = h.state().state.notice.clone().unwrap_or_default();
+    assert!(notice.contains(PoseModel::BlazeposeFull.label()), "{notice}");
+    h.get_by_label_contains(&notice);
+}
+
+#[test]
+fn the_patient_window_goes_to_the_chosen_monitor() {
+    use mirrorcue::ui::monitors::Monitor;
+    let mut h = common::ui::harness(1000.0);
+    h.state_mut().state.monitors = vec![
+        Monitor { name: "HDMI-1".into(), origin: (0, 0), size: (1920, 1080), primary: true },
+        Monitor { name: "DP-2".into(), origin: (1920, 0), size: (2560, 1440), primary: false },
+    ];
+    settle(&mut h);
+    choose(&mut h, "Patient monitor", "DP-2 (2560 × 1440)");
+    assert_eq!(h.state().state.settings.patient_monitor.as_deref(), Some("DP-2"));
+    let builder = mirrorcue::ui::app::patient_viewport_builder(&h.state().state, 1.0);
+    assert_eq!(builder.position, Some(egui::pos2(1920.0, 0.0)));
+    let builder = mirrorcue::ui::app::patient_viewport_builder(&h.state().state, 2.0);
+    assert_eq!(builder.position, Some(egui::pos2(960.0, 0.0)), "in points");
+}
+
+/// The painted text shapes containing `needle`, with their rectangles.
+fn text_rects(h: &egui_kittest::Harness<'_>, needle: &str) -> Vec<egui::Rect> {
+    h.output()
+        .shapes
+        .iter()
+        .filter_map(|c| match &c.shape {
+            egui::Shape::Text(t) if t.galley.job.text.contains(needle) => Some(t.visual_bounding_rect()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_cue_fits_its_pane_at_the_top() {
+    use mirrorcue::ui::screen::patient::{CueDisplay, ViewContent, show};
+    let text = "Push your right knee out, over your toes";
+    // The patient screen (large text) in a half-width compare pane, and in a narrow one.
+    for width in [640.0, 300.0] {
+        let mut h = egui_kittest::Harness::builder().with_size(egui::vec2(width, 480.0)).build_ui(|ui| {
+            let content = ViewContent {
+                cue: Some(CueDisplay { text: text.into(), focus: None }),
+                ..ViewContent::default()
+            };
+            show(ui, &content, true);
+        });
+        h.run();
+        let rects = text_rects(&h, "right");
+        assert_eq!(rects.len(), 1, "the side word is painted once");
+        let r = rects[0];
+        assert!(r.left() >= 0.0 && r.right() <= width, "cut at {width} px: {r:?}");
+        assert!(r.bottom() < 480.0 / 2.0, "the cue covers the feet: {r:?}");
+        h.get_by_label(&format!("Cue: {text}"));
+    }
+}
+
+#[test]
+fn the_patient_screen_has_its_own_overlay_without_the_skeleton_in_split_reflection() {
+    use mirrorcue::view::MirrorMode;
+    let mut h = common::ui::harness(1000.0);
+    click_until(&mut h, "Split reflection", |a| matches!(a.state.settings.mirror, MirrorMode::Split { .. }));
+    let s = &h.state().state.settings;
+    assert!(s.patient_overlay.for_mode(&s.overlay, s.mirror).is_none(), "no skeleton for the patient in split");
+    click_until(&mut h, "Also in split reflection", |a| a.state.settings.patient_overlay.skeleton_in_split);
+}
