@@ -12,7 +12,7 @@ use super::patient::{self, ViewContent};
 use super::settings::{Settings, SourcePref};
 use crate::live::{LivePipeline, LiveResult, SourceFactory, SourceStatus};
 use crate::pose::{EngineConfig, Joint, ModelStore, Pose};
-use crate::posture::{CheckState, Checkpoint, FrameResult, Measure, Plane, PostureSession, Protocol};
+use crate::posture::{CheckState, FrameResult, PostureSession, Protocol};
 use crate::source::camera::{CameraChoice, CameraInfo, CameraSource};
 use crate::source::{FrameSource, SourceKind};
 use crate::view::{DisplayImage, MirrorMode, Seam, ViewTransform};
@@ -662,24 +662,10 @@ impl MirrorcueApp {
         if picked.len() == 3 {
             let (a, v, c) = (picked[0], picked[1], picked[2]);
             self.picking = None;
-            let measure = Measure::angle(a, v, c);
-            let target = measure.evaluate(pose, Plane::Image, 0.0).unwrap_or(90.0);
-            let name = format!("{} angle", super::overlay::short_label(v));
             if let Some(p) = self.protocol.as_mut() {
-                p.checkpoints.push(Checkpoint {
-                    name: name.clone(),
-                    measure,
-                    plane: Plane::Image,
-                    target,
-                    tolerance: 10.0,
-                    priority: 2,
-                    cue: format!(
-                        "Adjust your {}",
-                        super::overlay::short_label(v).trim_start_matches("L ").trim_start_matches("R ")
-                    ),
-                    hold_s: None,
-                    min_score: 0.3,
-                });
+                let taken: Vec<&str> = p.checkpoints.iter().map(|c| c.name.as_str()).collect();
+                let c = crate::posture::checkpoint_from_joints(a, v, c, Some(pose), &Default::default(), &taken);
+                p.checkpoints.push(c);
                 self.protocol_edited();
             }
         }

@@ -4,8 +4,7 @@
 use egui::{Color32, RichText, Ui};
 
 use super::app::MirrorcueApp;
-use crate::pose::Joint;
-use crate::posture::{CheckState, Checkpoint, Measure, Plane, Point, Protocol};
+use crate::posture::{CheckState, Checkpoint, Plane, Protocol};
 
 /// The colour of a state.
 pub fn state_color(s: CheckState) -> Color32 {
@@ -14,44 +13,13 @@ pub fn state_color(s: CheckState) -> Color32 {
         CheckState::NearEdge => Color32::from_rgb(240, 200, 80),
         CheckState::Out => Color32::from_rgb(240, 110, 90),
         CheckState::NotVisible => Color32::from_gray(140),
+        CheckState::Inactive => Color32::from_gray(90),
     }
 }
 
-/// Checkpoints made from the current posture when a protocol has none: the angles and alignments a therapist
-/// usually starts from.
+/// Checkpoints made from the current posture when a protocol has none (the library's defaults).
 pub fn default_checkpoints() -> Vec<Checkpoint> {
-    use Joint::*;
-    let cp = |name: &str, measure: Measure, tolerance: f32, cue: &str| Checkpoint {
-        name: name.into(),
-        measure,
-        plane: Plane::Image,
-        target: 0.0,
-        tolerance,
-        priority: 2,
-        cue: cue.into(),
-        hold_s: None,
-        min_score: 0.3,
-    };
-    vec![
-        cp(
-            "trunk upright",
-            Measure::SegmentToVertical { from: Point::MID_HIP, to: Point::MID_SHOULDER },
-            8.0,
-            "Stand tall",
-        ),
-        cp(
-            "shoulders level",
-            Measure::SegmentToHorizontal { from: Point::Joint(RightShoulder), to: Point::Joint(LeftShoulder) },
-            6.0,
-            "Keep your shoulders level",
-        ),
-        cp("left elbow", Measure::angle(LeftShoulder, LeftElbow, LeftWrist), 15.0, "Left elbow as shown"),
-        cp("right elbow", Measure::angle(RightShoulder, RightElbow, RightWrist), 15.0, "Right elbow as shown"),
-        cp("left shoulder", Measure::angle(LeftHip, LeftShoulder, LeftElbow), 15.0, "Left arm as shown"),
-        cp("right shoulder", Measure::angle(RightHip, RightShoulder, RightElbow), 15.0, "Right arm as shown"),
-        cp("left knee", Measure::angle(LeftHip, LeftKnee, LeftAnkle), 15.0, "Left knee as shown"),
-        cp("right knee", Measure::angle(RightHip, RightKnee, RightAnkle), 15.0, "Right knee as shown"),
-    ]
+    crate::posture::default_checkpoints()
 }
 
 /// Draws the posture section.
