@@ -24,4 +24,5 @@ pub mod pose;
 pub mod posture;
 pub mod recording;
 pub mod ui;
+pub mod units;
 pub mod view;

@@ -102,38 +102,100 @@ fn shipped_protocols_load_and_round_trip() {
     }
 }
 
+fn run_check(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_mirrorcue")).arg("check").args(args).output().unwrap()
+}
+
+fn squat_protocol_path() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/protocols/squat_knee_alignment.toml")
+}
+
+/// Every number in `text` has at most `max` decimals and none is "-0.0" / "-0".
+fn assert_no_float_noise(text: &str, max: usize) {
+    for num in text.split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-')) {
+        if let Some((_, frac)) = num.split_once('.') {
+            assert!(frac.len() <= max, "float noise: {num}");
+        }
+        assert!(num != "-0.0" && num != "-0", "negative zero: {num}");
+    }
+}
+
+/// Defect 4: `mirrorcue check` exports numbers a clinic can use: the true duration, a longest time in tolerance
+/// wherever a checkpoint was in tolerance, no float noise, increasing CSV times, and the date, source, model and
+/// protocol in the summary.
 #[test]
 fn check_command_prints_reps_and_writes_exports() {
     let dir = tempfile::tempdir().unwrap();
     let (json, csv) = (dir.path().join("s.json"), dir.path().join("f.csv"));
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mirrorcue"))
-        .args(["check"])
-        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/protocols/squat_knee_alignment.toml"))
-        .arg(common::data("videos/tfjs_pose_squats.mp4"))
-        .arg("--out")
-        .arg(&json)
-        .arg("--csv")
-        .arg(&csv)
-        .output()
-        .unwrap();
+    let clip = common::data("videos/tfjs_pose_squats.mp4");
+    let out = run_check(&[
+        squat_protocol_path().as_os_str(),
+        clip.as_os_str(),
+        "--out".as_ref(),
+        json.as_os_str(),
+        "--csv".as_ref(),
+        csv.as_os_str(),
+    ]);
     let stdout = String::from_utf8_lossy(&out.stdout);
+    eprintln!("{stdout}");
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("squats: 3 repetitions"), "{stdout}");
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
+    let text = std::fs::read_to_string(json).unwrap();
+    eprintln!("{text}");
+    assert_no_float_noise(&text, 2);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["reps"][0]["count"], 3);
+    // 65 frames at 30 fps.
+    let frames = common::frames("videos/tfjs_pose_squats.mp4");
+    let fps = (frames.len() - 1) as f64 / (frames.last().unwrap().time_s - frames[0].time_s);
+    let true_duration = frames.len() as f64 / fps;
+    let duration = v["duration_s"].as_f64().unwrap();
+    assert!((duration - true_duration).abs() < 0.02, "duration_s {duration} for a {true_duration:.3} s clip");
+    for c in v["checkpoints"].as_array().unwrap() {
+        let (inside, longest) =
+            (c["time_in_tolerance_s"].as_f64().unwrap(), c["longest_in_tolerance_s"].as_f64().unwrap());
+        assert!(inside == 0.0 || longest > 0.0, "{c}: in tolerance {inside} s, longest {longest} s");
+        assert!(longest <= inside + 1e-9);
+    }
+    for key in ["date", "source", "model", "protocol", "protocol_file", "units"] {
+        assert!(!v[key].is_null() && v[key] != "", "{key} missing: {v}");
+    }
+    assert_eq!(v["model"], "blazepose-full");
+    let at = v["reps"][0]["at_s"].as_array().unwrap();
+    assert!(at.windows(2).all(|w| w[1].as_f64() > w[0].as_f64()), "{at:?}");
     let rows = std::fs::read_to_string(csv).unwrap();
     assert_eq!(rows.lines().count(), 66, "a header and 65 frames");
+    assert_no_float_noise(&rows, 3);
+    let times: Vec<f64> = rows.lines().skip(1).map(|l| l.split(',').next().unwrap().parse().unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[1] > w[0]), "CSV times must increase");
+    assert!(rows.lines().next().unwrap().contains("(torso_lengths)"), "units in the CSV header");
     // A malformed protocol: exit 3 and the line named.
     let bad = dir.path().join("bad.toml");
     std::fs::write(&bad, "format_version = 1\nname = \"x\"\n[[checkpoint]]\nname = \"a\"\ncue = \"b\"\ntarget = 1\n")
         .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mirrorcue"))
-        .arg("check")
-        .arg(&bad)
-        .arg(common::data("videos/tfjs_pose_squats.mp4"))
-        .output()
-        .unwrap();
+    let out = run_check(&[bad.as_os_str(), clip.as_os_str()]);
     assert_eq!(out.status.code(), Some(3));
     let e = String::from_utf8_lossy(&out.stderr);
     assert!(e.contains("bad.toml") && e.contains("line"), "{e}");
+}
+
+/// Defect 1: the squat protocol on MoveNet Lightning (no 3D) is said to be unsuitable, on stderr, with the model
+/// to use; on its own model (the default) there is no warning.
+#[test]
+fn check_says_when_the_model_cannot_serve_the_protocol() {
+    let clip = common::data("videos/tfjs_pose_squats.mp4");
+    let out = run_check(&[
+        squat_protocol_path().as_os_str(),
+        clip.as_os_str(),
+        "--model".as_ref(),
+        "movenet-lightning".as_ref(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    eprintln!("{stdout}");
+    assert!(err.contains("warning") && err.contains("3D") && err.contains("BlazePose full"), "stderr: {err}");
+    let out = run_check(&[squat_protocol_path().as_os_str(), clip.as_os_str()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("warning"), "{err}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("squats: 3 repetitions"));
 }

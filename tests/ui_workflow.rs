@@ -162,10 +162,8 @@ fn the_cue_fits_its_pane_at_the_top() {
     // The patient screen (large text) in a half-width compare pane, and in a narrow one.
     for width in [640.0, 300.0] {
         let mut h = egui_kittest::Harness::builder().with_size(egui::vec2(width, 480.0)).build_ui(|ui| {
-            let content = ViewContent {
-                cue: Some(CueDisplay { text: text.into(), focus: None }),
-                ..ViewContent::default()
-            };
+            let content =
+                ViewContent { cue: Some(CueDisplay { text: text.into(), focus: None }), ..ViewContent::default() };
             show(ui, &content, true);
         });
         h.run();
@@ -186,4 +184,15 @@ fn the_patient_screen_has_its_own_overlay_without_the_skeleton_in_split_reflecti
     let s = &h.state().state.settings;
     assert!(s.patient_overlay.for_mode(&s.overlay, s.mirror).is_none(), "no skeleton for the patient in split");
     click_until(&mut h, "Also in split reflection", |a| a.state.settings.patient_overlay.skeleton_in_split);
+}
+
+#[test]
+fn the_patient_sees_the_repetition_count_large() {
+    let mut h = common::ui::harness(1000.0);
+    step_until_ui(&mut h, "a pose", |h| h.state().state.current_pose().is_some());
+    choose(&mut h, "Protocol", "Squat: knee alignment and repetitions");
+    step_until_ui(&mut h, "the count on the patient's screen", |h| {
+        h.query_by_label_contains("Count: 0 repetitions").is_some()
+            || h.query_by_label_contains("Count: 1 repetition").is_some()
+    });
 }

@@ -6,8 +6,9 @@ use clap::Args;
 
 use super::{CliError, CommonArgs, EXIT_INPUT, EXIT_OK, EXIT_OUTPUT};
 use crate::pose::{Engine, EstimatorConfig, PoseEstimator, PoseModel};
-use crate::posture::{PostureSession, Protocol};
+use crate::posture::{ModelFit, PostureSession, Protocol, SessionContext, export};
 use crate::source;
+use crate::units;
 
 /// `mirrorcue check`.
 #[derive(Debug, Clone, Args)]
@@ -24,7 +25,8 @@ pub struct CheckArgs {
     /// Write one CSV row per frame (measures, states, cue, repetitions) to FILE.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
-    /// Pose model (default: the one the protocol names, else movenet-thunder).
+    /// Pose model (default: the one the protocol needs, else movenet-thunder). A model the protocol cannot use
+    /// (MoveNet for a protocol measuring in 3D) is run, with a warning on stderr.
     #[arg(long, short, value_parser = super::parse_model)]
     pub model: Option<PoseModel>,
     /// Engine and model settings.
@@ -35,12 +37,22 @@ pub struct CheckArgs {
 /// Runs `mirrorcue check`; returns the exit code.
 pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
     let protocol = Protocol::load(&args.protocol).map_err(|e| CliError::new(EXIT_INPUT, e.to_string()))?;
-    let model = args.model.or(protocol.model).unwrap_or(PoseModel::MovenetThunder);
+    let requirement = protocol.requirement();
+    let model = args.model.unwrap_or_else(|| requirement.preferred(PoseModel::MovenetThunder));
+    match requirement.check(model) {
+        ModelFit::Unsuitable { reason, .. } => eprintln!("warning: {reason}"),
+        ModelFit::Different { note, .. } => eprintln!("note: {note}"),
+        ModelFit::Suitable => {}
+    }
     let mut src = source::open(&args.input).map_err(|e| CliError::new(EXIT_INPUT, e.to_string()))?;
     let engine =
         Engine::select(&args.common.engine_config()).map_err(|e| CliError::new(super::EXIT_ENGINE, e.to_string()))?;
     let mut est = PoseEstimator::new(&args.common.model_store(), &engine, EstimatorConfig::video(model))?;
-    let mut session = PostureSession::new(protocol);
+    let mut session = PostureSession::new(protocol).with_context(SessionContext {
+        source: args.input.display().to_string(),
+        model: Some(model),
+        protocol_file: Some(args.protocol.clone()),
+    });
     let mut skipped = 0u64;
     while let Some(item) = src.next_frame() {
         let frame = match item {
@@ -59,44 +71,63 @@ pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
         let pose = est.estimate(&frame)?;
         session.update(frame.time_s, pose.as_ref());
     }
-    let s = session.summary();
-    if s.frames == 0 {
+    if session.summary().frames == 0 {
         return Err(CliError::new(EXIT_INPUT, format!("no frame of {} could be read", args.input.display())));
     }
-    println!("{}: {} frames, {:.1} s, {}", s.protocol, s.frames, s.duration_s, model.label());
-    let fmt = |v: Option<f32>| v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "—".into());
-    for (c, spec) in s.checkpoints.iter().zip(&session.protocol().checkpoints) {
-        let unit = spec.measure.unit();
-        println!(
-            "  {}: in tolerance {:.1} s of {:.1} s visible; cues {}; range {}..{}{unit}{}{}",
+    print!("{}", report(&session));
+    let out_err = |e: export::ExportError| CliError::new(EXIT_OUTPUT, e.to_string());
+    if let Some(path) = &args.out {
+        export::write_summary(&session, path).map_err(out_err)?;
+    }
+    if let Some(path) = &args.csv {
+        export::write_frames_csv(&session, path).map_err(out_err)?;
+    }
+    Ok(if skipped > 0 { super::EXIT_SKIPPED_FRAMES } else { EXIT_OK })
+}
+
+/// The session in words: one line per checkpoint and rule, each number with its unit.
+pub fn report(session: &PostureSession) -> String {
+    let s = session.summary();
+    let mut out = format!(
+        "{}: {} frames, {}, {}\n",
+        s.protocol,
+        s.frames,
+        units::format_seconds(s.duration_s),
+        s.model.as_deref().unwrap_or("model unknown")
+    );
+    for c in &s.checkpoints {
+        let f = |v: Option<f64>| v.map(|v| units::format_value(v, c.unit)).unwrap_or_else(|| "—".into());
+        out.push_str(&format!(
+            "  {} ({}): in tolerance {} of {} checked, longest {}; {}; range {} to {}{}{}\n",
             c.name,
-            c.time_in_tolerance_s,
-            c.time_visible_s,
-            c.cues,
-            fmt(c.min),
-            fmt(c.max),
+            c.limit,
+            units::format_seconds(c.time_in_tolerance_s),
+            units::format_seconds(c.time_checked_s),
+            units::format_seconds(c.longest_in_tolerance_s),
+            units::count(c.cues as u64, "cue", "cues"),
+            f(c.min),
+            f(c.max),
             if c.other_side_min.is_some() {
-                format!(" (other side {}..{}{unit})", fmt(c.other_side_min), fmt(c.other_side_max))
+                format!(" (other side {} to {})", f(c.other_side_min), f(c.other_side_max))
             } else {
                 String::new()
             },
-            if spec.hold_s.is_some() { format!("; holds {}", c.holds) } else { String::new() },
-        );
+            if c.hold_s.is_some() {
+                format!("; {}", units::count(c.holds as u64, "hold", "holds"))
+            } else {
+                String::new()
+            },
+        ));
     }
     for r in &s.reps {
-        println!("  {}: {} repetitions (measure {}..{})", r.name, r.count, fmt(r.min), fmt(r.max));
+        let f = |v: Option<f64>| v.map(|v| units::format_value(v, r.unit)).unwrap_or_else(|| "—".into());
+        out.push_str(&format!(
+            "  {}: {} (measure {} to {})\n",
+            r.name,
+            units::repetitions(r.count as u64),
+            f(r.min),
+            f(r.max)
+        ));
     }
-    if let Some(path) = &args.out {
-        let text = serde_json::to_string_pretty(s).unwrap_or_default();
-        std::fs::write(path, text)
-            .map_err(|e| CliError::new(EXIT_OUTPUT, format!("cannot write {}: {e}", path.display())))?;
-    }
-    if let Some(path) = &args.csv {
-        let f = std::fs::File::create(path)
-            .map_err(|e| CliError::new(EXIT_OUTPUT, format!("cannot write {}: {e}", path.display())))?;
-        session
-            .write_csv(std::io::BufWriter::new(f))
-            .map_err(|e| CliError::new(EXIT_OUTPUT, format!("cannot write {}: {e}", path.display())))?;
-    }
-    Ok(if skipped > 0 { super::EXIT_SKIPPED_FRAMES } else { EXIT_OK })
+    out
 }

@@ -198,9 +198,26 @@ impl Measure {
         }
     }
 
-    /// The unit, for people: "°" or "torso".
+    /// The unit, as a suffix: "°" or " torso lengths" (for whole values with their unit, use
+    /// [`crate::units::format_value`] with [`Measure::unit_kind`]).
     pub fn unit(&self) -> &'static str {
-        if self.is_angle() { "°" } else { " torso" }
+        if self.is_angle() { "°" } else { " torso lengths" }
+    }
+
+    /// The unit of its values: degrees, or torso lengths (mid-shoulder to mid-hip).
+    pub fn unit_kind(&self) -> crate::units::Unit {
+        if self.is_angle() { crate::units::Unit::Degrees } else { crate::units::Unit::TorsoLengths }
+    }
+
+    /// Whether it needs BlazePose's 3D world landmarks when measured in `plane` (a joint angle or a
+    /// segment-to-vertical in the world plane; other measures use the image in either plane).
+    pub fn uses_world(&self, plane: Plane) -> bool {
+        plane == Plane::World
+            && match self {
+                Measure::JointAngle { .. } | Measure::SegmentToVertical { .. } => true,
+                Measure::Symmetry { of } => of.uses_world(plane),
+                _ => false,
+            }
     }
 
     /// The joint a cue should point at.
@@ -325,7 +342,7 @@ impl Measure {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::pose::{Keypoint, Skeleton};
 

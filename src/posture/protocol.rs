@@ -1,15 +1,17 @@
 //! Protocols: named sets of checkpoints with repetition and hold rules, saved as versioned, human-readable TOML.
 //!
 //! ```toml
-//! format_version = 1
+//! format_version = 2
 //! name = "Squat: knee alignment and repetitions"
-//! model = "blazepose-full"      # the pose model the protocol was made for (optional)
+//! model = "blazepose-full"      # the pose model the protocol needs (see `requirement`)
 //!
 //! [[checkpoint]]
 //! name = "left knee over the foot"
 //! cue = "Push your left knee out"
 //! target = 0.0
 //! tolerance = 0.08
+//! limit = "at_most"             # format 2: both (default), at_most, at_least
+//! when = { rep = "squats", phase = "end" }   # format 2: only in this phase of a rule's movement
 //! measure = { kind = "offset_from_line", joint = "left_knee", line_a = "left_hip", line_b = "left_ankle" }
 //!
 //! [[rep]]
@@ -20,6 +22,7 @@
 //! measure = { kind = "joint_angle", a = "left_hip", vertex = "left_knee", c = "left_ankle" }
 //! ```
 //! A malformed file gives an error naming the file, the line and the field; a file from a newer mirrorcue says so.
+//! Format 1 files (no `limit`, `when`, or cue dwell) load unchanged; saving writes format 2.
 
 use std::path::{Path, PathBuf};
 
@@ -31,8 +34,8 @@ use super::cues::CueTiming;
 use super::reps::RepRule;
 use crate::pose::PoseModel;
 
-/// The protocol file format this mirrorcue reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+/// The protocol file format this mirrorcue writes (it reads 1 and 2).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// A protocol.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -45,7 +48,7 @@ pub struct Protocol {
     /// What it is for.
     #[serde(default)]
     pub description: String,
-    /// The pose model it was made for.
+    /// The pose model it needs: made and tuned for it ([`Protocol::requirement`] adds whether it needs 3D).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<PoseModel>,
     /// Cue timing.
@@ -116,11 +119,17 @@ impl Protocol {
                     return Err(ProtocolError::FutureVersion { path: path.to_path_buf(), found: n as u32, line });
                 }
                 Some(n) if n >= 1 => {}
-                _ => return Err(invalid(format!("line {line}: format_version must be {FORMAT_VERSION}"))),
+                _ => return Err(invalid(format!("line {line}: format_version must be 1 or {FORMAT_VERSION}"))),
             }
         }
         let p: Protocol = toml::from_str(text).map_err(|e| invalid(e.to_string().trim_end().to_string()))?;
-        p.validate().map_err(invalid)?;
+        p.validate().map_err(|(table, index, field, msg)| {
+            let line = line_of(text, table, index, field);
+            invalid(match line {
+                Some(l) => format!("line {l}, field `{field}`: {msg}"),
+                None => format!("field `{field}`: {msg}"),
+            })
+        })?;
         Ok(p)
     }
 
@@ -136,40 +145,104 @@ impl Protocol {
         toml::to_string_pretty(self).unwrap_or_default()
     }
 
-    /// Saves the protocol atomically (a temporary file, then a rename), so a crash never leaves half a file.
+    /// Saves the protocol atomically (a temporary file, then a rename), so a crash never leaves half a file; it
+    /// is written in the current format ([`FORMAT_VERSION`]). Refuses to replace anything but a regular file (a
+    /// folder, a device, a link).
     pub fn save(&self, path: &Path) -> Result<(), ProtocolError> {
-        let err = |source| ProtocolError::Write { path: path.to_path_buf(), source };
-        let tmp = path.with_extension("toml.partial");
-        std::fs::write(&tmp, self.to_toml()).map_err(err)?;
-        std::fs::rename(&tmp, path).map_err(err)
+        let mut current = self.clone();
+        current.format_version = FORMAT_VERSION;
+        crate::posture::export::write_atomic(path, current.to_toml().as_bytes())
+            .map_err(|source| ProtocolError::Write { path: path.to_path_buf(), source })
     }
 
-    fn validate(&self) -> Result<(), String> {
-        if self.format_version != FORMAT_VERSION {
-            return Err(format!("format_version must be {FORMAT_VERSION}"));
+    /// Checks the values serde cannot: (table, its index, field, what is wrong).
+    fn validate(&self) -> Result<(), (&'static str, usize, &'static str, String)> {
+        if !(1..=FORMAT_VERSION).contains(&self.format_version) {
+            return Err(("", 0, "format_version", format!("must be 1 or {FORMAT_VERSION}")));
+        }
+        let t = |v: f32| v.is_finite() && v >= 0.0;
+        let c = &self.cues;
+        for (field, v) in [
+            ("delay_s", c.delay_s),
+            ("cooldown_s", c.cooldown_s),
+            ("min_dwell_s", c.min_dwell_s),
+            ("resolve_s", c.resolve_s),
+            ("gap_s", c.gap_s),
+        ] {
+            if !t(v) {
+                return Err(("cues", 0, field, "must be zero or a positive number of seconds".into()));
+            }
         }
         for (i, c) in self.checkpoints.iter().enumerate() {
+            let e = |field, msg: String| {
+                Err(("checkpoint", i, field, format!("checkpoint {} (\"{}\"): {msg}", i + 1, c.name)))
+            };
             if !(c.tolerance.is_finite() && c.tolerance > 0.0) {
-                return Err(format!("checkpoint {} (\"{}\"): tolerance must be a positive number", i + 1, c.name));
+                return e("tolerance", "tolerance must be a positive number".into());
             }
             if !c.target.is_finite() {
-                return Err(format!("checkpoint {} (\"{}\"): target must be a number", i + 1, c.name));
+                return e("target", "target must be a number".into());
             }
             if c.hold_s.is_some_and(|h| !(h.is_finite() && h > 0.0)) {
-                return Err(format!(
-                    "checkpoint {} (\"{}\"): hold_s must be a positive number of seconds",
-                    i + 1,
-                    c.name
-                ));
+                return e("hold_s", "hold_s must be a positive number of seconds".into());
+            }
+            if self.checkpoints[..i].iter().any(|o| o.name == c.name) {
+                return e(
+                    "name",
+                    "two checkpoints have this name; each needs its own (the session record goes by it)".into(),
+                );
+            }
+            if let Some(w) = &c.when
+                && !self.reps.iter().any(|r| r.name == w.rep)
+            {
+                let names: Vec<&str> = self.reps.iter().map(|r| r.name.as_str()).collect();
+                return e(
+                    "when",
+                    format!(
+                        "`when` names the rule \"{}\", but the [[rep]] rules are: {}",
+                        w.rep,
+                        if names.is_empty() { "none".into() } else { names.join(", ") }
+                    ),
+                );
             }
         }
         for (i, r) in self.reps.iter().enumerate() {
             if r.count_at == r.reset_at {
-                return Err(format!("rep {} (\"{}\"): count_at and reset_at must differ", i + 1, r.name));
+                return Err((
+                    "rep",
+                    i,
+                    "reset_at",
+                    format!("rep {} (\"{}\"): count_at and reset_at must differ", i + 1, r.name),
+                ));
+            }
+            if self.reps[..i].iter().any(|o| o.name == r.name) {
+                return Err(("rep", i, "name", format!("rep {} (\"{}\"): two rules have this name", i + 1, r.name)));
             }
         }
         Ok(())
     }
+}
+
+/// The line (1-based) of `field` in the `index`-th `[[table]]` (or `[table]`, or the top level when `table` is
+/// empty) of `text`.
+fn line_of(text: &str, table: &str, index: usize, field: &str) -> Option<usize> {
+    let mut current: Option<(String, usize)> = Some((String::new(), 0));
+    let mut counts: std::collections::HashMap<String, usize> = Default::default();
+    for (n, line) in text.lines().enumerate() {
+        let l = line.trim();
+        if let Some(name) = l.strip_prefix("[[").and_then(|r| r.strip_suffix("]]")) {
+            let k = counts.entry(name.trim().to_string()).or_insert(0);
+            current = Some((name.trim().to_string(), *k));
+            *k += 1;
+        } else if let Some(name) = l.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+            current = Some((name.trim().to_string(), 0));
+        } else if current.as_ref().is_some_and(|(t, i)| t == table && *i == index)
+            && l.strip_prefix(field).is_some_and(|r| r.trim_start().starts_with('='))
+        {
+            return Some(n + 1);
+        }
+    }
+    None
 }
 
 /// The protocols shipped in `assets/protocols/`, sorted by file name.
@@ -231,13 +304,59 @@ measure = { kind = "joint_angle", a = "left_shoulder", vertex = "left_elbow", c 
         assert!(e.contains("x.toml"), "{e}");
     }
 
+    const V2: &str = r#"
+format_version = 2
+name = "Squat"
+
+[[checkpoint]]
+name = "left knee over the foot"
+cue = "Push your left knee out"
+target = 0.0
+tolerance = 0.1
+limit = "at_most"
+when = { rep = "squats", phase = "end" }
+measure = { kind = "offset_from_line", joint = "left_knee", line_a = "left_hip", line_b = "left_ankle" }
+
+[[rep]]
+name = "squats"
+count_at = 95.0
+reset_at = 155.0
+measure = { kind = "joint_angle", a = "left_hip", vertex = "left_knee", c = "left_ankle" }
+"#;
+
+    #[test]
+    fn format_2_limits_and_phases_load_and_malformed_ones_name_line_and_field() {
+        let p = Protocol::from_toml(V2, Path::new("v2.toml")).unwrap();
+        assert_eq!(p.checkpoints[0].limit, crate::posture::Limit::AtMost);
+        assert_eq!(p.checkpoints[0].when.as_ref().unwrap().phase, crate::posture::Phase::End);
+        assert_eq!(Protocol::from_toml(&p.to_toml(), Path::new("again.toml")).unwrap(), p);
+        // Format 1 files still load (SAMPLE is format 1).
+        assert_eq!(Protocol::from_toml(SAMPLE, Path::new("v1.toml")).unwrap().format_version, 1);
+        let e = Protocol::from_toml(&V2.replace("at_most", "atmost"), Path::new("l.toml")).unwrap_err().to_string();
+        assert!(e.contains("line 10") && e.contains("atmost"), "{e}");
+        let e = Protocol::from_toml(&V2.replace("rep = \"squats\"", "rep = \"squat\""), Path::new("w.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 11") && e.contains("`when`") && e.contains("squats"), "{e}");
+        let e = Protocol::from_toml(&V2.replace("phase = \"end\"", "phase = \"bottom\""), Path::new("p.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 11") && e.contains("bottom"), "{e}");
+        let e = Protocol::from_toml(&SAMPLE.replace("tolerance = 10.0", "tolerance = -1.0"), Path::new("t.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 9") && e.contains("`tolerance`"), "{e}");
+    }
+
     #[test]
     fn saves_atomically() {
         let dir = tempfile::tempdir().unwrap();
         let p = Protocol::from_toml(SAMPLE, Path::new("s.toml")).unwrap();
         let path = dir.path().join("mine.toml");
         p.save(&path).unwrap();
-        assert_eq!(Protocol::load(&path).unwrap(), p);
+        let saved = Protocol::load(&path).unwrap();
+        assert_eq!(saved.format_version, FORMAT_VERSION);
+        assert_eq!(Protocol { format_version: p.format_version, ..saved }, p);
         assert!(!dir.path().join("mine.toml.partial").exists());
     }
 }

@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::checkpoint::Phase;
 use super::measure::{Measure, Plane};
 
 fn default_min_score() -> f32 {
@@ -34,6 +35,26 @@ pub struct RepRule {
     pub min_score: f32,
 }
 
+impl RepRule {
+    /// Whether it counts going down (the measure falls past `count_at`, as a squat's knee angle).
+    pub fn counts_down(&self) -> bool {
+        self.count_at < self.reset_at
+    }
+
+    /// The phase of the movement a value of its measure is in: at rest (past `reset_at`), moving, or at the end
+    /// (past `count_at`).
+    pub fn phase(&self, value: f32) -> Phase {
+        let down = self.counts_down();
+        if (down && value <= self.count_at) || (!down && value >= self.count_at) {
+            Phase::End
+        } else if (down && value >= self.reset_at) || (!down && value <= self.reset_at) {
+            Phase::Rest
+        } else {
+            Phase::Moving
+        }
+    }
+}
+
 /// Counts repetitions of one rule.
 #[derive(Clone, Debug)]
 pub struct RepCounter {
@@ -56,6 +77,11 @@ impl RepCounter {
         &self.rule
     }
 
+    /// Uses an edited rule (new thresholds, name) and keeps the count, the times and whether it is armed.
+    pub fn set_rule(&mut self, rule: RepRule) {
+        self.rule = rule;
+    }
+
     /// Feeds the measure's value at `time_s` (`None` = not visible, which changes nothing); returns `true` when a
     /// repetition counted.
     pub fn update(&mut self, time_s: f64, value: Option<f32>) -> bool {
@@ -75,11 +101,12 @@ impl RepCounter {
     }
 }
 
-/// Counts holds of one checkpoint: continuous time in tolerance of at least `hold_s`.
+/// Counts holds of one checkpoint: continuous time in tolerance of at least `hold_s`, from the session time each
+/// frame covers (so a clip that loops, or a source whose clock restarts, cannot break a hold or fake one).
 #[derive(Clone, Debug, Default)]
 pub struct HoldCounter {
     hold_s: f32,
-    since: Option<f64>,
+    held_s: f64,
     counted: bool,
     /// Completed holds.
     pub count: u32,
@@ -88,22 +115,23 @@ pub struct HoldCounter {
 }
 
 impl HoldCounter {
-    /// A counter for holds of `hold_s` seconds.
+    /// A counter for holds of `hold_s` seconds (`f32::INFINITY`: only the longest time is kept).
     pub fn new(hold_s: f32) -> Self {
         HoldCounter { hold_s, ..Default::default() }
     }
 
-    /// Feeds whether the checkpoint is in tolerance at `time_s`; returns `true` when a hold completes.
-    pub fn update(&mut self, time_s: f64, in_tolerance: bool) -> bool {
+    /// Feeds whether the checkpoint is in tolerance during the `dt_s` seconds this frame covers; returns `true`
+    /// when a hold completes.
+    pub fn update(&mut self, dt_s: f64, in_tolerance: bool) -> bool {
         if !in_tolerance {
-            self.since = None;
+            self.held_s = 0.0;
             self.counted = false;
             return false;
         }
-        let since = *self.since.get_or_insert(time_s);
-        let held = time_s - since;
-        self.longest_s = self.longest_s.max(held);
-        if !self.counted && held >= self.hold_s as f64 {
+        self.held_s += dt_s.max(0.0);
+        self.longest_s = self.longest_s.max(self.held_s);
+        // A hundredth of a second of slack: frame times are rounded to the millisecond.
+        if !self.counted && self.held_s + 0.005 >= self.hold_s as f64 {
             self.counted = true;
             self.count += 1;
             return true;
@@ -111,9 +139,19 @@ impl HoldCounter {
         false
     }
 
+    /// The hold time asked for (s).
+    pub fn hold_s(&self) -> f32 {
+        self.hold_s
+    }
+
+    /// Uses a new hold time, keeping the count and the current stretch.
+    pub fn set_hold_s(&mut self, hold_s: f32) {
+        self.hold_s = hold_s;
+    }
+
     /// Seconds held so far in the current stretch.
-    pub fn current_s(&self, time_s: f64) -> f64 {
-        self.since.map(|s| time_s - s).unwrap_or(0.0)
+    pub fn current_s(&self) -> f64 {
+        self.held_s
     }
 }
 
@@ -167,12 +205,22 @@ mod tests {
         let mut h = HoldCounter::new(1.0);
         let mut completed = 0;
         for i in 0..30 {
-            // In for 1.5 s, out for a frame, in again for 1.4 s.
-            let t = i as f64 * 0.1;
-            completed += h.update(t, i != 15) as u32;
+            // In for 1.5 s, out for a frame, in again for 1.4 s (0.1 s per frame).
+            completed += h.update(0.1, i != 15) as u32;
         }
         assert_eq!(completed, 2);
         assert_eq!(h.count, 2);
-        assert!(h.longest_s >= 1.39);
+        assert!((h.longest_s - 1.5).abs() < 1e-9, "{}", h.longest_s);
+    }
+
+    #[test]
+    fn phases_of_a_squat_and_a_raise() {
+        let r = squat_rule();
+        assert_eq!(r.phase(170.0), Phase::Rest);
+        assert_eq!(r.phase(130.0), Phase::Moving);
+        assert_eq!(r.phase(90.0), Phase::End);
+        let raise = RepRule { count_at: 150.0, reset_at: 60.0, ..squat_rule() };
+        assert_eq!(raise.phase(30.0), Phase::Rest);
+        assert_eq!(raise.phase(160.0), Phase::End);
     }
 }

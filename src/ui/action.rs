@@ -17,6 +17,8 @@ use crate::view::{MirrorMode, SeamSettings, SplitSource};
 pub enum DialogTarget {
     /// The patient's source: a video file, or a folder of images.
     Source,
+    /// The folder a posture session is exported into.
+    SessionExport,
     /// The reference beside the patient: a video file, or a recording or image folder.
     Reference,
 }
@@ -89,22 +91,27 @@ pub enum Action {
     SetMainFullscreen(bool),
 
     // --- Posture --------------------------------------------------------------------------------------------------
-    /// Use this protocol (or none); its session starts afresh.
-    ChooseProtocol(Option<Protocol>),
+    /// Use this protocol (or none; from this file, if any); its session starts afresh, on the model it needs.
+    ChooseProtocol(Option<Protocol>, Option<PathBuf>),
+    /// "New (capture the current posture)": a new protocol of the usual checkpoints, targets from the patient now.
+    NewProtocol,
+    /// Give the protocol this name.
+    RenameProtocol(String),
     /// Read the protocol library again (the list is being opened).
     RefreshProtocolLibrary,
     /// Show the file dialog for a protocol file.
     OpenProtocolDialog,
     /// Load the protocol file at this path and use it.
     LoadProtocol(PathBuf),
-    /// Save the protocol into the user's protocol library.
+    /// Save the protocol into the user's protocol library (a new file with a name of its own, unless it was opened
+    /// from the user's library: then over its own file, and the notice says so).
     SaveProtocol,
     /// Show the file dialog to export the protocol.
     ExportProtocolDialog,
     /// Write the protocol to this file.
     ExportProtocol(PathBuf),
-    /// Write the session's CSV and JSON summary.
-    ExportSession,
+    /// Write the session's CSV and JSON summary into this folder.
+    ExportSession(PathBuf),
     /// "Hold it there": the current values become the targets.
     CaptureTargets,
     /// Start (`true`) or stop picking three joints on the video for a new angle.

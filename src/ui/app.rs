@@ -8,7 +8,6 @@ use egui::Color32;
 use egui_file_dialog::FileDialog;
 
 use super::action::{Action, DialogTarget};
-use super::domain;
 use super::pane::Pane;
 use super::screen::{self, patient};
 use super::settings::{Settings, SourcePref};
@@ -16,7 +15,7 @@ use super::state::{ActiveSource, SourceView, State};
 use crate::compare::SyncMode;
 use crate::live::{LivePipeline, SourceFactory};
 use crate::pose::{EngineConfig, ModelStore};
-use crate::posture::{PostureSession, Protocol};
+use crate::posture::{ModelFit, PostureSession, Protocol, ProtocolLibrary};
 use crate::source::FrameSource;
 use crate::source::camera::{CameraInfo, CameraSource};
 use crate::view::{DisplayImage, MirrorMode, SplitSource, ViewTransform};
@@ -62,7 +61,7 @@ impl MirrorcueApp {
         let mut state = State::new(settings, active, cameras);
         state.notice = notice;
         state.no_camera_fallback = no_camera_fallback;
-        state.protocol_library = domain::protocol_library();
+        state.protocol_library = library().list();
         MirrorcueApp {
             state,
             pipeline: None,
@@ -191,6 +190,7 @@ impl MirrorcueApp {
             out.push(match self.file_dialog_target {
                 DialogTarget::Source => Action::OpenPath(path),
                 DialogTarget::Reference => Action::OpenReference(path),
+                DialogTarget::SessionExport => Action::ExportSession(path),
             });
         }
         self.export_dialog.update(ctx);
@@ -418,17 +418,44 @@ impl MirrorcueApp {
             Action::SetPatientOverlay(overlay) => s.settings.patient_overlay = overlay,
             Action::SetMainFullscreen(on) => ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(on)),
             // Posture
-            Action::ChooseProtocol(protocol) => self.set_protocol(protocol),
-            Action::RefreshProtocolLibrary => s.protocol_library = domain::protocol_library(),
+            Action::ChooseProtocol(protocol, path) => {
+                s.protocol_path = path;
+                self.set_protocol(protocol);
+            }
+            Action::NewProtocol => {
+                let name = library().unique_name("New protocol");
+                let (p, report) = crate::posture::new_from_posture(&name, s.current_pose());
+                s.notice = report.message();
+                s.protocol_path = None;
+                self.set_protocol(Some(p));
+            }
+            Action::RenameProtocol(name) => {
+                if let Some(p) = s.protocol.as_mut() {
+                    p.name = name;
+                }
+            }
+            Action::RefreshProtocolLibrary => s.protocol_library = library().list(),
             Action::OpenProtocolDialog => self.protocol_dialog.pick_file(),
             Action::LoadProtocol(path) => match Protocol::load(&path) {
-                Ok(p) => self.set_protocol(Some(p)),
+                Ok(p) => {
+                    s.protocol_path = Some(path);
+                    self.set_protocol(Some(p));
+                }
                 Err(e) => s.notice = Some(e.to_string()),
             },
             Action::SaveProtocol => {
-                if let Some(p) = &s.protocol {
-                    s.notice = Some(domain::save_protocol(p));
-                    s.protocol_library = domain::protocol_library();
+                if let Some(p) = s.protocol.as_mut() {
+                    let lib = library();
+                    s.notice = Some(match lib.save(p, s.protocol_path.as_deref()) {
+                        Ok(saved) => {
+                            s.protocol_path = Some(saved.path.clone());
+                            saved.message()
+                        }
+                        Err(e) => e.to_string(),
+                    });
+                    s.protocol_library = lib.list();
+                    // The session goes on under the saved name.
+                    self.protocol_edited();
                 }
             }
             Action::ExportProtocolDialog => self.export_dialog.save_file(),
@@ -440,9 +467,14 @@ impl MirrorcueApp {
                     });
                 }
             }
-            Action::ExportSession => {
+            Action::ExportSession(folder) => {
                 if let Some(posture) = &s.posture {
-                    s.notice = Some(domain::export_session(posture));
+                    s.notice = Some(match crate::posture::export_session(posture, &folder) {
+                        Ok(files) => {
+                            format!("Session exported: {} and {}", files.summary.display(), files.frames.display())
+                        }
+                        Err(e) => e.to_string(),
+                    });
                 }
             }
             Action::CaptureTargets => {
@@ -451,7 +483,7 @@ impl MirrorcueApp {
                     return;
                 };
                 let Some(p) = s.protocol.as_mut() else { return };
-                if let Some(n) = domain::capture_targets(p, &pose) {
+                if let Some(n) = crate::posture::capture_targets(p, &pose).message() {
                     s.notice = Some(n);
                 }
                 self.protocol_edited();
@@ -511,19 +543,26 @@ impl MirrorcueApp {
     /// A protocol made for another model switches to it, and says so.
     fn set_protocol(&mut self, protocol: Option<Protocol>) {
         let s = &mut self.state;
-        if let Some(p) = &protocol
-            && let Some(model) = p.model
-            && model != s.settings.pose.model
-        {
-            s.notice = Some(format!(
-                "\u{201c}{}\u{201d} is made for {}: switched the model from {}.",
-                p.name,
-                model.label(),
-                s.settings.pose.model.label()
-            ));
-            s.settings.pose.model = model;
+        if let Some(p) = &protocol {
+            let before = s.settings.pose.model;
+            let (model, why) = match p.requirement().check(before) {
+                ModelFit::Suitable => (before, None),
+                ModelFit::Different { made_for, note } => (made_for, Some(note)),
+                ModelFit::Unsuitable { switch_to, reason } => (switch_to, Some(reason)),
+            };
+            if model != before {
+                s.settings.pose.model = model;
+                s.notice = Some(format!(
+                    "Switched the model from {} to {}. {}",
+                    before.label(),
+                    model.label(),
+                    why.unwrap_or_default()
+                ));
+            }
         }
         s.protocol = protocol;
+        s.posture = None;
+        s.posture_frame = None;
         self.protocol_edited();
     }
 
@@ -531,11 +570,22 @@ impl MirrorcueApp {
     /// measured at once (while paused, no new frame would come to do it).
     fn protocol_edited(&mut self) {
         let s = &mut self.state;
-        s.posture = s.protocol.clone().map(PostureSession::new);
-        s.posture_frame = match (s.posture.as_mut(), s.current.as_ref()) {
-            (Some(session), Some(r)) => Some(session.update(r.frame.time_s, r.pose.as_ref())),
-            _ => None,
-        };
+        match (s.posture.as_mut(), s.protocol.clone()) {
+            // An edit: counting goes on; the notice says what restarted.
+            (Some(session), Some(p)) => {
+                if let Some(m) = session.edit(p).message() {
+                    s.notice = Some(m);
+                }
+            }
+            (_, p) => s.posture = p.map(PostureSession::new),
+        }
+        let paused = s.source.as_ref().is_some_and(|v| v.playback.paused);
+        if s.posture_frame.is_none() || paused {
+            s.posture_frame = match (s.posture.as_mut(), s.current.as_ref()) {
+                (Some(session), Some(r)) => Some(session.update(r.frame.time_s, r.pose.as_ref())),
+                _ => None,
+            };
+        }
     }
 
     /// A click on the video at normalised display position (`x`, `y`) while picking an angle.
@@ -558,9 +608,12 @@ impl MirrorcueApp {
         }
         picked.push(joint);
         if picked.len() == 3 {
-            let checkpoint = domain::angle_checkpoint(picked[0], picked[1], picked[2], pose);
+            let (a, v, c) = (picked[0], picked[1], picked[2]);
             s.picking = None;
             if let Some(p) = s.protocol.as_mut() {
+                let taken: Vec<&str> = p.checkpoints.iter().map(|c| c.name.as_str()).collect();
+                let checkpoint =
+                    crate::posture::checkpoint_from_joints(a, v, c, Some(pose), &Default::default(), &taken);
                 p.checkpoints.push(checkpoint);
                 self.protocol_edited();
             }
@@ -578,13 +631,23 @@ impl MirrorcueApp {
             s.compare.message = Some("Nothing to record yet: wait for the picture.".into());
             return;
         };
-        let Some(base) = s.settings.recordings_dir.clone().or_else(|| domain::user_dir("recordings")) else {
+        let Some(base) = s.settings.recordings_dir.clone().or_else(|| user_dir("recordings")) else {
             s.compare.message = Some("No folder to record into: choose one under Compare.".into());
             return;
         };
         let fps = self.pipeline.as_ref().map(|p| p.stats().camera_fps()).filter(|f| *f > 1.0).unwrap_or(30.0);
         s.compare.start_recording(&base, &r.frame, s.settings.pose.model, fps);
     }
+}
+
+/// A folder in mirrorcue's data folder (created on use).
+fn user_dir(sub: &str) -> Option<std::path::PathBuf> {
+    eframe::storage_dir("mirrorcue").map(|d| d.join(sub))
+}
+
+/// The shipped protocols and the user's (in mirrorcue's data folder).
+fn library() -> ProtocolLibrary {
+    ProtocolLibrary::standard(user_dir("protocols"))
 }
 
 /// The patient window: at the chosen monitor's origin (`ppp`: physical pixels per point), full screen there when

@@ -19,7 +19,6 @@
 //! settings.rs  what is saved between runs
 //! style.rs     shared colours
 //! sound.rs     the optional soft tone with a new cue
-//! domain.rs    clinic rules still kept in the UI until the library has them (called only by the shell)
 //! ```
 //!
 //! # How an action flows
@@ -32,7 +31,6 @@
 pub mod action;
 pub mod app;
 pub mod compare;
-pub mod domain;
 pub mod keys;
 pub mod monitors;
 pub mod overlay;

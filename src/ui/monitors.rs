@@ -65,7 +65,8 @@ mod tests {
 
     #[test]
     fn xrandr_monitors_are_read() {
-        let text = "Monitors: 2\n 0: +*HDMI-1 1920/510x1080/287+0+0  HDMI-1\n 1: +DP-2 2560/597x1440/336+1920+0  DP-2\n";
+        let text =
+            "Monitors: 2\n 0: +*HDMI-1 1920/510x1080/287+0+0  HDMI-1\n 1: +DP-2 2560/597x1440/336+1920+0  DP-2\n";
         let m = parse_xrandr(text);
         assert_eq!(m.len(), 2);
         assert_eq!(m[0], Monitor { name: "HDMI-1".into(), origin: (0, 0), size: (1920, 1080), primary: true });

@@ -8,7 +8,7 @@ use super::monitors::Monitor;
 use super::settings::Settings;
 use crate::live::{LiveResult, LiveStats, Playback, SourceStatus};
 use crate::pose::{Joint, Pose};
-use crate::posture::{FrameResult, PostureSession, Protocol};
+use crate::posture::{FrameResult, LibraryEntry, PostureSession, Protocol};
 use crate::source::camera::{CameraChoice, CameraInfo};
 use crate::source::{CameraMode, SourceKind};
 use crate::view::Seam;
@@ -41,9 +41,6 @@ pub struct SourceView {
     pub stats: LiveStats,
 }
 
-/// One entry of the protocol library: the file, and the protocol or why it cannot be read.
-pub type LibraryEntry = (PathBuf, Result<Protocol, String>);
-
 /// Everything the panels read.
 pub struct State {
     /// What the user set (saved between runs).
@@ -70,6 +67,8 @@ pub struct State {
     pub monitors: Vec<Monitor>,
     /// The posture protocol in use.
     pub protocol: Option<Protocol>,
+    /// The file the protocol was opened from ("Save" writes back only to a file of the user's library).
+    pub protocol_path: Option<PathBuf>,
     /// The shipped protocols and those in the user's library (read when the list is opened).
     pub protocol_library: Vec<LibraryEntry>,
     /// The protocol running over the frames.
@@ -98,6 +97,7 @@ impl State {
             last_seam: None,
             monitors: Vec::new(),
             protocol: None,
+            protocol_path: None,
             protocol_library: Vec::new(),
             posture: None,
             posture_frame: None,

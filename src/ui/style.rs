@@ -16,5 +16,6 @@ pub fn state_color(s: CheckState) -> Color32 {
         CheckState::NearEdge => Color32::from_rgb(240, 200, 80),
         CheckState::Out => PROBLEM,
         CheckState::NotVisible => Color32::from_gray(140),
+        CheckState::Inactive => Color32::from_gray(90),
     }
 }

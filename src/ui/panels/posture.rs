@@ -3,10 +3,11 @@
 
 use egui::{RichText, Ui};
 
-use crate::posture::{CheckState, Plane, Protocol};
-use crate::ui::action::Action;
+use crate::posture::{CheckState, Plane};
+use crate::ui::action::{Action, DialogTarget};
 use crate::ui::state::State;
 use crate::ui::style::state_color;
+use crate::units;
 
 /// Draws the posture panel.
 pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
@@ -28,12 +29,23 @@ pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
             if ui.button("Export protocol…").clicked() {
                 out.push(Action::ExportProtocolDialog);
             }
-            if ui.button("Export session").on_hover_text("CSV (one row per frame) and a JSON summary").clicked() {
-                out.push(Action::ExportSession);
+            if ui
+                .button("Export session…")
+                .on_hover_text("CSV (one row per frame) and a JSON summary, into the folder you choose")
+                .clicked()
+            {
+                out.push(Action::OpenFileDialog { target: DialogTarget::SessionExport, folder: true });
             }
         }
     });
     let Some(protocol) = &state.protocol else { return out };
+    let mut name = protocol.name.clone();
+    ui.horizontal(|ui| {
+        ui.label("Name");
+        if ui.add(egui::TextEdit::singleline(&mut name).hint_text("Name of the protocol")).changed() {
+            out.push(Action::RenameProtocol(name.clone()));
+        }
+    });
     ui.horizontal_wrapped(|ui| {
         if ui
             .button("Capture this posture as the target")
@@ -72,7 +84,7 @@ pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
                     ui.label(RichText::new("3D").small()).on_hover_text("Measured on BlazePose's 3D world landmarks");
                 }
                 ui.label(match value {
-                    Some(v) => format!("{v:.1}{} ({})", c.measure.unit(), check.label()),
+                    Some(v) => format!("{} ({})", units::format_value(v as f64, c.unit()), check.label()),
                     None => check.label().to_string(),
                 });
             });
@@ -103,11 +115,11 @@ pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
     }
     if let Some(s) = &state.posture {
         for r in &s.summary().reps {
-            ui.label(format!("{}: {} repetitions", r.name, r.count));
+            ui.label(format!("{}: {}", r.name, units::repetitions(r.count as u64)));
         }
         for (c, spec) in s.summary().checkpoints.iter().zip(&s.protocol().checkpoints) {
             if spec.hold_s.is_some() {
-                ui.label(format!("{}: {} holds", c.name, c.holds));
+                ui.label(format!("{}: {}", c.name, units::count(c.holds as u64, "hold", "holds")));
             }
         }
     }
@@ -119,28 +131,21 @@ fn choose_protocol(ui: &mut Ui, state: &State, out: &mut Vec<Action>) {
     let current_name = state.protocol.as_ref().map(|p| p.name.clone()).unwrap_or_else(|| "None".into());
     let combo = egui::ComboBox::from_label("Protocol").selected_text(current_name).show_ui(ui, |ui| {
         if ui.selectable_label(state.protocol.is_none(), "None").clicked() {
-            out.push(Action::ChooseProtocol(None));
+            out.push(Action::ChooseProtocol(None, None));
         }
         if ui.selectable_label(false, "New (capture the current posture)").clicked() {
-            out.push(Action::ChooseProtocol(Some(Protocol {
-                format_version: crate::posture::protocol::FORMAT_VERSION,
-                name: "New protocol".into(),
-                description: String::new(),
-                model: None,
-                cues: Default::default(),
-                checkpoints: Vec::new(),
-                reps: Vec::new(),
-            })));
+            out.push(Action::NewProtocol);
         }
-        for (path, p) in &state.protocol_library {
-            match p {
+        for entry in &state.protocol_library {
+            match &entry.protocol {
                 Ok(p) => {
-                    if ui.selectable_label(false, &p.name).clicked() {
-                        out.push(Action::ChooseProtocol(Some(p.clone())));
+                    let chosen = state.protocol_path.as_ref() == Some(&entry.path);
+                    if ui.selectable_label(chosen, &entry.label).clicked() {
+                        out.push(Action::ChooseProtocol(Some(p.clone()), Some(entry.path.clone())));
                     }
                 }
                 Err(e) => {
-                    ui.label(RichText::new(format!("{}: {e}", path.display())).small());
+                    ui.label(RichText::new(format!("{}: {e}", entry.path.display())).small());
                 }
             }
         }

@@ -81,6 +81,13 @@ pub fn main_content<'a>(
         },
         ghost: state.compare.ghost_display(settings.ghost, main.pose.as_ref(), settings.overlay.min_score),
         badge: state.compare.badge(),
+        counts: match (&state.posture, delayed) {
+            (Some(p), false) => {
+                let d = p.patient_display();
+                d.reps.into_iter().map(|r| r.text).chain(d.hold.map(|h| h.text)).collect()
+            }
+            _ => Vec::new(),
+        },
     }
 }
 

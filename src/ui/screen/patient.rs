@@ -32,6 +32,8 @@ pub struct ViewContent<'a> {
     pub ghost: Option<GhostDisplay>,
     /// A short score in the top-right corner ("Match 86%").
     pub badge: Option<String>,
+    /// Repetition counts and the hold timer, large, for the patient ("3 repetitions", "Hold 4 s of 10 s").
+    pub counts: Vec<String>,
 }
 
 /// The ghost: a pose in the patient's frame (normalised) and the joints to highlight.
@@ -179,6 +181,22 @@ pub fn show(ui: &mut Ui, content: &ViewContent<'_>, large: bool) -> (Rect, egui:
         ui.painter().galley(r.min + egui::vec2(8.0, 4.0), galley, Color32::WHITE);
         accessible_text(ui, r, b);
     }
+    if !content.counts.is_empty() {
+        // Large, in the bottom-left corner, one line each.
+        let font = FontId::proportional(28.0 * scale.min(1.6));
+        let mut y = image_rect.bottom() - 10.0;
+        for text in content.counts.iter().rev() {
+            let galley = ui.painter().layout_no_wrap(text.clone(), font.clone(), Color32::WHITE);
+            let r = Rect::from_min_size(
+                egui::pos2(image_rect.left() + 10.0, y - galley.size().y - 8.0),
+                galley.size() + egui::vec2(16.0, 8.0),
+            );
+            ui.painter().rect_filled(r, 8.0, Color32::from_black_alpha(170));
+            ui.painter().galley(r.min + egui::vec2(8.0, 4.0), galley, Color32::WHITE);
+            accessible_text(ui, r, &format!("Count: {text}"));
+            y = r.top() - 6.0;
+        }
+    }
     let response = ui.allocate_rect(avail, egui::Sense::click());
     (image_rect, response)
 }
@@ -201,7 +219,8 @@ fn cue_layout(ui: &Ui, text: &str, image: Rect, top: f32, scale: f32) -> (std::s
         }
         size = (size * 0.85).max(12.0);
     };
-    let band = Rect::from_min_size(egui::pos2(image.left(), top), egui::vec2(image.width(), galley.size().y + 2.0 * CUE_PAD));
+    let band =
+        Rect::from_min_size(egui::pos2(image.left(), top), egui::vec2(image.width(), galley.size().y + 2.0 * CUE_PAD));
     (galley, band)
 }
 

@@ -1,0 +1,139 @@
+//! `mirrorcue bench --live`: the live path (capture, pose and display threads) at 1280x720, 30 fps.
+
+use std::time::{Duration, Instant};
+
+use super::{BenchArgs, Summary, summarize, write_json};
+use crate::cli::{CliError, EXIT_ENGINE, EXIT_INPUT, EXIT_OK};
+use crate::pose::{Engine, EngineConfig, PoseModel};
+use crate::source;
+
+/// Frames of `input` fitted into 1280×720 (letterboxed), at most `max` of them.
+pub fn frames_1280x720(input: &std::path::Path, max: usize) -> Result<Vec<image::RgbImage>, CliError> {
+    let mut src = source::open(input).map_err(|e| CliError::new(EXIT_INPUT, e.to_string()))?;
+    let mut out = Vec::new();
+    while out.len() < max {
+        match src.next_frame() {
+            Some(Ok(f)) => {
+                let scale = (1280.0 / f.width() as f32).min(720.0 / f.height() as f32);
+                let (w, h) = ((f.width() as f32 * scale) as u32, (f.height() as f32 * scale) as u32);
+                let small = image::imageops::resize(&*f.image, w, h, image::imageops::FilterType::Triangle);
+                let mut canvas = image::RgbImage::new(1280, 720);
+                image::imageops::overlay(&mut canvas, &small, ((1280 - w) / 2) as i64, ((720 - h) / 2) as i64);
+                out.push(canvas);
+            }
+            Some(Err(e)) if e.is_fatal() => return Err(CliError::new(EXIT_INPUT, e.to_string())),
+            Some(Err(_)) => {}
+            None => break,
+        }
+    }
+    if out.is_empty() {
+        return Err(CliError::new(EXIT_INPUT, format!("{} has no readable frame", input.display())));
+    }
+    Ok(out)
+}
+
+/// The live path's numbers.
+#[derive(Debug, serde::Serialize)]
+pub struct LiveReport {
+    /// Frames the source delivered.
+    pub captured: u64,
+    /// Frames the pose stage finished.
+    pub processed: u64,
+    /// Frames replaced before the pose stage took them.
+    pub dropped_for_processing: u64,
+    /// Results replaced before the display took them.
+    pub dropped_for_display: u64,
+    /// Capture → displayable image, ms.
+    pub latency: Summary,
+    /// Pose stage per frame, ms.
+    pub pose: Summary,
+    /// Rendering the mirror view and preparing the texture, ms.
+    pub view: Summary,
+}
+
+/// Runs the live path headless on `frames` (fed at `fps`) for `seconds`, rendering the mirror view as the app does.
+pub fn measure_live(
+    frames: Vec<image::RgbImage>,
+    fps: f64,
+    seconds: f64,
+    settings: crate::live::PoseSettings,
+    engine: EngineConfig,
+    store: crate::pose::ModelStore,
+) -> LiveReport {
+    use crate::live::{LivePipeline, MemorySource};
+    use crate::view::{DisplayImage, MirrorMode, Seam, ViewTransform};
+    let factory: crate::live::SourceFactory = {
+        let frames = frames.clone();
+        Box::new(move || Ok(Box::new(MemorySource::new("1280x720 test camera", frames.clone(), fps, true)) as _))
+    };
+    let pipeline = LivePipeline::start(factory, settings, engine, store, std::sync::Arc::new(|| {}));
+    // Let the model load and warm up before measuring.
+    let warm_until = Instant::now() + Duration::from_secs(2);
+    while Instant::now() < warm_until {
+        pipeline.wait_result(Duration::from_millis(100));
+    }
+    let start_stats = pipeline.stats();
+    let (mut latency, mut pose, mut view_t) = (Vec::new(), Vec::new(), Vec::new());
+    let mut display = DisplayImage::default();
+    let end = Instant::now() + Duration::from_secs_f64(seconds);
+    while Instant::now() < end {
+        let Some(r) = pipeline.wait_result(Duration::from_millis(200)) else { continue };
+        let t = Instant::now();
+        let view = ViewTransform::new(
+            MirrorMode::Mirror,
+            r.frame.width(),
+            r.frame.height(),
+            Seam::vertical(640.0),
+            r.pose.as_ref(),
+            false,
+            0.02,
+        );
+        view.render(&r.frame.image, &mut display);
+        // What the app hands to the GPU: one copy of the RGBA pixels.
+        let upload: Vec<u8> = display.rgba.clone();
+        std::hint::black_box(&upload);
+        view_t.push(t.elapsed());
+        latency.push(r.captured_at.elapsed());
+        pose.push(r.pose_time);
+    }
+    let s = pipeline.stats();
+    pipeline.stop();
+    LiveReport {
+        captured: s.captured - start_stats.captured,
+        processed: s.processed - start_stats.processed,
+        dropped_for_processing: s.dropped_for_processing - start_stats.dropped_for_processing,
+        dropped_for_display: s.dropped_for_display - start_stats.dropped_for_display,
+        latency: summarize(&latency),
+        pose: summarize(&pose),
+        view: summarize(&view_t),
+    }
+}
+
+/// Runs `mirrorcue bench --live`; returns the exit code.
+pub fn run(args: &BenchArgs) -> Result<u8, CliError> {
+    let input = args.input.clone().unwrap_or_else(crate::assets::bundled_recording);
+    let frames = frames_1280x720(&input, 120)?;
+    let model = args.model.first().copied().unwrap_or(PoseModel::MovenetLightning);
+    let engine = Engine::select(&args.common.engine_config()).map_err(|e| CliError::new(EXIT_ENGINE, e.to_string()))?;
+    println!(
+        "live path: {} frames of {} at 1280x720, fed at 30 fps for {:.0} s; {} on {}",
+        frames.len(),
+        input.display(),
+        args.seconds,
+        model.label(),
+        engine.report()
+    );
+    let settings = crate::live::PoseSettings { model, ..Default::default() };
+    let r = measure_live(frames, 30.0, args.seconds, settings, args.common.engine_config(), args.common.model_store());
+    println!(
+        "frames captured {}, processed {}, dropped for processing {}, dropped for display {}",
+        r.captured, r.processed, r.dropped_for_processing, r.dropped_for_display
+    );
+    println!("capture -> displayable image: median {:.2} ms, p95 {:.2} ms", r.latency.median_ms, r.latency.p95_ms);
+    println!(
+        "pose stage: median {:.2} ms, p95 {:.2} ms; mirror view + texture copy: median {:.2} ms, p95 {:.2} ms",
+        r.pose.median_ms, r.pose.p95_ms, r.view.median_ms, r.view.p95_ms
+    );
+    write_json(args.json.as_deref(), &r)?;
+    Ok(EXIT_OK)
+}
