@@ -14,10 +14,10 @@ use mirrorcue::view::{MirrorMode, SplitSource};
 #[test]
 fn no_camera_plays_the_bundled_recording_with_poses() {
     let mut h = common::ui::harness(860.0);
-    assert_eq!(h.state().active, ActiveSource::Bundled);
-    assert!(h.state().notice.as_deref().unwrap_or("").contains("No camera found"));
-    step_until(&mut h, "a frame with a pose", |a| a.current_pose().is_some());
-    assert!(h.state().source_caption().contains("tfjs_pose_squats.mp4"), "{}", h.state().source_caption());
+    assert_eq!(h.state().state.active, ActiveSource::Bundled);
+    assert!(h.state().state.notice.as_deref().unwrap_or("").contains("No camera found"));
+    step_until(&mut h, "a frame with a pose", |a| a.state.current_pose().is_some());
+    assert!(h.state().state.source_caption().contains("tfjs_pose_squats.mp4"), "{}", h.state().state.source_caption());
     // Labelled as a recording in the therapist's panel.
     h.get_by_label_contains("Recording (no camera found)");
 }
@@ -30,30 +30,30 @@ fn switching_mirror_modes_and_choosing_a_side() {
     std::thread::sleep(Duration::from_millis(100));
     h.step();
 
-    click_until(&mut h, "Off", |a| a.settings.mirror == MirrorMode::Off);
-    assert_eq!(h.state().settings.mirror, MirrorMode::Off);
+    click_until(&mut h, "Off", |a| a.state.settings.mirror == MirrorMode::Off);
+    assert_eq!(h.state().state.settings.mirror, MirrorMode::Off);
     let off = h.state().displayed_image().to_rgb();
 
-    click_until(&mut h, "Mirror", |a| a.settings.mirror == MirrorMode::Mirror);
-    assert_eq!(h.state().settings.mirror, MirrorMode::Mirror);
+    click_until(&mut h, "Mirror", |a| a.state.settings.mirror == MirrorMode::Mirror);
+    assert_eq!(h.state().state.settings.mirror, MirrorMode::Mirror);
     let mut mirrored = h.state().displayed_image().to_rgb();
     image::imageops::flip_horizontal_in_place(&mut mirrored);
     assert_eq!(off.dimensions(), mirrored.dimensions());
     assert!(off == mirrored || h.state().current_view().is_some(), "the mirror view is the camera view flipped");
 
-    click_until(&mut h, "Split reflection", |a| matches!(a.settings.mirror, MirrorMode::Split { .. }));
+    click_until(&mut h, "Split reflection", |a| matches!(a.state.settings.mirror, MirrorMode::Split { .. }));
     click_until(&mut h, "Patient's right", |a| {
-        matches!(a.settings.mirror, MirrorMode::Split { source: SplitSource::PatientRight, .. })
+        matches!(a.state.settings.mirror, MirrorMode::Split { source: SplitSource::PatientRight, .. })
     });
-    assert_eq!(h.state().settings.mirror, MirrorMode::Split { source: SplitSource::PatientRight, selfie: true });
+    assert_eq!(h.state().state.settings.mirror, MirrorMode::Split { source: SplitSource::PatientRight, selfie: true });
     click_until(&mut h, "Upper half", |a| {
-        matches!(a.settings.mirror, MirrorMode::Split { source: SplitSource::Upper, .. })
+        matches!(a.state.settings.mirror, MirrorMode::Split { source: SplitSource::Upper, .. })
     });
-    assert!(matches!(h.state().settings.mirror, MirrorMode::Split { source: SplitSource::Upper, .. }));
+    assert!(matches!(h.state().state.settings.mirror, MirrorMode::Split { source: SplitSource::Upper, .. }));
     click_until(&mut h, "Patient's left", |a| {
-        matches!(a.settings.mirror, MirrorMode::Split { source: SplitSource::PatientLeft, .. })
+        matches!(a.state.settings.mirror, MirrorMode::Split { source: SplitSource::PatientLeft, .. })
     });
-    assert_eq!(h.state().settings.mirror, MirrorMode::Split { source: SplitSource::PatientLeft, selfie: true });
+    assert_eq!(h.state().state.settings.mirror, MirrorMode::Split { source: SplitSource::PatientLeft, selfie: true });
     assert!(h.state().current_view().unwrap().split.is_some());
 }
 
@@ -63,10 +63,10 @@ fn choosing_a_model() {
     step_until(&mut h, "a frame", |a| a.current_view().is_some());
     choose(&mut h, "Model", PoseModel::BlazeposeFull.label());
     h.step();
-    assert_eq!(h.state().settings.pose.model, PoseModel::BlazeposeFull);
+    assert_eq!(h.state().state.settings.pose.model, PoseModel::BlazeposeFull);
     assert_eq!(h.state().pipeline.as_ref().unwrap().settings().model, PoseModel::BlazeposeFull);
     // The next poses come from BlazePose: 33 landmarks.
-    step_until(&mut h, "a BlazePose pose", |a| a.current_pose().is_some_and(|p| p.keypoints.len() == 33));
+    step_until(&mut h, "a BlazePose pose", |a| a.state.current_pose().is_some_and(|p| p.keypoints.len() == 33));
 }
 
 #[test]
@@ -77,9 +77,9 @@ fn opening_a_recording_by_drag_and_drop() {
     h.input_mut().dropped_files.push(egui::DroppedFile { path: Some(clip.clone()), ..Default::default() });
     h.step();
     h.step();
-    assert_eq!(h.state().active, ActiveSource::Recording(clip));
-    step_until(&mut h, "a frame of the new recording", |a| a.frame_size() == (576.0, 576.0));
-    assert!(h.state().source_caption().contains("tfjs_pose_1_synthetic_arm_raises.mp4"));
+    assert_eq!(h.state().state.active, ActiveSource::Recording(clip));
+    step_until(&mut h, "a frame of the new recording", |a| a.state.frame_size() == (576.0, 576.0));
+    assert!(h.state().state.source_caption().contains("tfjs_pose_1_synthetic_arm_raises.mp4"));
 }
 
 #[test]
@@ -91,6 +91,6 @@ fn a_file_that_is_not_a_recording_is_refused_with_a_message() {
     h.input_mut().dropped_files.push(egui::DroppedFile { path: Some(bad), ..Default::default() });
     h.step();
     h.step();
-    assert_eq!(h.state().active, ActiveSource::Bundled, "the session goes on");
-    assert!(h.state().notice.as_deref().unwrap_or("").contains("notes.mp4"));
+    assert_eq!(h.state().state.active, ActiveSource::Bundled, "the session goes on");
+    assert!(h.state().state.notice.as_deref().unwrap_or("").contains("notes.mp4"));
 }

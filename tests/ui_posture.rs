@@ -9,19 +9,19 @@ use egui_kittest::kittest::Queryable;
 #[test]
 fn capture_a_target_and_edit_a_tolerance() {
     let mut h = common::ui::harness(1000.0);
-    step_until_ui(&mut h, "a pose", |h| h.state().current_pose().is_some());
+    step_until_ui(&mut h, "a pose", |h| h.state().state.current_pose().is_some());
     choose(&mut h, "Protocol", "New (capture the current posture)");
     h.step();
-    assert!(h.state().protocol.is_some());
+    assert!(h.state().state.protocol.is_some());
     for _ in 0..5 {
         click(&mut h, "Capture this posture as the target");
-        if h.state().protocol.as_ref().is_some_and(|p| p.checkpoints.len() == 8) {
+        if h.state().state.protocol.as_ref().is_some_and(|p| p.checkpoints.len() == 8) {
             break;
         }
     }
-    let p = h.state().protocol.clone().unwrap();
+    let p = h.state().state.protocol.clone().unwrap();
     assert_eq!(p.checkpoints.len(), 8);
-    let pose = h.state().current_pose().unwrap().clone();
+    let pose = h.state().state.current_pose().unwrap().clone();
     // The targets are the patient's current values (elbow angles are far from zero).
     let elbow = p.checkpoints.iter().find(|c| c.name == "left elbow").unwrap();
     assert!(elbow.target > 20.0, "{}", elbow.target);
@@ -33,20 +33,20 @@ fn capture_a_target_and_edit_a_tolerance() {
         h.query_all_by_label("+").next().expect("a + button").click_accesskit();
         h.step();
         h.step();
-        if h.state().protocol.as_ref().unwrap().checkpoints[0].tolerance != before {
+        if h.state().state.protocol.as_ref().unwrap().checkpoints[0].tolerance != before {
             break;
         }
     }
-    let after = h.state().protocol.as_ref().unwrap().checkpoints[0].tolerance;
+    let after = h.state().state.protocol.as_ref().unwrap().checkpoints[0].tolerance;
     assert!((after - before * 1.25).abs() < 1e-4, "{before} -> {after}");
 }
 
 #[test]
 fn a_cue_appears_on_the_patient_screen_when_out_of_tolerance() {
     let mut h = common::ui::harness(1000.0);
-    step_until_ui(&mut h, "a pose", |h| h.state().current_pose().is_some());
+    step_until_ui(&mut h, "a pose", |h| h.state().state.current_pose().is_some());
     choose(&mut h, "Protocol", "Squat: knee alignment and repetitions");
-    assert_eq!(h.state().protocol.as_ref().unwrap().checkpoints.len(), 3);
+    assert_eq!(h.state().state.protocol.as_ref().unwrap().checkpoints.len(), 3);
     // The recorded squats take the knees out of their tolerance: a cue appears on the patient screen (the
     // single-window layout, which is the patient's screen with one monitor; the separate patient window shows the
     // same view content, but kittest does not expose immediate viewports' widgets).

@@ -262,12 +262,7 @@ struct AppDefaults {
 }
 
 fn run_app(common: &CommonArgs) -> Result<u8, CliError> {
-    if let Some(dir) = &common.models {
-        // The app finds its models the same way as the command line.
-        // SAFETY: set before any other thread of mirrorcue starts.
-        unsafe { std::env::set_var("MIRRORCUE_MODELS", dir) };
-    }
-    crate::ui::run(common.engine_config()).map_err(|e| CliError::new(EXIT_ENGINE, e))?;
+    crate::ui::run(common.engine_config(), common.model_store()).map_err(|e| CliError::new(EXIT_ENGINE, e))?;
     Ok(EXIT_OK)
 }
 

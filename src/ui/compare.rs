@@ -6,11 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use egui::{Rect, Ui};
-use serde::{Deserialize, Serialize};
-
 use super::pane::Pane;
-use super::patient::{self, GhostDisplay, ViewContent};
+use super::screen::patient::{GhostDisplay, ViewContent};
 use super::settings::{OverlaySettings, Settings};
 use crate::Frame;
 use crate::compare::clip::{ClipLoad, DEFAULT_CLIP_BYTES};
@@ -19,14 +16,45 @@ use crate::pose::{EngineConfig, ModelStore, Pose};
 use crate::recording::Recorder;
 use crate::view::MirrorMode;
 
-/// How the two panes share the screen.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Layout {
-    /// Patient on the left, reference on the right.
-    #[default]
-    SideBySide,
-    /// Patient above, reference below.
-    Stacked,
+/// Kept at this path for `cli/bench.rs` (it draws both panes as the app does).
+pub use super::screen::panes::show_panes;
+
+/// What the therapist can ask of the comparison alone (the shell hands these to [`CompareState::apply`]; requests
+/// that need the pipeline, the models or the settings are `Action`s of their own).
+#[derive(Clone, Debug, PartialEq)]
+pub enum CompareAction {
+    /// Comparison on (two panes) or off.
+    SetOn(bool),
+    /// What the second pane shows: a reference clip, the patient's other side, or the patient delayed.
+    SetKind(ReferenceKind),
+    /// Stop loading the reference clip.
+    CancelLoad,
+    /// Move the reference by this many frames (negative: back) and pause it.
+    Step(i64),
+    /// Pause (`false`) or play (`true`) the reference on its own transport.
+    SetPlaying(bool),
+    /// Play the reference on its own clock from where it is.
+    PlayFree,
+    /// Show the reference at this fraction (0..1) of its length.
+    Scrub(f64),
+    /// Slow motion for the reference (0.1× to 1×).
+    SetSpeed(f32),
+    /// Mark the reference's current moment ("Play together" starts there).
+    Mark,
+    /// Start (`true`) or end (`false`) the reference's loop section here.
+    SetSectionEdge(bool),
+    /// Loop the whole reference clip again.
+    ClearSection,
+    /// The reference pane's own mirror mode.
+    SetReferenceMirror(MirrorMode),
+    /// Forget the scores and ranges of motion so far.
+    ResetScores,
+    /// The delay of delayed feedback, seconds.
+    SetDelay(f64),
+    /// Show the delayed image instead of live (one pane).
+    SetDelayInstead(bool),
+    /// Pause the replay and show it at this fraction (0..1) of the buffer, or play it again (`None`).
+    SetDelayScrub(Option<f64>),
 }
 
 /// The comparison's UI state.
@@ -54,6 +82,32 @@ pub struct CompareState {
 }
 
 impl CompareState {
+    /// Does what the therapist asked of the comparison.
+    pub fn apply(&mut self, action: CompareAction) {
+        let s = &mut self.session;
+        match action {
+            CompareAction::SetOn(on) => self.on = on,
+            CompareAction::SetKind(kind) => s.set_kind(kind),
+            CompareAction::CancelLoad => self.loading = None,
+            CompareAction::Step(n) => s.step(n),
+            CompareAction::SetPlaying(playing) => s.set_playing(playing),
+            CompareAction::PlayFree => {
+                s.play_free();
+                s.set_playing(true);
+            }
+            CompareAction::Scrub(fraction) => s.scrub(fraction),
+            CompareAction::SetSpeed(speed) => s.set_speed(speed),
+            CompareAction::Mark => s.mark(),
+            CompareAction::SetSectionEdge(start) => s.set_section_edge(start),
+            CompareAction::ClearSection => s.clear_section(),
+            CompareAction::SetReferenceMirror(mode) => self.reference_mirror = mode,
+            CompareAction::ResetScores => s.reset_scores(),
+            CompareAction::SetDelay(seconds) => s.set_delay(seconds),
+            CompareAction::SetDelayInstead(instead) => self.delay_instead = instead,
+            CompareAction::SetDelayScrub(at) => s.delay_scrub = at,
+        }
+    }
+
     /// Whether the delayed image replaces the live one in the patient's pane.
     pub fn delayed_instead(&self) -> bool {
         self.on && self.delay_instead && self.session.kind == ReferenceKind::Delayed
@@ -291,40 +345,6 @@ pub fn other_side_mode(main: MirrorMode) -> MirrorMode {
             }
         }
     }
-}
-
-/// Draws the patient's pane and, if given, the reference pane beside or below it. Returns the patient pane's
-/// image rectangle and response (for picking joints).
-pub fn show_panes(
-    ui: &mut Ui,
-    main: &ViewContent<'_>,
-    second: Option<&ViewContent<'_>>,
-    layout: Layout,
-    large: bool,
-) -> (Rect, egui::Response) {
-    let Some(second) = second else { return patient::show(ui, main, large) };
-    let avail = ui.available_rect_before_wrap();
-    let gap = 6.0;
-    let (a, b) = match layout {
-        Layout::SideBySide => {
-            let w = (avail.width() - gap) / 2.0;
-            (
-                Rect::from_min_size(avail.min, egui::vec2(w, avail.height())),
-                Rect::from_min_size(avail.min + egui::vec2(w + gap, 0.0), egui::vec2(w, avail.height())),
-            )
-        }
-        Layout::Stacked => {
-            let h = (avail.height() - gap) / 2.0;
-            (
-                Rect::from_min_size(avail.min, egui::vec2(avail.width(), h)),
-                Rect::from_min_size(avail.min + egui::vec2(0.0, h + gap), egui::vec2(avail.width(), h)),
-            )
-        }
-    };
-    ui.painter().rect_filled(avail, 0.0, egui::Color32::BLACK);
-    let out = ui.scope_builder(egui::UiBuilder::new().max_rect(a), |ui| patient::show(ui, main, large)).inner;
-    ui.scope_builder(egui::UiBuilder::new().max_rect(b), |ui| patient::show(ui, second, large));
-    out
 }
 
 #[cfg(test)]

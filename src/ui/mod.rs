@@ -1,29 +1,53 @@
 //! The clinic app (eframe/egui): one consumer of the library. The pipeline knows nothing of egui; the UI reads
 //! what it produces.
 //!
-//! - [`app`]: the app state and the frame loop;
-//! - [`controls`]: the therapist's panel;
-//! - [`patient`]: the patient screen (also previewed in the therapist's window);
-//! - [`compare`], [`compare_panel`]: the reference pane, ghost, delayed feedback and recording, and their controls;
-//! - [`pane`]: one video pane (a frame through its mirror mode into a texture);
-//! - [`overlay`]: keypoints, bones, labels and angles over the image;
-//! - [`settings`]: what is saved between runs.
+//! # Map
+//! ```text
+//! app.rs       the shell (MirrorcueApp): owns the State, the live pipeline, the patient's pane and the dialogs;
+//!              polls the pipeline, draws, and applies every Action in one place (MirrorcueApp::apply)
+//! state.rs     State: plain data the panels read (settings, source, current frame, protocol, comparison)
+//! action.rs    Action: everything a panel (or the window: a dropped file, a click on the video) can ask for
+//! panels/      the therapist's controls, one file per panel: show(ui, &State) -> Vec<Action>
+//!              (source, mirror, pose, overlay, posture, compare, record, patient screen, readout)
+//! screen/      what is drawn on the video, for the therapist's preview and the patient screen alike:
+//!              patient.rs (one pane: image, overlay, cue, ghost, badge), panes.rs (the two panes side by side)
+//! compare.rs   CompareState: the comparison's UI state (reference pane, delay, recording) and its CompareAction
+//! pane.rs      one video pane: a frame through its mirror mode into a texture
+//! overlay.rs   keypoints, bones, labels and angles over the image
+//! settings.rs  what is saved between runs
+//! style.rs     shared colours
+//! sound.rs     the optional soft tone with a new cue
+//! domain.rs    clinic rules still kept in the UI until the library has them (called only by the shell)
+//! ```
+//!
+//! # How an action flows
+//! Once per frame, [`app::MirrorcueApp::ui`] (1) refreshes what the panels read from the pipeline, (2) polls the
+//! newest frame into the posture checks, the comparison and the panes, (3) draws the panels and the screens, each
+//! returning the [`action::Action`]s the therapist asked for (a click, a slider, a dropped file, a picked file),
+//! and (4) applies them in order with [`app::MirrorcueApp::apply`]. Panels never change anything themselves, and
+//! no file imports a file that imports it back.
 
+pub mod action;
 pub mod app;
 pub mod compare;
-pub mod compare_panel;
-pub mod controls;
+pub mod domain;
 pub mod overlay;
 pub mod pane;
-pub mod patient;
-pub mod posture_panel;
+pub mod panels;
+pub mod screen;
 pub mod settings;
 pub mod sound;
+pub mod state;
+pub mod style;
 
-pub use app::{ActiveSource, MirrorcueApp};
+pub use action::Action;
+pub use app::MirrorcueApp;
+/// Kept at this path for `cli/bench.rs`.
+pub use screen::patient;
+pub use state::{ActiveSource, State};
 
-/// Opens the app window and runs until it is closed.
-pub fn run(engine: crate::pose::EngineConfig) -> Result<(), String> {
+/// Opens the app window and runs until it is closed; the models are read from `models`.
+pub fn run(engine: crate::pose::EngineConfig, models: crate::pose::ModelStore) -> Result<(), String> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("mirrorcue")
@@ -36,7 +60,7 @@ pub fn run(engine: crate::pose::EngineConfig) -> Result<(), String> {
     eframe::run_native(
         "mirrorcue",
         options,
-        Box::new(move |cc| Ok(Box::new(app::MirrorcueApp::from_eframe(cc, engine)))),
+        Box::new(move |cc| Ok(Box::new(app::MirrorcueApp::from_eframe(cc, engine, models)))),
     )
     .map_err(|e| {
         format!("could not open the window: {e}. mirrorcue needs a desktop session (X11 or Wayland) with OpenGL.")

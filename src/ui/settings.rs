@@ -30,6 +30,16 @@ impl Default for OverlaySettings {
     }
 }
 
+/// How the patient's pane and the reference pane share the screen.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Layout {
+    /// Patient on the left, reference on the right.
+    #[default]
+    SideBySide,
+    /// Patient above, reference below.
+    Stacked,
+}
+
 /// Where frames come from.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 pub enum SourcePref {
@@ -67,7 +77,7 @@ pub struct Settings {
     /// A soft tone when a new posture cue appears.
     pub cue_tone: bool,
     /// How the patient's and the reference's panes share the screen.
-    pub compare_layout: super::compare::Layout,
+    pub compare_layout: Layout,
     /// Draw the reference skeleton over the patient.
     pub ghost: bool,
     /// Where recordings made in the app go (default: mirrorcue's data folder).

@@ -1,10 +1,10 @@
-//! The patient screen: only the (mirrored) image, the chosen overlay, and calm, large messages.
+//! One pane of the patient screen: only the (mirrored) image, the chosen overlay, and calm, large messages.
 
 use egui::{Align2, Color32, FontId, Rect, Ui};
 
-use super::overlay;
-use super::settings::OverlaySettings;
 use crate::pose::Pose;
+use crate::ui::overlay;
+use crate::ui::settings::OverlaySettings;
 use crate::view::ViewTransform;
 
 /// What the view needs to draw one frame.

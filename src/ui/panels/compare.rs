@@ -1,95 +1,91 @@
-//! The therapist's comparison controls: what the second pane shows, how it keeps time, the ghost, the scores, the
-//! delay and recording.
+//! The compare panel: what the second pane shows, how it keeps time, the ghost, the scores and the delay.
 
-use egui::{Color32, RichText, Ui};
+use egui::{RichText, Ui};
 
-use super::app::MirrorcueApp;
-use super::compare::Layout;
 use crate::compare::session::{MAX_DELAY_S, MIN_SPEED};
 use crate::compare::{ReferenceKind, SyncMode};
+use crate::ui::action::{Action, DialogTarget};
+use crate::ui::compare::CompareAction as C;
+use crate::ui::settings::Layout;
+use crate::ui::state::State;
+use crate::ui::style;
 use crate::view::MirrorMode;
 
-/// Draws the comparison section.
-pub fn show(ui: &mut Ui, app: &mut MirrorcueApp) {
+/// Draws the compare panel (with the record row).
+pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
+    let mut out = Vec::new();
+    let compare = &state.compare;
     ui.label(RichText::new("Compare").strong());
-    ui.checkbox(&mut app.compare.on, "Compare side by side");
-    recording_row(ui, app);
-    if let Some(m) = app.compare.message.clone() {
-        ui.horizontal_wrapped(|ui| ui.label(RichText::new(m).color(Color32::from_rgb(250, 200, 90))));
+    let mut on = compare.on;
+    if ui.checkbox(&mut on, "Compare side by side").changed() {
+        out.push(Action::Compare(C::SetOn(on)));
     }
-    if !app.compare.on {
-        return;
+    out.extend(super::record::show(ui, state));
+    if let Some(m) = &compare.message {
+        ui.horizontal_wrapped(|ui| ui.label(RichText::new(m).color(style::NOTICE)));
     }
-    let mut kind = app.compare.session.kind;
+    if !compare.on {
+        return out;
+    }
+    let mut kind = compare.session.kind;
     ui.horizontal_wrapped(|ui| {
         ui.selectable_value(&mut kind, ReferenceKind::Clip, "Reference clip");
         ui.selectable_value(&mut kind, ReferenceKind::OtherSide, "Other side");
         ui.selectable_value(&mut kind, ReferenceKind::Delayed, "Delayed");
     });
-    app.compare.session.set_kind(kind);
+    if kind != compare.session.kind {
+        out.push(Action::Compare(C::SetKind(kind)));
+    }
+    let mut layout = state.settings.compare_layout;
     ui.horizontal(|ui| {
         ui.label("Layout:");
-        ui.selectable_value(&mut app.settings.compare_layout, Layout::SideBySide, "Side by side");
-        ui.selectable_value(&mut app.settings.compare_layout, Layout::Stacked, "One above the other");
+        ui.selectable_value(&mut layout, Layout::SideBySide, "Side by side");
+        ui.selectable_value(&mut layout, Layout::Stacked, "One above the other");
     });
+    if layout != state.settings.compare_layout {
+        out.push(Action::SetCompareLayout(layout));
+    }
     match kind {
-        ReferenceKind::Clip => clip_controls(ui, app),
-        ReferenceKind::OtherSide => other_side(ui, app),
-        ReferenceKind::Delayed => delay_controls(ui, app),
+        ReferenceKind::Clip => clip_controls(ui, state, &mut out),
+        ReferenceKind::OtherSide => other_side(ui, state, &mut out),
+        ReferenceKind::Delayed => delay_controls(ui, state, &mut out),
     }
-    if kind != ReferenceKind::Delayed || !app.compare.delay_instead {
-        ui.checkbox(&mut app.settings.ghost, "Ghost: the reference skeleton over the patient");
-        scores(ui, app);
-    }
-}
-
-fn recording_row(ui: &mut Ui, app: &mut MirrorcueApp) {
-    ui.horizontal_wrapped(|ui| {
-        if let Some(r) = &app.compare.recorder {
-            let frames = r.frames();
-            if ui.button(RichText::new("■ Stop recording").color(Color32::from_rgb(240, 90, 80))).clicked() {
-                app.toggle_recording();
-            }
-            ui.label(format!("{frames} frames"));
-        } else {
-            if ui.button("● Record").on_hover_text("Record the video and poses into a new folder").clicked() {
-                app.toggle_recording();
-            }
-            if let Some(dir) = app.compare.last_recording.clone()
-                && ui.button("Use the last recording as reference").clicked()
-            {
-                app.request_reference(dir);
-            }
+    if kind != ReferenceKind::Delayed || !compare.delay_instead {
+        let mut ghost = state.settings.ghost;
+        if ui.checkbox(&mut ghost, "Ghost: the reference skeleton over the patient").changed() {
+            out.push(Action::SetGhost(ghost));
         }
-    });
+        scores(ui, state);
+    }
+    out
 }
 
-fn clip_controls(ui: &mut Ui, app: &mut MirrorcueApp) {
+fn clip_controls(ui: &mut Ui, state: &State, out: &mut Vec<Action>) {
     ui.horizontal_wrapped(|ui| {
         if ui.button("Open reference…").on_hover_text("A video file").clicked() {
-            app.open_reference_dialog(false);
+            out.push(Action::OpenFileDialog { target: DialogTarget::Reference, folder: false });
         }
         if ui.button("Open reference folder…").on_hover_text("A mirrorcue recording or an image folder").clicked() {
-            app.open_reference_dialog(true);
+            out.push(Action::OpenFileDialog { target: DialogTarget::Reference, folder: true });
         }
         if ui.button("Squat demonstration").on_hover_text("The recording shipped with mirrorcue").clicked() {
-            app.request_reference(crate::assets::bundled_recording());
+            out.push(Action::OpenReference(crate::assets::bundled_recording()));
         }
         if ui.button("Freeze this frame").clicked() {
-            app.freeze_reference();
+            out.push(Action::FreezeReference);
         }
     });
-    if app.compare.loading.is_some() {
+    if state.compare.loading.is_some() {
         ui.horizontal(|ui| {
             ui.spinner();
             ui.label("Loading the reference…");
             if ui.small_button("Cancel").clicked() {
-                app.compare.loading = None;
+                out.push(Action::Compare(C::CancelLoad));
             }
         });
     }
-    let Some(duration) = app.compare.session.clip.as_ref().map(|c| c.duration_s()) else { return };
-    let s = &mut app.compare.session;
+    let s = &state.compare.session;
+    let Some(duration) = s.clip.as_ref().map(|c| c.duration_s()) else { return };
     let mut sync = s.sync;
     ui.horizontal_wrapped(|ui| {
         ui.selectable_value(&mut sync, SyncMode::Free, "On its own");
@@ -99,35 +95,21 @@ fn clip_controls(ui: &mut Ui, app: &mut MirrorcueApp) {
             .on_hover_text("The reference keeps pace with the patient's movement, even when slower");
     });
     if sync != s.sync {
-        match sync {
-            SyncMode::Free => s.play_free(),
-            SyncMode::Together => {
-                s.play_together();
-                // Two recordings play together from their starts.
-                if app.is_recording()
-                    && let Some(p) = &app.pipeline
-                {
-                    p.restart();
-                }
-            }
-            SyncMode::Movement => s.follow_movement(),
-        }
+        out.push(Action::SetSync(sync));
     }
-    let s = &mut app.compare.session;
     ui.horizontal(|ui| {
         if ui.button("◀ Frame").clicked() {
-            s.step(-1);
+            out.push(Action::Compare(C::Step(-1)));
         }
         if s.transport.playing && s.sync == SyncMode::Free {
             if ui.button("⏸ Pause reference").clicked() {
-                s.set_playing(false);
+                out.push(Action::Compare(C::SetPlaying(false)));
             }
         } else if ui.button("▶ Play reference").clicked() {
-            s.play_free();
-            s.set_playing(true);
+            out.push(Action::Compare(C::PlayFree));
         }
         if ui.button("Frame ▶").clicked() {
-            s.step(1);
+            out.push(Action::Compare(C::Step(1)));
         }
     });
     // (Clamped first: the slider reports a value it had to clamp as a change.)
@@ -135,7 +117,7 @@ fn clip_controls(ui: &mut Ui, app: &mut MirrorcueApp) {
     let r = ui.add(egui::Slider::new(&mut pos, 0.0..=duration.max(0.001)).text("s").fixed_decimals(2));
     // Only the therapist's own moves scrub (the slider may also round or clamp the value it shows).
     if r.changed() && (r.dragged() || r.clicked() || r.has_focus()) {
-        s.scrub(pos / duration.max(0.001));
+        out.push(Action::Compare(C::Scrub(pos / duration.max(0.001))));
     }
     let mut speed = s.transport.speed;
     if ui
@@ -143,20 +125,20 @@ fn clip_controls(ui: &mut Ui, app: &mut MirrorcueApp) {
         .on_hover_text("Slow motion for the reference (0.1× to 1×)")
         .changed()
     {
-        s.set_speed(speed);
+        out.push(Action::Compare(C::SetSpeed(speed)));
     }
     ui.horizontal_wrapped(|ui| {
         if ui.button("Mark this moment").on_hover_text("\"Play together\" starts the reference here").clicked() {
-            s.mark();
+            out.push(Action::Compare(C::Mark));
         }
         if ui.button("Loop reference from here").clicked() {
-            s.set_section_edge(true);
+            out.push(Action::Compare(C::SetSectionEdge(true)));
         }
         if ui.button("Loop reference to here").clicked() {
-            s.set_section_edge(false);
+            out.push(Action::Compare(C::SetSectionEdge(false)));
         }
         if s.transport.section.is_some() && ui.button("Whole clip").clicked() {
-            s.clear_section();
+            out.push(Action::Compare(C::ClearSection));
         }
     });
     let mut info = Vec::new();
@@ -169,18 +151,22 @@ fn clip_controls(ui: &mut Ui, app: &mut MirrorcueApp) {
     if !info.is_empty() {
         ui.label(RichText::new(info.join(" · ")).small());
     }
+    let mut mirror = state.compare.reference_mirror;
     ui.horizontal(|ui| {
         ui.label("Reference view:");
-        ui.selectable_value(&mut app.compare.reference_mirror, MirrorMode::Off, "As recorded");
-        ui.selectable_value(&mut app.compare.reference_mirror, MirrorMode::Mirror, "Mirrored");
+        ui.selectable_value(&mut mirror, MirrorMode::Off, "As recorded");
+        ui.selectable_value(&mut mirror, MirrorMode::Mirror, "Mirrored");
     });
+    if mirror != state.compare.reference_mirror {
+        out.push(Action::Compare(C::SetReferenceMirror(mirror)));
+    }
 }
 
-fn other_side(ui: &mut Ui, app: &mut MirrorcueApp) {
+fn other_side(ui: &mut Ui, state: &State, out: &mut Vec<Action>) {
     ui.label(
         RichText::new("The second pane shows the patient flipped, so each side can be seen as the other.").small(),
     );
-    let rom = app.compare.session.range_of_motion();
+    let rom = state.compare.session.range_of_motion();
     egui::Grid::new("rom").num_columns(4).striped(true).show(ui, |ui| {
         ui.label("Range");
         ui.label("Left");
@@ -197,12 +183,12 @@ fn other_side(ui: &mut Ui, app: &mut MirrorcueApp) {
         }
     });
     if ui.small_button("Start the ranges again").clicked() {
-        app.compare.session.reset_scores();
+        out.push(Action::Compare(C::ResetScores));
     }
 }
 
-fn delay_controls(ui: &mut Ui, app: &mut MirrorcueApp) {
-    let s = &mut app.compare.session;
+fn delay_controls(ui: &mut Ui, state: &State, out: &mut Vec<Action>) {
+    let s = &state.compare.session;
     let mut delay = s.delay_s;
     ui.horizontal(|ui| {
         if ui.button("−1 s").clicked() {
@@ -213,24 +199,28 @@ fn delay_controls(ui: &mut Ui, app: &mut MirrorcueApp) {
             delay += 1.0;
         }
     });
-    s.set_delay(delay);
-    ui.checkbox(&mut app.compare.delay_instead, "Show the delayed image instead of live");
-    let s = &mut app.compare.session;
+    if delay != s.delay_s {
+        out.push(Action::Compare(C::SetDelay(delay)));
+    }
+    let mut instead = state.compare.delay_instead;
+    if ui.checkbox(&mut instead, "Show the delayed image instead of live").changed() {
+        out.push(Action::Compare(C::SetDelayInstead(instead)));
+    }
     let mut scrubbing = s.delay_scrub.is_some();
     if ui.checkbox(&mut scrubbing, "Pause and scrub the replay").changed() {
-        s.delay_scrub = scrubbing.then_some(1.0);
+        out.push(Action::Compare(C::SetDelayScrub(scrubbing.then_some(1.0))));
     }
     if let Some(mut x) = s.delay_scrub
         && ui.add(egui::Slider::new(&mut x, 0.0..=1.0).text("Replay position").show_value(false)).changed()
     {
-        s.delay_scrub = Some(x);
+        out.push(Action::Compare(C::SetDelayScrub(Some(x))));
     }
-    let mut mb = app.settings.delay_memory_mb;
+    let mut mb = state.settings.delay_memory_mb;
     ui.add(egui::Slider::new(&mut mb, 16..=8192).logarithmic(true).text("Memory limit, MB"))
         .on_hover_text("About 83 MB per second of 1280×720 at 30 fps; the delay is shortened to fit");
-    app.settings.delay_memory_mb = mb;
-    let s = &mut app.compare.session;
-    s.delay.set_max_bytes(mb as usize * (1 << 20));
+    if mb != state.settings.delay_memory_mb {
+        out.push(Action::SetDelayMemory(mb));
+    }
     let (held, bytes, max) = (s.delay.span_s(), s.delay.bytes(), s.delay.max_bytes());
     ui.label(
         RichText::new(format!(
@@ -243,17 +233,15 @@ fn delay_controls(ui: &mut Ui, app: &mut MirrorcueApp) {
     );
 }
 
-fn scores(ui: &mut Ui, app: &mut MirrorcueApp) {
-    let s = &app.compare.session;
+fn scores(ui: &mut Ui, state: &State) {
+    let s = &state.compare.session;
     let Some(sc) = s.scores() else { return };
     ui.label(RichText::new("Similarity (joint angles; 100% = the same angle, 50% = 45° apart)").small());
     egui::Grid::new("similarity").num_columns(2).striped(true).show(ui, |ui| {
         for (name, v) in &sc.joints {
             ui.label(name);
             match v {
-                Some(v) if *v < 0.8 => {
-                    ui.label(RichText::new(format!("{:.0}%", v * 100.0)).color(Color32::from_rgb(240, 110, 90)))
-                }
+                Some(v) if *v < 0.8 => ui.label(RichText::new(format!("{:.0}%", v * 100.0)).color(style::PROBLEM)),
                 Some(v) => ui.label(format!("{:.0}%", v * 100.0)),
                 None => ui.label("—"),
             };

@@ -1,0 +1,61 @@
+//! The mirror therapy panel: off, mirror or split reflection; which half is shown on both sides; the seam.
+
+use egui::{RichText, Ui};
+
+use crate::ui::action::Action;
+use crate::ui::state::State;
+use crate::view::{MirrorMode, SplitSource};
+
+/// Draws the mirror therapy panel.
+pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
+    let mut out = Vec::new();
+    ui.label(RichText::new("Mirror therapy").strong());
+    let s = &state.settings;
+    let split_now = matches!(s.mirror, MirrorMode::Split { .. });
+    ui.horizontal_wrapped(|ui| {
+        if ui.selectable_label(s.mirror == MirrorMode::Off, "Off").clicked() {
+            out.push(Action::SetMirror(MirrorMode::Off));
+        }
+        if ui.selectable_label(s.mirror == MirrorMode::Mirror, "Mirror").clicked() {
+            out.push(Action::SetMirror(MirrorMode::Mirror));
+        }
+        if ui.selectable_label(split_now, "Split reflection").clicked() && !split_now {
+            out.push(Action::SetMirror(MirrorMode::Split { source: s.split_source, selfie: s.split_selfie }));
+        }
+    });
+    if !split_now {
+        return out;
+    }
+    ui.label("Show on both sides:");
+    ui.horizontal_wrapped(|ui| {
+        for (source, label) in [
+            (SplitSource::PatientLeft, "Patient's left"),
+            (SplitSource::PatientRight, "Patient's right"),
+            (SplitSource::Upper, "Upper half"),
+            (SplitSource::Lower, "Lower half"),
+        ] {
+            if ui.selectable_label(s.split_source == source, label).clicked() {
+                out.push(Action::SetSplitSource(source));
+            }
+        }
+    });
+    let mut selfie = s.split_selfie;
+    if ui.checkbox(&mut selfie, "Show as a mirror (flipped)").changed() {
+        out.push(Action::SetSplitSelfie(selfie));
+    }
+    let mut follow = s.seam.follow_body;
+    if ui.checkbox(&mut follow, "Seam follows the body's midline").changed() {
+        out.push(Action::SetSeamFollowsBody(follow));
+    }
+    let mut seam = s.seam;
+    if seam.follow_body {
+        ui.add(egui::Slider::new(&mut seam.smoothing, 0.0..=0.98).text("Seam steadiness"));
+    } else {
+        ui.add(egui::Slider::new(&mut seam.manual, 0.0..=1.0).text("Seam position (locked)"));
+    }
+    ui.add(egui::Slider::new(&mut seam.feather, 0.0..=0.1).text("Soft edge"));
+    if seam != s.seam {
+        out.push(Action::SetSeam(seam));
+    }
+    out
+}

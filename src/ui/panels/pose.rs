@@ -1,0 +1,31 @@
+//! The pose panel: model, smoothing, and whom to follow.
+
+use egui::{RichText, Ui};
+
+use crate::pose::{PersonSelector, PoseModel};
+use crate::ui::action::Action;
+use crate::ui::state::State;
+
+/// Draws the pose panel.
+pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
+    ui.label(RichText::new("Pose").strong());
+    let mut pose = state.settings.pose;
+    egui::ComboBox::from_label("Model").selected_text(pose.model.label()).show_ui(ui, |ui| {
+        for m in PoseModel::ALL {
+            ui.selectable_value(&mut pose.model, m, m.label());
+        }
+    });
+    let mut smoothing_on = pose.smoothing.is_some();
+    let mut strength = pose.smoothing.unwrap_or(0.5);
+    ui.horizontal(|ui| {
+        ui.checkbox(&mut smoothing_on, "Smoothing");
+        ui.add_enabled(smoothing_on, egui::Slider::new(&mut strength, 0.0..=1.0));
+    });
+    pose.smoothing = smoothing_on.then_some(strength);
+    ui.horizontal(|ui| {
+        ui.label("Follow:");
+        ui.selectable_value(&mut pose.person, PersonSelector::MostConfident, "clearest person");
+        ui.selectable_value(&mut pose.person, PersonSelector::Largest, "nearest person");
+    });
+    if pose != state.settings.pose { vec![Action::SetPose(pose)] } else { Vec::new() }
+}
