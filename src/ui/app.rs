@@ -570,14 +570,14 @@ impl MirrorcueApp {
     /// measured at once (while paused, no new frame would come to do it).
     fn protocol_edited(&mut self) {
         let s = &mut self.state;
-        match (s.posture.as_mut(), s.protocol.clone()) {
+        let protocol = s.protocol.clone();
+        if let (Some(session), Some(p)) = (s.posture.as_mut(), protocol.clone()) {
             // An edit: counting goes on; the notice says what restarted.
-            (Some(session), Some(p)) => {
-                if let Some(m) = session.edit(p).message() {
-                    s.notice = Some(m);
-                }
+            if let Some(m) = session.edit(p).message() {
+                s.notice = Some(m);
             }
-            (_, p) => s.posture = p.map(PostureSession::new),
+        } else {
+            s.posture = protocol.map(PostureSession::new);
         }
         let paused = s.source.as_ref().is_some_and(|v| v.playback.paused);
         if s.posture_frame.is_none() || paused {
