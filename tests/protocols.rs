@@ -11,15 +11,15 @@ fn protocol(name: &str) -> Protocol {
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// A COCO pose on a 1000×1000 frame from pixel positions (others unseen).
+/// A BlazePose pose on a 1000×1000 frame from pixel positions (others unseen).
 fn pose_at(points: &[(Joint, f32, f32)]) -> Pose {
-    let mut kps = vec![Keypoint { x: 0.5, y: 0.5, score: 0.0, presence: None, z: None }; 17];
+    let mut kps = vec![Keypoint { x: 0.5, y: 0.5, score: 0.0, presence: None, z: None }; 33];
     for &(j, x, y) in points {
-        kps[Skeleton::Coco17.index_of(j).unwrap()] =
+        kps[Skeleton::BlazePose33.index_of(j).unwrap()] =
             Keypoint { x: x / 1000.0, y: y / 1000.0, score: 0.9, presence: None, z: None };
     }
     Pose {
-        skeleton: Skeleton::Coco17,
+        skeleton: Skeleton::BlazePose33,
         keypoints: kps,
         score: 0.9,
         world: None,
@@ -30,7 +30,7 @@ fn pose_at(points: &[(Joint, f32, f32)]) -> Pose {
 }
 
 /// Facing the camera (the person's left on the image's right), standing, or squatting with the knees `knee_dx`
-/// pixels outside (positive) or inside (negative) the hip–ankle lines.
+/// pixels outside (positive) or inside (negative) their feet.
 fn squat_pose(squatting: bool, knee_dx: f32) -> Pose {
     use Joint::*;
     let (shoulder_y, hip_y, knee_y) = if squatting { (380.0, 700.0, 730.0) } else { (200.0, 500.0, 700.0) };
@@ -44,6 +44,8 @@ fn squat_pose(squatting: bool, knee_dx: f32) -> Pose {
         (RightKnee, 440.0 - dx, knee_y),
         (LeftAnkle, 560.0, 900.0),
         (RightAnkle, 440.0, 900.0),
+        (LeftFootIndex, 560.0, 950.0),
+        (RightFootIndex, 440.0, 950.0),
     ])
 }
 
@@ -63,8 +65,8 @@ fn three_squats(knee_dx: f32) -> (Vec<String>, PostureSession) {
     (cues, s)
 }
 
-/// Defect 3: knees pushed out, well outside the hip–ankle line (0.28 torso lengths), get no "push your knee out";
-/// knees collapsing inwards (0.19 torso lengths) do, each naming its side.
+/// Defect 3: knees pushed out, well outside the feet (0.28 torso lengths), get no "push your knee out"; knees
+/// collapsing inwards (0.19 torso lengths) do, each naming its side.
 #[test]
 fn the_squat_protocol_cues_only_knees_that_fall_inwards() {
     let (cues, s) = three_squats(90.0);
