@@ -200,6 +200,30 @@ impl Measure {
         }
     }
 
+    /// Whether it measures one side of the body, so its twin measures the other (a left knee angle does; the
+    /// shoulder line, the trunk or a symmetry do not: their twin is the same joints).
+    pub fn is_sided(&self) -> bool {
+        let joints = |m: &Measure| {
+            let mut v: Vec<&'static str> = m.points().iter().flat_map(|p| p.joints()).map(|j| j.name()).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        joints(self) != joints(&self.twin())
+    }
+
+    fn points(&self) -> Vec<Point> {
+        match self {
+            Measure::JointAngle { a, vertex, c } => vec![*a, *vertex, *c],
+            Measure::SegmentToVertical { from, to } | Measure::SegmentToHorizontal { from, to } => vec![*from, *to],
+            Measure::OffsetFromLine { joint, line_a, line_b } => vec![*joint, *line_a, *line_b],
+            Measure::HeightAbove { joint, reference }
+            | Measure::ForwardOf { joint, reference }
+            | Measure::AcrossFrom { joint, reference } => vec![*joint, *reference],
+            Measure::Symmetry { .. } => Vec::new(),
+        }
+    }
+
     /// Whether the value is an angle in degrees (otherwise a length in torso lengths).
     pub fn is_angle(&self) -> bool {
         match self {
@@ -510,6 +534,16 @@ pub(crate) mod tests {
         assert!((right - 40.0 / torso).abs() < 1e-3, "{right}");
         let vf = m.evaluate(&flipped(&p), Plane::Image, 0.3).unwrap();
         assert!((vf - left).abs() < 1e-3);
+    }
+
+    #[test]
+    fn sided_measures() {
+        assert!(Measure::angle(LeftHip, LeftKnee, LeftAnkle).is_sided());
+        assert!(!Measure::SegmentToVertical { from: Point::MID_HIP, to: Point::MID_SHOULDER }.is_sided());
+        assert!(
+            !Measure::SegmentToHorizontal { from: Point::Joint(RightShoulder), to: Point::Joint(LeftShoulder) }
+                .is_sided()
+        );
     }
 
     #[test]

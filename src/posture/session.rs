@@ -301,7 +301,7 @@ impl CheckTrack {
     fn summary(&self, cues: u32, removed_at_s: Option<f64>) -> CheckpointSummary {
         let unit = self.spec.unit();
         let r = |v: Option<f32>| v.map(|v| units::round(v as f64, unit));
-        let twin = self.spec.measure.twin() != self.spec.measure;
+        let twin = self.spec.measure.is_sided();
         CheckpointSummary {
             name: self.spec.name.clone(),
             unit,
@@ -559,7 +559,7 @@ impl PostureSession {
             }
             // The range of motion covers the whole session, in its phase or not.
             c.range.widen(v);
-            if let Some(p) = pose.filter(|_| c.spec.measure.twin() != c.spec.measure) {
+            if let Some(p) = pose.filter(|_| c.spec.measure.is_sided()) {
                 c.other.widen(c.spec.measure.twin().evaluate(p, c.spec.plane, c.spec.min_score));
             }
         }
