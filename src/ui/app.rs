@@ -516,14 +516,8 @@ impl MirrorcueApp {
             s.picking = None;
             if let Some(p) = s.protocol.as_mut() {
                 let taken: Vec<&str> = p.checkpoints.iter().map(|c| c.name.as_str()).collect();
-                let checkpoint = crate::posture::checkpoint_from_joints(
-                    a,
-                    v,
-                    c,
-                    Some(&pose),
-                    &Default::default(),
-                    &taken,
-                );
+                let checkpoint =
+                    crate::posture::checkpoint_from_joints(a, v, c, Some(&pose), &Default::default(), &taken);
                 p.checkpoints.push(checkpoint);
                 self.protocol_edited();
             }
