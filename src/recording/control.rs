@@ -199,7 +199,9 @@ mod tests {
         let base = tempfile::tempdir().unwrap();
         let mut rec = RecordingControl::new();
         assert!(!rec.is_recording() && rec.status_text().is_none() && rec.stop().is_none());
-        let dir = rec.start(base.path(), &frame(0, 7.0), PoseModel::MovenetLightning, 10.0).unwrap();
+        // 30 fps gives a queue of 30 frames: the 11 frames pushed at once all fit, however late the writer thread
+        // starts (at 10 fps the queue holds 10, and a busy machine dropped the 11th).
+        let dir = rec.start(base.path(), &frame(0, 7.0), PoseModel::MovenetLightning, 30.0).unwrap();
         assert!(dir.file_name().unwrap().to_string_lossy().starts_with("recording-"));
         assert_eq!(rec.dir(), Some(dir.as_path()));
         for i in 0..11 {
