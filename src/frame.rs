@@ -15,9 +15,14 @@ pub struct Frame {
     pub image: Arc<RgbImage>,
     /// Index of this frame in its source (0-based, counting frames that were decoded, including skipped ones).
     pub index: u64,
-    /// Presentation time in seconds from the start of the source (video timestamps; 0 for still images;
-    /// seconds since capture start for cameras).
+    /// Presentation time in seconds: it only ever increases along a stream of frames. From a source read once, it is
+    /// the time from the start of the source (video timestamps; 0 for still images; seconds since capture start for
+    /// cameras); the live pipeline keeps it increasing when a recording loops, is sought or restarts (the time the
+    /// frames were presented, in media seconds), so that sessions and recordings have true, increasing times.
     pub time_s: f64,
+    /// Position in the source, seconds from its start (what a transport shows and seeks to). Equal to
+    /// [`time_s`](Self::time_s) unless a player looped, sought or restarted the source.
+    pub clip_time_s: f64,
     /// Name of the source, for reports: the file name for a video or image, the image's own file name for a frame
     /// from an image folder, the camera's name for cameras.
     pub source: String,
@@ -28,9 +33,9 @@ pub struct Frame {
 }
 
 impl Frame {
-    /// Wraps an image as frame `index` at `time_s` from `source`, not mirrored.
+    /// Wraps an image as frame `index` at `time_s` (also its clip time) from `source`, not mirrored.
     pub fn new(image: RgbImage, index: u64, time_s: f64, source: impl Into<String>) -> Self {
-        Self { image: Arc::new(image), index, time_s, source: source.into(), mirrored: false }
+        Self { image: Arc::new(image), index, time_s, clip_time_s: time_s, source: source.into(), mirrored: false }
     }
 
     /// Width of the image in pixels.

@@ -123,3 +123,100 @@ fn a_reference_clip_stays_within_its_memory_bound() {
     let err = Clip::load(&bad, None, bound, |_| true).unwrap_err().to_string();
     assert!(!err.is_empty() && err.contains("notes.mp4"), "{err}");
 }
+
+/// Google's published MoveNet keypoints of the arm-raise clip, one pose per frame (30 fps, 4 s).
+fn arm_raise_poses() -> Vec<mirrorcue::pose::Pose> {
+    use mirrorcue::pose::{Keypoint, Pose, Skeleton};
+    let refs: Vec<serde_json::Value> = serde_json::from_str(
+        &std::fs::read_to_string(common::data("annotations/tfjs_pose_1.movenet17_2d.json")).unwrap(),
+    )
+    .unwrap();
+    refs.iter()
+        .map(|r| Pose {
+            skeleton: Skeleton::Coco17,
+            keypoints: Skeleton::Coco17
+                .joints()
+                .iter()
+                .map(|j| Keypoint {
+                    x: r[j.name()]["x"].as_f64().unwrap() as f32 / 576.0,
+                    y: r[j.name()]["y"].as_f64().unwrap() as f32 / 576.0,
+                    score: 0.9,
+                    presence: None,
+                    z: None,
+                })
+                .collect(),
+            score: 0.9,
+            world: None,
+            mask: None,
+            frame_width: 576,
+            frame_height: 576,
+        })
+        .collect()
+}
+
+/// The patient's frames: the arm raises at `fps` (every `30 / fps`-th pose), with true timestamps.
+fn patient_frames(poses: &[mirrorcue::pose::Pose], fps: usize) -> Vec<(mirrorcue::Frame, mirrorcue::pose::Pose)> {
+    poses
+        .iter()
+        .enumerate()
+        .step_by(30 / fps)
+        .map(|(i, p)| (mirrorcue::Frame::new(image::RgbImage::new(4, 4), i as u64, i as f64 / 30.0, "p"), p.clone()))
+        .collect()
+}
+
+/// Issue 9, defect 17: the match badge agrees with the per-joint table (it said 45% while the joints read
+/// 87–100%), and both are smoothed over real time, so a slower pose stage (10 poses a second) gives the same numbers
+/// at the same moment as 30 a second.
+#[test]
+fn the_match_badge_agrees_with_the_joint_table_at_any_frame_rate() {
+    use mirrorcue::compare::{Clip, CompareSession};
+    let poses = arm_raise_poses();
+    // The reference: the first frame (arms down), held still.
+    let still = mirrorcue::Frame::new(image::RgbImage::new(4, 4), 0, 0.0, "r");
+    let run = |fps: usize| -> Vec<(f64, f32)> {
+        let mut s = CompareSession::default();
+        s.set_clip(Clip::frozen(still.clone(), Some(poses[0].clone())));
+        let mut out = Vec::new();
+        for (frame, pose) in patient_frames(&poses, fps) {
+            s.on_patient_frame(&frame, Some(&pose));
+            let table = s.scores().expect("scores");
+            let seen: Vec<f32> = table.joints.iter().filter_map(|j| j.1).collect();
+            let mean = seen.iter().sum::<f32>() / seen.len() as f32;
+            let badge = s.smoothed_overall().expect("overall");
+            assert!(
+                (badge - mean).abs() < 0.005,
+                "{fps} fps, {:.2} s: the badge says {:.0}% but the table's joints average {:.0}%",
+                frame.time_s,
+                badge * 100.0,
+                mean * 100.0
+            );
+            out.push((frame.time_s, badge));
+        }
+        out
+    };
+    let (fast, slow) = (run(30), run(10));
+    let mut worst = 0.0f32;
+    for (t, o) in &slow {
+        let (_, f) = fast.iter().find(|(tf, _)| (tf - t).abs() < 1e-9).unwrap();
+        worst = worst.max((o - f).abs());
+    }
+    assert!(worst < 0.03, "at 10 and 30 poses a second the badge differs by up to {:.0} points", worst * 100.0);
+    // The arms went up and came down: the score must have moved, or the test proves nothing.
+    let (lo, hi) = fast.iter().fold((1.0f32, 0.0f32), |(lo, hi), (_, o)| (lo.min(*o), hi.max(*o)));
+    assert!(hi - lo > 0.2, "{lo}..{hi}");
+}
+
+/// Issue 9, defect 17: no match score where it means nothing: the patient against themselves a few seconds ago.
+#[test]
+fn no_match_score_against_the_patients_own_delayed_image() {
+    use mirrorcue::compare::{CompareSession, ReferenceKind};
+    let poses = arm_raise_poses();
+    let mut s = CompareSession::new(64 << 20);
+    s.set_kind(ReferenceKind::Delayed);
+    s.set_delay(1.0);
+    for (frame, pose) in patient_frames(&poses, 30) {
+        s.on_patient_frame(&frame, Some(&pose));
+    }
+    assert!(s.reference().is_some(), "the delayed image is there");
+    assert_eq!(s.smoothed_overall(), None, "a match score against the patient's own delayed image");
+}

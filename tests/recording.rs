@@ -195,3 +195,80 @@ fn a_full_disk_stops_the_recording_and_keeps_what_was_written() {
     assert!(SIZES[..3].iter().all(|s| filled.contains(s)), "these disks should have filled: {filled:?}");
     assert!(!filled.contains(&SIZES[SIZES.len() - 1]), "600k is room enough for the clip");
 }
+
+/// Defect 16: recording while a file source loops gives true, increasing times. A 10-frame clip (0.33 s at 30 fps)
+/// plays looping through the live pipeline and is recorded from the app's side for about 2 s (six loops): the manifest's duration, the video's frame times, the pose lines and the events are all in recording time,
+/// increasing. (Before: the duration was one loop, pose lines clamped to 0.0 and events in clip time.)
+#[test]
+fn recording_a_looping_file_has_true_increasing_times() {
+    use mirrorcue::live::{LivePipeline, MemorySource, PoseSettings, SourceFactory};
+    use mirrorcue::source::FrameSource;
+
+    let frames: Vec<image::RgbImage> = common::frames("videos/tfjs_pose_1_synthetic_arm_raises.mp4")
+        .into_iter()
+        .take(10)
+        .map(|f| (*f.image).clone())
+        .collect();
+    let (w, h) = frames[0].dimensions();
+    let factory: SourceFactory = Box::new(move || {
+        Ok(Box::new(MemorySource::new("short clip", frames.clone(), 30.0, false)) as Box<dyn FrameSource>)
+    });
+    let pipeline = LivePipeline::start(
+        factory,
+        PoseSettings::default(),
+        mirrorcue::pose::EngineConfig::from_env().unwrap(),
+        common::models(),
+        std::sync::Arc::new(|| {}),
+    );
+    assert!(pipeline.playback().looping, "files loop by default");
+    pipeline.wait_result(Duration::from_secs(30)).expect("a first frame");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("looped");
+    let model = mirrorcue::pose::PoseModel::MovenetLightning;
+    let mut recorder = mirrorcue::recording::Recorder::start(&out, w, h, 30.0, model, "short clip").unwrap();
+    let start = std::time::Instant::now();
+    let (mut first, mut expected_events, mut received) = (None, Vec::new(), 0);
+    while start.elapsed() < Duration::from_millis(2000) {
+        let Some(r) = pipeline.wait_result(Duration::from_millis(100)) else { continue };
+        recorder.push(&r.frame, r.pose.as_ref());
+        let t0 = *first.get_or_insert(r.frame.time_s);
+        received += 1;
+        if received % 2 == 0 {
+            // A repetition counted on this frame: the event carries the frame's time, as the app passes it.
+            recorder.event(r.frame.time_s, "rep", serde_json::json!({ "rule": "test" }));
+            expected_events.push(r.frame.time_s - t0);
+        }
+    }
+    pipeline.stop();
+    let m = recorder.stop().unwrap();
+    assert!(m.duration_s > 1.2, "the manifest says {:.2} s for about 2 s of a looping 0.33 s clip", m.duration_s);
+
+    let poses = mirrorcue::recording::read_poses(&out);
+    let times: Vec<f64> = poses.iter().map(|p| p.1).collect();
+    // (A busy machine poses fewer frames: the pose stage drops stale ones, the times stay true.)
+    assert!(times.len() >= 6, "{} pose lines", times.len());
+    assert!(times.windows(2).all(|w| w[1] > w[0]), "pose times strictly increasing: {times:?}");
+    assert!(*times.last().unwrap() > 1.2, "{times:?}");
+
+    let mut video = mirrorcue::source::open(&out).unwrap();
+    let mut video_times = Vec::new();
+    while let Some(f) = video.next_frame() {
+        video_times.push(f.unwrap().time_s);
+    }
+    assert!(video_times.windows(2).all(|w| w[1] > w[0]), "{video_times:?}");
+    assert!(*video_times.last().unwrap() - video_times[0] > 1.2, "the video lasts one loop: {video_times:?}");
+
+    let text = std::fs::read_to_string(out.join("events.jsonl")).unwrap();
+    let events: Vec<f64> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["kind"] == "rep")
+        .map(|v| v["time_s"].as_f64().unwrap())
+        .collect();
+    assert!(expected_events.len() >= 3, "{expected_events:?}");
+    assert_eq!(events.len(), expected_events.len(), "{text}");
+    assert!(events.windows(2).all(|w| w[1] > w[0]), "event times increasing, in recording time: {events:?}");
+    for (got, want) in events.iter().zip(&expected_events) {
+        assert!((got - want).abs() < 0.002, "event at {got} s, its frame at {want} s of the recording: {events:?}");
+    }
+}

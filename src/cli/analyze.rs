@@ -8,9 +8,9 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::output::{Header, Writer};
-use super::{AnalyzeArgs, CliError, EXIT_INPUT, EXIT_OK, EXIT_OUTPUT, EXIT_SKIPPED_FRAMES};
+use super::{AnalyzeArgs, CliError, EXIT_OK, EXIT_OUTPUT, EXIT_SKIPPED_FRAMES, WriteContext};
 use crate::pose::{Engine, EstimatorConfig, OneEuroParams, PoseEstimator, RunMode};
-use crate::source::{self, OpenOptions, SourceKind};
+use crate::source::{self, Flow, OpenOptions, SourceKind};
 use crate::view::{SideColors, draw_pose};
 
 /// Where results go: a file written under a temporary name and renamed when complete, or standard output.
@@ -40,24 +40,17 @@ fn open_sink(out: Option<&Path>) -> Result<Sink, CliError> {
     };
     let name = dest.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "out".into());
     let tmp = dest.with_file_name(format!(".{name}.partial"));
-    let f = File::create(&tmp).map_err(|e| {
-        CliError::new(
-            EXIT_OUTPUT,
-            format!("cannot write {}: {e}. Check that the folder exists and is writable.", dest.display()),
-        )
-    })?;
+    let f =
+        File::create(&tmp).map_err(|e| format!("{e}. Check that the folder exists and is writable.")).writing(dest)?;
     Ok(Sink::File { tmp, dest: dest.to_path_buf(), w: BufWriter::new(f) })
 }
 
 fn close_sink(sink: Sink) -> Result<(), CliError> {
     match sink {
         Sink::File { tmp, dest, w } => {
-            let f = w
-                .into_inner()
-                .map_err(|e| CliError::new(EXIT_OUTPUT, format!("cannot write {}: {}", dest.display(), e.error())))?;
-            f.sync_all().map_err(|e| CliError::new(EXIT_OUTPUT, format!("cannot write {}: {e}", dest.display())))?;
-            std::fs::rename(&tmp, &dest)
-                .map_err(|e| CliError::new(EXIT_OUTPUT, format!("cannot write {}: {e}", dest.display())))
+            let f = w.into_inner().map_err(|e| e.into_error()).writing(&dest)?;
+            f.sync_all().writing(&dest)?;
+            std::fs::rename(&tmp, &dest).writing(&dest)
         }
         Sink::Stdout(mut w) => {
             w.flush().map_err(|e| CliError::new(EXIT_OUTPUT, format!("cannot write to standard output: {e}")))
@@ -74,13 +67,12 @@ fn output_error(e: std::io::Error, out: Option<&Path>) -> CliError {
 pub fn run(args: &AnalyzeArgs) -> Result<u8, CliError> {
     let options = OpenOptions { folder_fps: args.folder_fps, ..OpenOptions::default() };
     if !(args.folder_fps.is_finite() && args.folder_fps > 0.0) {
-        return Err(CliError::new(super::EXIT_USAGE, "--folder-fps must be a positive number"));
+        return Err(CliError::usage("--folder-fps must be a positive number"));
     }
-    let mut src = source::open_with(&args.input, &options).map_err(|e| CliError::new(EXIT_INPUT, e.to_string()))?;
+    let mut src = source::open_with(&args.input, &options)?;
     let info = src.info().clone();
 
-    let engine =
-        Engine::select(&args.common.engine_config()).map_err(|e| CliError::new(super::EXIT_ENGINE, e.to_string()))?;
+    let engine = Engine::select(&args.common.engine_config())?;
     if !args.quiet {
         eprintln!("mirrorcue: {} on {} with {}", args.model.label(), info.name, engine.report());
         if let Some(note) = engine.fallback_note() {
@@ -98,9 +90,7 @@ pub fn run(args: &AnalyzeArgs) -> Result<u8, CliError> {
     let mut estimator = PoseEstimator::new(&store, &engine, config)?;
 
     if let Some(dir) = &args.render {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            CliError::new(EXIT_OUTPUT, format!("cannot create the render folder {}: {e}", dir.display()))
-        })?;
+        std::fs::create_dir_all(dir).writing(dir)?;
     }
 
     let mut sink = open_sink(args.out.as_deref())?;
@@ -126,48 +116,43 @@ pub fn run(args: &AnalyzeArgs) -> Result<u8, CliError> {
     };
 
     let started = Instant::now();
-    let (mut frames, mut with_person, mut skipped) = (0u64, 0u64, 0u64);
+    let mut with_person = 0u64;
     let colors = SideColors::default();
-    while let Some(item) = src.next_frame() {
-        let frame = match item {
-            Ok(f) => f,
-            Err(e) if e.is_fatal() => {
-                bar.suspend(|| eprintln!("error: {e}"));
-                skipped += 1;
-                break;
+    let run = source::for_each_frame(
+        src.as_mut(),
+        |e| {
+            bar.suspend(|| eprintln!("warning: skipped a frame: {e}"));
+            bar.inc(1);
+        },
+        |frame| -> Result<Flow, CliError> {
+            let pose = estimator.estimate(&frame)?;
+            with_person += u64::from(pose.is_some());
+            writer.frame(&frame, pose.as_ref()).map_err(|e| output_error(e, args.out.as_deref()))?;
+            if let Some(dir) = &args.render {
+                let mut img = (*frame.image).clone();
+                if let Some(p) = &pose {
+                    draw_pose(&mut img, p, 0.3, &colors);
+                }
+                let path = dir.join(format!("frame_{:06}.jpg", frame.index));
+                img.save(&path).writing(&path)?;
             }
-            Err(e) => {
-                bar.suspend(|| eprintln!("warning: skipped a frame: {e}"));
-                skipped += 1;
-                bar.inc(1);
-                continue;
-            }
-        };
-        let pose = estimator.estimate(&frame)?;
-        frames += 1;
-        if pose.is_some() {
-            with_person += 1;
-        }
-        writer.frame(&frame, pose.as_ref()).map_err(|e| output_error(e, args.out.as_deref()))?;
-        if let Some(dir) = &args.render {
-            let mut img = (*frame.image).clone();
-            if let Some(p) = &pose {
-                draw_pose(&mut img, p, 0.3, &colors);
-            }
-            let path = dir.join(format!("frame_{:06}.jpg", frame.index));
-            img.save(&path).map_err(|e| CliError::new(EXIT_OUTPUT, format!("cannot write {}: {e}", path.display())))?;
-        }
-        bar.inc(1);
+            bar.inc(1);
+            Ok(Flow::Continue)
+        },
+    )?;
+    if let Some(e) = &run.failed {
+        bar.suspend(|| eprintln!("error: {e}"));
     }
+    let (frames, skipped) = (run.frames, run.unreadable());
     bar.finish_and_clear();
     writer.finish().map_err(|e| output_error(e, args.out.as_deref()))?;
     close_sink(sink)?;
 
     if frames == 0 {
-        return Err(CliError::new(
-            EXIT_INPUT,
-            format!("no frame of {} could be read ({skipped} failed); nothing was analysed", args.input.display()),
-        ));
+        return Err(CliError::input(format!(
+            "no frame of {} could be read ({skipped} failed); nothing was analysed",
+            args.input.display()
+        )));
     }
     let secs = started.elapsed().as_secs_f64();
     if !args.quiet {

@@ -7,7 +7,7 @@ use clap::Args;
 use super::{CliError, CommonArgs, EXIT_INPUT, EXIT_OK, EXIT_OUTPUT};
 use crate::pose::{Engine, EstimatorConfig, PoseEstimator, PoseModel};
 use crate::posture::{ModelFit, PostureSession, Protocol, SessionContext, export};
-use crate::source;
+use crate::source::{self, Flow};
 use crate::units;
 
 /// `mirrorcue check`.
@@ -36,7 +36,7 @@ pub struct CheckArgs {
 
 /// Runs `mirrorcue check`; returns the exit code.
 pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
-    let protocol = Protocol::load(&args.protocol).map_err(|e| CliError::new(EXIT_INPUT, e.to_string()))?;
+    let protocol = Protocol::load(&args.protocol)?;
     let requirement = protocol.requirement();
     let model = args.model.unwrap_or_else(|| requirement.preferred(PoseModel::MovenetThunder));
     match requirement.check(model) {
@@ -44,33 +44,27 @@ pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
         ModelFit::Different { note, .. } => eprintln!("note: {note}"),
         ModelFit::Suitable => {}
     }
-    let mut src = source::open(&args.input).map_err(|e| CliError::new(EXIT_INPUT, e.to_string()))?;
-    let engine =
-        Engine::select(&args.common.engine_config()).map_err(|e| CliError::new(super::EXIT_ENGINE, e.to_string()))?;
+    let mut src = source::open(&args.input)?;
+    let engine = Engine::select(&args.common.engine_config())?;
     let mut est = PoseEstimator::new(&args.common.model_store(), &engine, EstimatorConfig::video(model))?;
     let mut session = PostureSession::new(protocol).with_context(SessionContext {
         source: args.input.display().to_string(),
         model: Some(model),
         protocol_file: Some(args.protocol.clone()),
     });
-    let mut skipped = 0u64;
-    while let Some(item) = src.next_frame() {
-        let frame = match item {
-            Ok(f) => f,
-            Err(e) if e.is_fatal() => {
-                eprintln!("error: {e}");
-                skipped += 1;
-                break;
-            }
-            Err(e) => {
-                eprintln!("warning: skipped a frame: {e}");
-                skipped += 1;
-                continue;
-            }
-        };
-        let pose = est.estimate(&frame)?;
-        session.update(frame.time_s, pose.as_ref());
+    let run = source::for_each_frame(
+        src.as_mut(),
+        |e| eprintln!("warning: skipped a frame: {e}"),
+        |frame| -> Result<Flow, CliError> {
+            let pose = est.estimate(&frame)?;
+            session.update(frame.time_s, pose.as_ref());
+            Ok(Flow::Continue)
+        },
+    )?;
+    if let Some(e) = &run.failed {
+        eprintln!("error: {e}");
     }
+    let skipped = run.unreadable();
     if session.summary().frames == 0 {
         return Err(CliError::new(EXIT_INPUT, format!("no frame of {} could be read", args.input.display())));
     }

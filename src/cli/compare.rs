@@ -4,10 +4,10 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::{CliError, CommonArgs, EXIT_INPUT, EXIT_OK, EXIT_OUTPUT};
+use super::{CliError, CommonArgs, EXIT_OK, WriteContext};
 use crate::compare::{AngleTrack, angles, compare};
 use crate::pose::{Engine, EstimatorConfig, PoseEstimator, PoseModel};
-use crate::source;
+use crate::source::{self, Flow};
 
 /// `mirrorcue compare`.
 #[derive(Debug, Clone, Args)]
@@ -31,27 +31,25 @@ pub struct CompareArgs {
 
 /// The feature angles of every frame of `path`, and its frame rate.
 pub fn angle_track(path: &Path, model: PoseModel, common: &CommonArgs) -> Result<(AngleTrack, f64), CliError> {
-    let mut src = source::open(path).map_err(|e| CliError::new(EXIT_INPUT, e.to_string()))?;
+    let mut src = source::open(path)?;
     let fps = src.info().fps.unwrap_or(30.0);
-    let engine =
-        Engine::select(&common.engine_config()).map_err(|e| CliError::new(super::EXIT_ENGINE, e.to_string()))?;
+    let engine = Engine::select(&common.engine_config())?;
     let mut est = PoseEstimator::new(&common.model_store(), &engine, EstimatorConfig::video(model))?;
     let mut track = Vec::new();
-    while let Some(item) = src.next_frame() {
-        match item {
-            Ok(frame) => {
-                let pose = est.estimate(&frame)?;
-                track.push(angles(pose.as_ref(), 0.3));
-            }
-            Err(e) if e.is_fatal() => {
-                eprintln!("error: {e}");
-                break;
-            }
-            Err(e) => eprintln!("warning: skipped a frame: {e}"),
-        }
+    let run = source::for_each_frame(
+        src.as_mut(),
+        |e| eprintln!("warning: skipped a frame: {e}"),
+        |frame| -> Result<Flow, CliError> {
+            let pose = est.estimate(&frame)?;
+            track.push(angles(pose.as_ref(), 0.3));
+            Ok(Flow::Continue)
+        },
+    )?;
+    if let Some(e) = &run.failed {
+        eprintln!("error: {e}");
     }
     if track.is_empty() {
-        return Err(CliError::new(EXIT_INPUT, format!("no frame of {} could be read", path.display())));
+        return Err(CliError::input(format!("no frame of {} could be read", path.display())));
     }
     Ok((track, fps))
 }
@@ -79,8 +77,7 @@ pub fn run(args: &CompareArgs) -> Result<u8, CliError> {
         println!("differ most: {}", c.differ_most.join(", "));
     }
     if let Some(path) = &args.out {
-        std::fs::write(path, serde_json::to_string_pretty(&c).unwrap_or_default())
-            .map_err(|e| CliError::new(EXIT_OUTPUT, format!("cannot write {}: {e}", path.display())))?;
+        std::fs::write(path, serde_json::to_string_pretty(&c).unwrap_or_default()).writing(path)?;
     }
     Ok(EXIT_OK)
 }

@@ -1,21 +1,21 @@
-//! The command line: `mirrorcue analyze`, `mirrorcue bench`, `mirrorcue engine`.
+//! The command line, one file per subcommand:
 //!
-//! Exit codes (stable, for scripts):
+//! - `mirrorcue [app]` (the default): the clinic app ([`crate::ui`]);
+//! - [`analyze`]: keypoints of a recording, written as JSON lines, COCO or CSV ([`output`]);
+//! - [`check`]: a posture protocol over a recording;
+//! - [`compare`]: two recordings aligned and compared by joint angles;
+//! - [`record`]: a source into a recording folder (video, pose track, manifest);
+//! - [`bench`]: how fast each stage, the live path and side-by-side playback run;
+//! - `engine`: which inference engine runs and where it was found.
 //!
-//! | code | meaning |
-//! |---|---|
-//! | 0 | done: every frame was analysed |
-//! | 1 | done, output written, but some frames could not be read and were skipped (listed on stderr) |
-//! | 2 | the command line is wrong |
-//! | 3 | the input cannot be read (missing, unknown format, corrupt, empty folder) |
-//! | 4 | a model file is missing, damaged or not the expected one |
-//! | 5 | the inference engine failed (for example `--engine onnxruntime` and none installed) |
-//! | 6 | the output cannot be written (`record`: it stops there and keeps what was written, marked incomplete) |
+//! Every failure is a [`CliError`] with its exit code ([`error`] has the table and the `From` conversions from each
+//! layer's error), so the subcommands use `?` throughout.
 
 pub mod analyze;
 pub mod bench;
 pub mod check;
 pub mod compare;
+pub mod error;
 pub mod output;
 pub mod record;
 
@@ -23,50 +23,13 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use error::EXIT_HELP;
+pub use error::{
+    CliError, EXIT_ENGINE, EXIT_INPUT, EXIT_MODEL, EXIT_OK, EXIT_OUTPUT, EXIT_SKIPPED_FRAMES, EXIT_USAGE, WriteContext,
+    write_json,
+};
+
 use crate::pose::{EngineChoice, EngineConfig, ModelCheck, ModelStore, PersonSelector, PoseModel};
-
-/// Exit code: every frame analysed.
-pub const EXIT_OK: u8 = 0;
-/// Exit code: done, but some frames were skipped.
-pub const EXIT_SKIPPED_FRAMES: u8 = 1;
-/// Exit code: bad command line.
-pub const EXIT_USAGE: u8 = 2;
-/// Exit code: unreadable input.
-pub const EXIT_INPUT: u8 = 3;
-/// Exit code: model file problem.
-pub const EXIT_MODEL: u8 = 4;
-/// Exit code: engine problem.
-pub const EXIT_ENGINE: u8 = 5;
-/// Exit code: output cannot be written.
-pub const EXIT_OUTPUT: u8 = 6;
-
-/// A failure with its exit code and a message for people.
-#[derive(Debug)]
-pub struct CliError {
-    /// Exit code.
-    pub code: u8,
-    /// What went wrong and what to do.
-    pub message: String,
-}
-
-impl CliError {
-    /// A failure with `code`.
-    pub fn new(code: u8, message: impl Into<String>) -> Self {
-        CliError { code, message: message.into() }
-    }
-}
-
-impl From<crate::pose::PoseError> for CliError {
-    fn from(e: crate::pose::PoseError) -> Self {
-        use crate::pose::PoseError;
-        let code = match &e {
-            PoseError::Model(crate::pose::ModelError::Engine { .. }) => EXIT_MODEL,
-            PoseError::Model(_) => EXIT_MODEL,
-            PoseError::Engine(_) | PoseError::BadOutput(_) => EXIT_ENGINE,
-        };
-        CliError::new(code, e.to_string())
-    }
-}
 
 /// mirrorcue: mirror therapy, posture cues and video feedback for neuromuscular re-education.
 ///
@@ -79,10 +42,6 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 }
-
-const EXIT_HELP: &str = "Exit codes: 0 done; 1 done but some frames were unreadable and skipped; 2 bad command line; \
-3 input unreadable; 4 model file missing or damaged; 5 inference engine problem; 6 output cannot be written (a \
-recording stopped by a full disk keeps what was written).";
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
@@ -267,8 +226,7 @@ fn run_app(common: &CommonArgs) -> Result<u8, CliError> {
 }
 
 fn engine_report(common: &CommonArgs) -> Result<u8, CliError> {
-    let engine =
-        crate::pose::Engine::select(&common.engine_config()).map_err(|e| CliError::new(EXIT_ENGINE, e.to_string()))?;
+    let engine = crate::pose::Engine::select(&common.engine_config())?;
     println!("engine: {} — {}", engine.kind(), engine.report());
     if let Some(note) = engine.fallback_note() {
         println!("{note}");

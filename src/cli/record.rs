@@ -5,10 +5,10 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 
-use super::{CliError, CommonArgs, EXIT_INPUT, EXIT_OK, EXIT_OUTPUT, EXIT_SKIPPED_FRAMES};
+use super::{CliError, CommonArgs, EXIT_OK, EXIT_OUTPUT, EXIT_SKIPPED_FRAMES};
 use crate::pose::{Engine, EstimatorConfig, PoseEstimator, PoseModel};
 use crate::recording::RecordingWriter;
-use crate::source;
+use crate::source::{self, Flow};
 
 /// `mirrorcue record`.
 #[derive(Debug, Clone, Args)]
@@ -37,59 +37,51 @@ pub struct RecordArgs {
 /// read (skipped, or the source failed part way), [`EXIT_OUTPUT`] if the recording could not be written (a full
 /// disk stops it; what was written is kept and the manifest says it is incomplete).
 pub fn run(args: &RecordArgs) -> Result<u8, CliError> {
-    let (mut src, is_camera): (Box<dyn source::FrameSource>, bool) = if let Some(rest) =
-        args.source.strip_prefix("camera")
-    {
-        let id = rest.strip_prefix(':').map(str::to_string);
-        let choice = source::CameraChoice { camera: id, ..Default::default() };
-        let cam = source::CameraSource::open(&choice).map_err(|e| CliError::new(EXIT_INPUT, e.to_string()))?;
-        (Box::new(cam), true)
-    } else {
-        (source::open(std::path::Path::new(&args.source)).map_err(|e| CliError::new(EXIT_INPUT, e.to_string()))?, false)
-    };
+    let (mut src, is_camera): (Box<dyn source::FrameSource>, bool) =
+        if let Some(rest) = args.source.strip_prefix("camera") {
+            let id = rest.strip_prefix(':').map(str::to_string);
+            let choice = source::CameraChoice { camera: id, ..Default::default() };
+            let cam = source::CameraSource::open(&choice)?;
+            (Box::new(cam), true)
+        } else {
+            (source::open(std::path::Path::new(&args.source))?, false)
+        };
     let info = src.info().clone();
     let limit = args.seconds.unwrap_or(if is_camera { 60.0 } else { f64::INFINITY });
-    let engine =
-        Engine::select(&args.common.engine_config()).map_err(|e| CliError::new(super::EXIT_ENGINE, e.to_string()))?;
+    let engine = Engine::select(&args.common.engine_config())?;
     let mut est = PoseEstimator::new(&args.common.model_store(), &engine, EstimatorConfig::video(args.model))?;
     let mut writer =
-        RecordingWriter::create(&args.out, info.width, info.height, info.fps.unwrap_or(30.0), args.model, &info.name)
-            .map_err(|e| CliError::new(EXIT_OUTPUT, e.to_string()))?;
+        RecordingWriter::create(&args.out, info.width, info.height, info.fps.unwrap_or(30.0), args.model, &info.name)?;
     let started = Instant::now();
     let mut first: Option<f64> = None;
-    let mut stopped = None;
-    let mut skipped = 0u64;
     let mut write_error = None;
-    while let Some(item) = src.next_frame() {
-        let frame = match item {
-            Ok(f) => f,
-            Err(e) if e.is_fatal() => {
-                eprintln!("error: {e}");
-                stopped = Some(e.to_string());
-                break;
+    let run = source::for_each_frame(
+        src.as_mut(),
+        |e| eprintln!("warning: skipped a frame: {e}"),
+        |frame| -> Result<Flow, CliError> {
+            let t0 = *first.get_or_insert(frame.time_s);
+            if frame.time_s - t0 > limit {
+                return Ok(Flow::Stop);
             }
-            Err(e) => {
-                eprintln!("warning: skipped a frame: {e}");
-                skipped += 1;
-                continue;
+            if args.realtime && !is_camera {
+                let due = Duration::from_secs_f64((frame.time_s - t0).max(0.0));
+                if let Some(wait) = due.checked_sub(started.elapsed()) {
+                    std::thread::sleep(wait);
+                }
             }
-        };
-        let t0 = *first.get_or_insert(frame.time_s);
-        if frame.time_s - t0 > limit {
-            break;
-        }
-        if args.realtime && !is_camera {
-            let due = Duration::from_secs_f64((frame.time_s - t0).max(0.0));
-            if let Some(wait) = due.checked_sub(started.elapsed()) {
-                std::thread::sleep(wait);
+            let pose = est.estimate(&frame)?;
+            if let Err(e) = writer.write(&frame, pose.as_ref()) {
+                write_error = Some(e);
+                return Ok(Flow::Stop);
             }
-        }
-        let pose = est.estimate(&frame)?;
-        if let Err(e) = writer.write(&frame, pose.as_ref()) {
-            write_error = Some(e);
-            break;
-        }
-    }
+            Ok(Flow::Continue)
+        },
+    )?;
+    let skipped = run.skipped;
+    let stopped = run.failed.map(|e| {
+        eprintln!("error: {e}");
+        e.to_string()
+    });
     let frames = writer.frames();
     let out = args.out.display();
     let reason = write_error.as_ref().map(ToString::to_string).or(stopped);

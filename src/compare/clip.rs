@@ -16,7 +16,7 @@ use crate::Frame;
 use crate::pose::{
     Engine, EngineConfig, EstimatorConfig, Keypoint, ModelStore, Pose, PoseEstimator, PoseModel, Skeleton,
 };
-use crate::source::SourceError;
+use crate::source::{Flow, SourceError};
 
 /// The default memory bound of a clip: 1.5 GiB (about 18 s of 1280 × 720 at 30 fps at full size).
 pub const DEFAULT_CLIP_BYTES: usize = 1536 << 20;
@@ -107,57 +107,56 @@ impl Clip {
         let mut frames = Vec::new();
         let mut bytes = 0usize;
         let mut cut_short = false;
-        let mut skipped = 0usize;
         let mut t0 = None;
-        while let Some(item) = src.next_frame() {
-            let frame = match item {
-                Ok(f) => f,
-                Err(e) if e.is_fatal() && frames.is_empty() => return Err(e.into()),
-                Err(e) if e.is_fatal() => {
+        let run = crate::source::for_each_frame(
+            src.as_mut(),
+            |_| {},
+            |frame| -> Result<Flow, ClipError> {
+                let n = frames.len();
+                let pose = match (&recorded, estimator.as_deref_mut()) {
+                    (Some(track), _) => track.get(n).cloned().flatten().map(|mut p| {
+                        (p.frame_width, p.frame_height) = (frame.width(), frame.height());
+                        p
+                    }),
+                    (None, Some(est)) => est.estimate(&frame)?,
+                    (None, None) => None,
+                };
+                let mut frame = frame;
+                let t = *t0.get_or_insert(frame.time_s);
+                frame.time_s -= t;
+                if scale < 0.999 {
+                    let (w, h) = (
+                        ((frame.width() as f64 * scale).round() as u32).max(2),
+                        ((frame.height() as f64 * scale).round() as u32).max(2),
+                    );
+                    let small = image::imageops::resize(&*frame.image, w, h, image::imageops::FilterType::Triangle);
+                    frame.image = std::sync::Arc::new(small);
+                }
+                let size = frame.image.as_raw().len();
+                if bytes + size > max_bytes {
                     cut_short = true;
-                    eprintln!("warning: {e}");
-                    break;
+                    return Ok(Flow::Stop);
                 }
-                Err(_) => {
-                    skipped += 1;
-                    continue;
-                }
-            };
-            let n = frames.len();
-            let pose = match (&recorded, estimator.as_deref_mut()) {
-                (Some(track), _) => track.get(n).cloned().flatten().map(|mut p| {
+                bytes += size;
+                let pose = pose.map(|mut p| {
                     (p.frame_width, p.frame_height) = (frame.width(), frame.height());
+                    p.mask = None;
                     p
-                }),
-                (None, Some(est)) => est.estimate(&frame)?,
-                (None, None) => None,
-            };
-            let mut frame = frame;
-            let t = *t0.get_or_insert(frame.time_s);
-            frame.time_s -= t;
-            if scale < 0.999 {
-                let (w, h) = (
-                    ((frame.width() as f64 * scale).round() as u32).max(2),
-                    ((frame.height() as f64 * scale).round() as u32).max(2),
-                );
-                let small = image::imageops::resize(&*frame.image, w, h, image::imageops::FilterType::Triangle);
-                frame.image = std::sync::Arc::new(small);
+                });
+                frames.push((frame, pose));
+                if !progress(frames.len()) {
+                    return Err(ClipError::Cancelled);
+                }
+                Ok(Flow::Continue)
+            },
+        )?;
+        let skipped = run.skipped;
+        if let Some(e) = run.failed {
+            if frames.is_empty() {
+                return Err(e.into());
             }
-            let size = frame.image.as_raw().len();
-            if bytes + size > max_bytes {
-                cut_short = true;
-                break;
-            }
-            bytes += size;
-            let pose = pose.map(|mut p| {
-                (p.frame_width, p.frame_height) = (frame.width(), frame.height());
-                p.mask = None;
-                p
-            });
-            frames.push((frame, pose));
-            if !progress(frames.len()) {
-                return Err(ClipError::Cancelled);
-            }
+            cut_short = true;
+            eprintln!("warning: {e}");
         }
         if frames.is_empty() {
             return Err(ClipError::Empty(info.name));

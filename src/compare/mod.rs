@@ -280,7 +280,9 @@ pub mod clip;
 pub mod delay;
 pub mod follow;
 pub mod ghost;
+pub mod panes;
 pub mod session;
 
 pub use clip::{Clip, ClipError, ClipFrame};
+pub use panes::reference_mirror;
 pub use session::{CompareSession, ReferenceKind, Scores, SyncMode, Transport};

@@ -67,6 +67,11 @@ pub const MAX_DELAY_S: f64 = 30.0;
 /// needs a larger bound).
 pub const DEFAULT_DELAY_BYTES: usize = 1 << 30;
 
+/// Time constant of the scores' smoothing, seconds of the patient's time.
+pub const SCORE_SMOOTHING_S: f64 = 0.5;
+/// A joint not seen for this long (seconds) shows no score.
+pub const SCORE_HOLD_S: f64 = 1.0;
+
 /// The scores of one frame.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scores {
@@ -112,8 +117,14 @@ pub struct CompareSession {
     anchor: Option<(f64, f64)>,
     follower: Option<(MovementFollower, usize)>,
     last_patient_t: Option<f64>,
-    scores: Option<Scores>,
-    smoothed: Option<f32>,
+    /// The last frame's scores, unsmoothed.
+    frame_scores: Option<Scores>,
+    /// The scores as shown: each joint smoothed over time, overall their mean.
+    shown: Option<Scores>,
+    /// Per joint: (smoothed similarity, time last seen in seconds).
+    smooth: Vec<Option<(f32, f64)>>,
+    /// The patient time of the last scored frame, seconds.
+    last_score_t: Option<f64>,
     rep_acc: (f32, u32),
     rom: Vec<Option<(f32, f32)>>,
 }
@@ -140,8 +151,10 @@ impl CompareSession {
             anchor: None,
             follower: None,
             last_patient_t: None,
-            scores: None,
-            smoothed: None,
+            frame_scores: None,
+            shown: None,
+            smooth: Vec::new(),
+            last_score_t: None,
             rep_acc: (0.0, 0),
             rom: vec![None; features().len()],
         }
@@ -178,8 +191,10 @@ impl CompareSession {
 
     /// Forgets the scores, repetitions and ranges of motion so far.
     pub fn reset_scores(&mut self) {
-        self.scores = None;
-        self.smoothed = None;
+        self.frame_scores = None;
+        self.shown = None;
+        self.smooth.clear();
+        self.last_score_t = None;
         self.rep_acc = (0.0, 0);
         self.reps.clear();
         self.rom = vec![None; features().len()];
@@ -375,7 +390,7 @@ impl CompareSession {
                 }
             }
         }
-        self.score(pose, &patient_angles);
+        self.score(pose, &patient_angles, t);
     }
 
     /// Ends the current repetition (the app calls this when the protocol counts one; a pass through the loop
@@ -387,7 +402,7 @@ impl CompareSession {
         self.rep_acc = (0.0, 0);
     }
 
-    fn score(&mut self, pose: Option<&Pose>, patient_angles: &[Option<f32>]) {
+    fn score(&mut self, pose: Option<&Pose>, patient_angles: &[Option<f32>], t: f64) {
         for (r, a) in self.rom.iter_mut().zip(patient_angles) {
             if let Some(a) = *a {
                 *r = Some(r.map_or((a, a), |(lo, hi)| (lo.min(a), hi.max(a))));
@@ -398,7 +413,10 @@ impl CompareSession {
                 let pairs = side_symmetry(p, ANGLE_MIN_SCORE);
                 Scores::from_pairs(pairs.into_iter().map(|s| (s.joint, s.similarity)).collect())
             }),
-            _ => self.reference().map(|(_, rp)| {
+            // The patient against their own image a few seconds ago: a "match" that means nothing (it depends on
+            // the delay against the movement's pace), so none is given.
+            ReferenceKind::Delayed => None,
+            ReferenceKind::Clip => self.reference().map(|(_, rp)| {
                 let reference = angles(rp, ANGLE_MIN_SCORE);
                 let names = features();
                 Scores::from_pairs(
@@ -410,15 +428,43 @@ impl CompareSession {
                 )
             }),
         };
-        if let Some(o) = scores.as_ref().and_then(|s| s.overall) {
-            // About half a second of smoothing at 30 fps, so the number is calm enough to read.
-            self.smoothed = Some(self.smoothed.map_or(o, |s| s + 0.1 * (o - s)));
-            if self.sync != SyncMode::Movement || self.kind != ReferenceKind::Clip {
-                self.rep_acc.0 += o;
-                self.rep_acc.1 += 1;
-            }
+        if let Some(o) = scores.as_ref().and_then(|s| s.overall)
+            && (self.sync != SyncMode::Movement || self.kind != ReferenceKind::Clip)
+        {
+            self.rep_acc.0 += o;
+            self.rep_acc.1 += 1;
         }
-        self.scores = scores;
+        self.shown = scores.as_ref().map(|s| self.smooth_scores(s, t));
+        self.frame_scores = scores;
+    }
+
+    /// Smooths each joint's similarity over time (an exponential average with time constant
+    /// [`SCORE_SMOOTHING_S`], from the frames' timestamps, so the numbers are the same at 10 or 30 poses a second);
+    /// a joint not seen for [`SCORE_HOLD_S`] shows none. The overall score is the mean of the smoothed joints, so
+    /// the badge and the table always agree.
+    fn smooth_scores(&mut self, frame: &Scores, t: f64) -> Scores {
+        let dt = self.last_score_t.map(|last| t - last);
+        if dt.is_some_and(|d| d < 0.0) || self.smooth.len() != frame.joints.len() {
+            // A recording started again (or a different set of joints): start afresh.
+            self.smooth = vec![None; frame.joints.len()];
+        }
+        self.last_score_t = Some(t);
+        let k = dt.filter(|d| *d >= 0.0).map_or(1.0, |d| 1.0 - (-d / SCORE_SMOOTHING_S).exp()) as f32;
+        let joints = frame
+            .joints
+            .iter()
+            .zip(self.smooth.iter_mut())
+            .map(|((name, now), state)| {
+                *state = match (*now, *state) {
+                    (Some(x), Some((v, _))) => Some((v + k * (x - v), t)),
+                    (Some(x), None) => Some((x, t)),
+                    (None, Some((v, seen))) if t - seen <= SCORE_HOLD_S => Some((v, seen)),
+                    (None, _) => None,
+                };
+                (name.clone(), state.map(|(v, _)| v))
+            })
+            .collect();
+        Scores::from_pairs(joints)
     }
 
     /// The reference frame and its pose to show now (`None` for the other side: the app shows the patient's own
@@ -459,14 +505,38 @@ impl CompareSession {
         Some((g, d))
     }
 
-    /// The scores of the last patient frame.
+    /// The scores as the therapist's table and the patient's badge show them: each joint's similarity smoothed
+    /// over [`SCORE_SMOOTHING_S`] of the patient's time, and overall their mean. `None` before a scored frame and
+    /// for the delayed pane (no match score against the patient's own image).
     pub fn scores(&self) -> Option<&Scores> {
-        self.scores.as_ref()
+        self.shown.as_ref()
     }
 
-    /// Overall similarity, smoothed over about half a second (0..1).
+    /// The last frame's scores, unsmoothed (for export and tests; the screen shows [`CompareSession::scores`]).
+    pub fn frame_scores(&self) -> Option<&Scores> {
+        self.frame_scores.as_ref()
+    }
+
+    /// Overall similarity as shown (0..1): the mean of [`CompareSession::scores`]' joints.
     pub fn smoothed_overall(&self) -> Option<f32> {
-        self.smoothed
+        self.shown.as_ref()?.overall
+    }
+
+    /// The patient's badge: "Match 86%" against a reference clip, "Sides alike 90%" for the other side; `None`
+    /// for the delayed pane and before anything is scored. The same number as the table's overall line.
+    pub fn badge(&self) -> Option<String> {
+        let pct = (self.smoothed_overall()? * 100.0).round();
+        match self.kind {
+            ReferenceKind::Clip => Some(format!("Match {pct:.0}%")),
+            ReferenceKind::OtherSide => Some(format!("Sides alike {pct:.0}%")),
+            ReferenceKind::Delayed => None,
+        }
+    }
+
+    /// The therapist's overall line under the table: "Overall 86% (mean of the joints, over the last 0.5 s)".
+    pub fn overall_text(&self) -> Option<String> {
+        let pct = (self.smoothed_overall()? * 100.0).round();
+        Some(format!("Overall {pct:.0}% (mean of the joints above, over the last {SCORE_SMOOTHING_S} s)"))
     }
 
     /// Each left/right joint's range of motion over the session, and how alike the two ranges are.

@@ -151,6 +151,16 @@ pub enum Measure {
         /// The reference.
         reference: Point,
     },
+    /// How far `joint` is from `reference` across the body, in torso lengths, positive towards the body's other
+    /// side (medially), for front views: knee over the foot (`left_knee` from `left_foot_index`; positive = the knee
+    /// inside the foot, valgus). "Medially" is judged from the hips (the left hip is on the person's left), so a
+    /// body turned or shifted as a whole, hips back in a squat, does not read as valgus.
+    AcrossFrom {
+        /// The joint (a left or right one: its side gives "medial").
+        joint: Point,
+        /// The reference.
+        reference: Point,
+    },
     /// Left minus right of a measure written for the left side (its joints' twins give the right side).
     Symmetry {
         /// The measure on the left side.
@@ -183,7 +193,34 @@ impl Measure {
             Measure::ForwardOf { joint, reference } => {
                 Measure::ForwardOf { joint: joint.twin(), reference: reference.twin() }
             }
+            Measure::AcrossFrom { joint, reference } => {
+                Measure::AcrossFrom { joint: joint.twin(), reference: reference.twin() }
+            }
             Measure::Symmetry { of } => Measure::Symmetry { of: of.clone() },
+        }
+    }
+
+    /// Whether it measures one side of the body, so its twin measures the other (a left knee angle does; the
+    /// shoulder line, the trunk or a symmetry do not: their twin is the same joints).
+    pub fn is_sided(&self) -> bool {
+        let joints = |m: &Measure| {
+            let mut v: Vec<&'static str> = m.points().iter().flat_map(|p| p.joints()).map(|j| j.name()).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        joints(self) != joints(&self.twin())
+    }
+
+    fn points(&self) -> Vec<Point> {
+        match self {
+            Measure::JointAngle { a, vertex, c } => vec![*a, *vertex, *c],
+            Measure::SegmentToVertical { from, to } | Measure::SegmentToHorizontal { from, to } => vec![*from, *to],
+            Measure::OffsetFromLine { joint, line_a, line_b } => vec![*joint, *line_a, *line_b],
+            Measure::HeightAbove { joint, reference }
+            | Measure::ForwardOf { joint, reference }
+            | Measure::AcrossFrom { joint, reference } => vec![*joint, *reference],
+            Measure::Symmetry { .. } => Vec::new(),
         }
     }
 
@@ -228,7 +265,8 @@ impl Measure {
             Measure::SegmentToVertical { to, .. } | Measure::SegmentToHorizontal { to, .. } => first(to),
             Measure::OffsetFromLine { joint, .. }
             | Measure::HeightAbove { joint, .. }
-            | Measure::ForwardOf { joint, .. } => first(joint),
+            | Measure::ForwardOf { joint, .. }
+            | Measure::AcrossFrom { joint, .. } => first(joint),
             Measure::Symmetry { of } => of.focus(),
         }
     }
@@ -333,6 +371,18 @@ impl Measure {
                     .or_else(|| px(Point::Joint(Joint::RightEar)))?;
                 let facing = (nose.0 - ears.0).signum();
                 Some((p.0 - r.0) * facing / torso()?)
+            }
+            Measure::AcrossFrom { joint, reference } => {
+                let (p, r) = (px(*joint)?, px(*reference)?);
+                let (l, rh) = (px(Point::Joint(Joint::LeftHip))?, px(Point::Joint(Joint::RightHip))?);
+                // Medial for a left joint is towards the right hip, and the other way round.
+                let to_right = (rh.0 - l.0).signum();
+                let side = match joint.joints().first().map(|j| j.side()) {
+                    Some(crate::pose::Side::Left) => 1.0,
+                    Some(crate::pose::Side::Right) => -1.0,
+                    _ => return None,
+                };
+                Some((p.0 - r.0) * to_right * side / torso()?)
             }
             Measure::Symmetry { of } => {
                 Some(of.evaluate(pose, plane, min_score)? - of.twin().evaluate(pose, plane, min_score)?)
@@ -464,6 +514,36 @@ pub(crate) mod tests {
         let v = m.evaluate(&p, Plane::Image, 0.3).unwrap();
         assert!((v - 0.1).abs() < 1e-4, "{v}");
         assert!((m.evaluate(&flipped(&p), Plane::Image, 0.3).unwrap() - v).abs() < 1e-4);
+    }
+
+    #[test]
+    fn across_from_is_medial_whichever_way_the_body_shifts() {
+        // Facing the camera (left on the image's right): the left knee (540) 20 px inside its ankle (560).
+        let torso = 295.0;
+        let m = Measure::AcrossFrom { joint: Point::Joint(LeftKnee), reference: Point::Joint(LeftAnkle) };
+        check(&m, 20.0 / torso);
+        // Both knees 40 px to the image's right, as in a squat seen a little from the side: the left knee is now
+        // 20 px outside its ankle, the right knee 40 px inside.
+        let mut p = standing();
+        for j in [LeftKnee, RightKnee] {
+            p.keypoints[Skeleton::Coco17.index_of(j).unwrap()].x += 0.04;
+        }
+        let left = m.evaluate(&p, Plane::Image, 0.3).unwrap();
+        assert!((left + 20.0 / torso).abs() < 1e-3, "{left}");
+        let right = m.twin().evaluate(&p, Plane::Image, 0.3).unwrap();
+        assert!((right - 40.0 / torso).abs() < 1e-3, "{right}");
+        let vf = m.evaluate(&flipped(&p), Plane::Image, 0.3).unwrap();
+        assert!((vf - left).abs() < 1e-3);
+    }
+
+    #[test]
+    fn sided_measures() {
+        assert!(Measure::angle(LeftHip, LeftKnee, LeftAnkle).is_sided());
+        assert!(!Measure::SegmentToVertical { from: Point::MID_HIP, to: Point::MID_SHOULDER }.is_sided());
+        assert!(
+            !Measure::SegmentToHorizontal { from: Point::Joint(RightShoulder), to: Point::Joint(LeftShoulder) }
+                .is_sided()
+        );
     }
 
     #[test]

@@ -281,10 +281,27 @@ impl CheckTrack {
         }
     }
 
+    /// Counts `dt` seconds in `state`; returns `true` when a hold completes.
+    fn account(&mut self, dt: f64, state: CheckState) -> bool {
+        if state != CheckState::NotVisible {
+            self.time_visible += dt;
+        }
+        if !matches!(state, CheckState::NotVisible | CheckState::Inactive) {
+            self.time_checked += dt;
+        }
+        let in_tol = matches!(state, CheckState::InTolerance | CheckState::NearEdge);
+        if in_tol {
+            self.time_in += dt;
+        } else if state == CheckState::Out {
+            self.time_out += dt;
+        }
+        self.streak.update(dt, in_tol)
+    }
+
     fn summary(&self, cues: u32, removed_at_s: Option<f64>) -> CheckpointSummary {
         let unit = self.spec.unit();
         let r = |v: Option<f32>| v.map(|v| units::round(v as f64, unit));
-        let twin = self.spec.measure.twin() != self.spec.measure;
+        let twin = self.spec.measure.is_sided();
         CheckpointSummary {
             name: self.spec.name.clone(),
             unit,
@@ -338,16 +355,25 @@ struct Clock {
     last_source_s: Option<f64>,
     elapsed_s: f64,
     frame_s: f64,
+    measured: bool,
 }
 
 impl Clock {
-    /// Advances by the frame at `source_s`; returns (the frame's session time, the seconds it covers).
-    fn advance(&mut self, source_s: f64) -> (f64, f64) {
+    /// Advances by the frame at `source_s`; returns (the frame's session time, the seconds it covers, and a
+    /// correction to the seconds the first frame covered, once the second frame shows the real frame interval).
+    fn advance(&mut self, source_s: f64) -> (f64, f64, f64) {
+        let mut correction = 0.0;
         let step = match self.last_source_s {
             None => self.frame_s,
             Some(last) => {
                 let dt = source_s - last;
                 if dt > 0.0 && dt <= MAX_STEP_S {
+                    if !self.measured {
+                        // The first frame covered an assumed interval: it covers the real one.
+                        correction = dt - self.frame_s;
+                        self.elapsed_s += correction;
+                    }
+                    self.measured = true;
                     self.frame_s = dt;
                     dt
                 } else if dt == 0.0 {
@@ -361,7 +387,7 @@ impl Clock {
         let frame_time = self.elapsed_s;
         self.elapsed_s += step;
         self.last_source_s = Some(source_s);
-        (frame_time, step)
+        (frame_time, step, correction)
     }
 }
 
@@ -407,7 +433,7 @@ impl PostureSession {
         let mut s = PostureSession {
             context: SessionContext::default(),
             started: SystemTime::now(),
-            clock: Clock { last_source_s: None, elapsed_s: 0.0, frame_s: DEFAULT_FRAME_S },
+            clock: Clock { last_source_s: None, elapsed_s: 0.0, frame_s: DEFAULT_FRAME_S, measured: false },
             checks: Vec::new(),
             reps: Vec::new(),
             cues: CueEngine::new(protocol.checkpoints.len(), protocol.cues),
@@ -487,7 +513,14 @@ impl PostureSession {
     /// Feeds one frame's pose (`None` = nobody seen) at the frame's own time `time_s` (it may restart when a clip
     /// loops: see the module docs).
     pub fn update(&mut self, time_s: f64, pose: Option<&Pose>) -> FrameResult {
-        let (now, dt) = self.clock.advance(time_s);
+        let (now, dt, correction) = self.clock.advance(time_s);
+        if correction != 0.0 {
+            // The first frame's states cover the real first interval.
+            for c in self.checks.iter_mut() {
+                let s = c.state;
+                c.account(correction, s);
+            }
+        }
         // Repetition measures first: they also give the phase of the movement.
         let mut reps_counted = Vec::new();
         let mut rep_values = Vec::with_capacity(self.reps.len());
@@ -521,26 +554,13 @@ impl PostureSession {
                 _ => CheckState::NotVisible,
             };
             c.state = s;
-            if v.is_some() {
-                c.time_visible += dt;
-            }
-            let checked = !matches!(s, CheckState::NotVisible | CheckState::Inactive);
-            if checked {
-                c.time_checked += dt;
+            if c.account(dt, s) && c.spec.hold_s.is_some() {
+                holds_completed.push(i);
             }
             // The range of motion covers the whole session, in its phase or not.
             c.range.widen(v);
-            if let Some(p) = pose.filter(|_| c.spec.measure.twin() != c.spec.measure) {
+            if let Some(p) = pose.filter(|_| c.spec.measure.is_sided()) {
                 c.other.widen(c.spec.measure.twin().evaluate(p, c.spec.plane, c.spec.min_score));
-            }
-            let in_tol = matches!(s, CheckState::InTolerance | CheckState::NearEdge);
-            if in_tol {
-                c.time_in += dt;
-            } else if s == CheckState::Out {
-                c.time_out += dt;
-            }
-            if c.streak.update(dt, in_tol) && c.spec.hold_s.is_some() {
-                holds_completed.push(i);
             }
         }
         let states: Vec<CheckState> = self.checks.iter().map(|c| c.state).collect();

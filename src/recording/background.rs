@@ -2,8 +2,13 @@
 //!
 //! Frames go through a short queue (about a second); if the encoder falls behind, frames are dropped and counted
 //! rather than delaying the patient's view. Protocol events (cues shown, repetitions counted) go to `events.jsonl`
-//! in the same folder, one JSON object per line, flushed as they happen. A write error (a full disk) stops the
-//! recording; what was written is kept and the error is reported by [`Recorder::error`].
+//! in the same folder ([`super::events`]: one typed JSON object per line after a header), flushed as they happen. A
+//! write error (a full disk) stops the recording; what was written is kept and the error is reported by
+//! [`Recorder::error`].
+//!
+//! **Times**: the video, the pose track and the events share one clock, seconds from the first frame pushed
+//! ([`RecordingClock`]). It follows the frames' [`Frame::time_s`], and should those go back (a source that starts
+//! again and does not say so), it carries on one frame period later instead of going back.
 
 use std::fs::File;
 use std::io::Write;
@@ -12,13 +17,61 @@ use std::sync::mpsc::{SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
+use super::events::{Event, EventLine, header_line};
 use super::{Manifest, RecordError, RecordingWriter};
 use crate::Frame;
 use crate::pose::{Pose, PoseModel};
 
 enum Msg {
     Frame(Frame, Option<Pose>),
-    Event(serde_json::Value),
+    Event(String),
+}
+
+/// The recording's clock: seconds from the first frame, increasing (see the [module docs](self)).
+#[derive(Clone, Debug)]
+pub struct RecordingClock {
+    /// The first frame's time.
+    t0: Option<f64>,
+    /// Added to `time − t0` after the frames' times went back.
+    offset: f64,
+    /// The last frame's own time, and its recording time.
+    last: Option<(f64, f64)>,
+    /// One frame's duration, for a time that went back.
+    period_s: f64,
+}
+
+impl RecordingClock {
+    /// A clock for frames about `fps` per second.
+    pub fn new(fps: f64) -> RecordingClock {
+        let fps = if fps.is_finite() && fps > 0.0 { fps } else { 30.0 };
+        RecordingClock { t0: None, offset: 0.0, last: None, period_s: 1.0 / fps }
+    }
+
+    /// The recording time of a frame at `time_s` (its [`Frame::time_s`]); the first frame is at 0.
+    pub fn frame_time(&mut self, time_s: f64) -> f64 {
+        let t0 = *self.t0.get_or_insert(time_s);
+        if let Some((prev, prev_out)) = self.last
+            && time_s < prev
+        {
+            self.offset = prev_out + self.period_s - (time_s - t0);
+        }
+        let out = (time_s - t0 + self.offset).max(0.0);
+        self.last = Some((time_s, out));
+        out
+    }
+
+    /// The recording time of an event at `time_s` (the time of the frame it happened on); before the first frame, 0.
+    pub fn event_time(&self, time_s: f64) -> f64 {
+        match self.t0 {
+            Some(t0) => (time_s - t0 + self.offset).max(0.0),
+            None => 0.0,
+        }
+    }
+
+    /// The recording time of the last frame (0 before the first).
+    pub fn elapsed_s(&self) -> f64 {
+        self.last.map_or(0.0, |(_, out)| out)
+    }
 }
 
 /// A recording running on its own thread.
@@ -29,6 +82,7 @@ pub struct Recorder {
     error: Arc<Mutex<Option<String>>>,
     frames: Arc<Mutex<u64>>,
     dropped: u64,
+    clock: RecordingClock,
 }
 
 impl Recorder {
@@ -42,8 +96,10 @@ impl Recorder {
         source: &str,
     ) -> Result<Recorder, RecordError> {
         let mut writer = RecordingWriter::create(dir, width, height, fps, model, source)?;
-        let mut events = File::create(dir.join("events.jsonl"))
-            .map_err(|e| RecordError::Write { dir: dir.to_path_buf(), detail: format!("events.jsonl: {e}") })?;
+        let events_error =
+            |e: std::io::Error| RecordError::Write { dir: dir.to_path_buf(), detail: format!("events.jsonl: {e}") };
+        let mut events = File::create(dir.join(super::events::EVENTS_FILE)).map_err(events_error)?;
+        writeln!(events, "{}", header_line()).and_then(|_| events.flush()).map_err(events_error)?;
         let (tx, rx) = sync_channel::<Msg>(fps.clamp(5.0, 60.0) as usize);
         let error = Arc::new(Mutex::new(None));
         let frames = Arc::new(Mutex::new(0u64));
@@ -58,7 +114,7 @@ impl Recorder {
                     }
                     let result = match msg {
                         Msg::Frame(f, p) => writer.write(&f, p.as_ref()),
-                        Msg::Event(v) => writeln!(events, "{v}").and_then(|_| events.flush()).map_err(|e| {
+                        Msg::Event(line) => writeln!(events, "{line}").and_then(|_| events.flush()).map_err(|e| {
                             RecordError::Write { dir: writer.dir().to_path_buf(), detail: format!("events.jsonl: {e}") }
                         }),
                     };
@@ -72,7 +128,15 @@ impl Recorder {
                 writer.finish(failed)
             })
             .map_err(|e| RecordError::Write { dir: dir.to_path_buf(), detail: format!("cannot start: {e}") })?;
-        Ok(Recorder { dir: dir.to_path_buf(), tx: Some(tx), thread: Some(thread), error, frames, dropped: 0 })
+        Ok(Recorder {
+            dir: dir.to_path_buf(),
+            tx: Some(tx),
+            thread: Some(thread),
+            error,
+            frames,
+            dropped: 0,
+            clock: RecordingClock::new(fps),
+        })
     }
 
     /// The recording folder.
@@ -80,23 +144,44 @@ impl Recorder {
         &self.dir
     }
 
-    /// Queues a frame; drops it (counted) if the encoder is a second behind.
+    /// Queues a frame, at its recording time (see the [module docs](self)); drops it (counted) if the encoder is a
+    /// second behind.
     pub fn push(&mut self, frame: &Frame, pose: Option<&Pose>) {
-        if let Some(tx) = &self.tx
-            && let Err(TrySendError::Full(_)) = tx.try_send(Msg::Frame(frame.clone(), pose.cloned()))
-        {
-            self.dropped += 1;
+        let time_s = self.clock.frame_time(frame.time_s);
+        if let Some(tx) = &self.tx {
+            let mut frame = frame.clone();
+            frame.time_s = time_s;
+            if let Err(TrySendError::Full(_)) = tx.try_send(Msg::Frame(frame, pose.cloned())) {
+                self.dropped += 1;
+            }
         }
     }
 
-    /// Writes a protocol event (`kind`, the frame's time, and details) to `events.jsonl`.
+    /// Writes `event`, which happened on the frame at `time_s` ([`Frame::time_s`]), to `events.jsonl` at its
+    /// recording time.
+    pub fn record_event(&mut self, time_s: f64, event: &Event) {
+        let line = EventLine::new(self.clock.event_time(time_s), event.clone()).to_json();
+        self.send_event(line);
+    }
+
+    /// Writes a protocol event given as `kind` and `details` (the frame's time, as for
+    /// [`record_event`](Self::record_event)) to `events.jsonl`. Prefer [`record_event`](Self::record_event), whose
+    /// [`Event`] is the schema.
     pub fn event(&mut self, time_s: f64, kind: &str, details: serde_json::Value) {
+        let t = (self.clock.event_time(time_s) * 1000.0).round() / 1000.0;
+        self.send_event(serde_json::json!({ "time_s": t, "kind": kind, "details": details }).to_string());
+    }
+
+    fn send_event(&mut self, line: String) {
         if let Some(tx) = &self.tx {
-            let v =
-                serde_json::json!({ "time_s": (time_s * 1000.0).round() / 1000.0, "kind": kind, "details": details });
             // Events are small and rare: wait for room rather than lose one.
-            let _ = tx.send(Msg::Event(v));
+            let _ = tx.send(Msg::Event(line));
         }
+    }
+
+    /// Seconds recorded so far: the recording time of the last frame pushed.
+    pub fn elapsed_s(&self) -> f64 {
+        self.clock.elapsed_s()
     }
 
     /// Frames written so far.
@@ -155,5 +240,41 @@ mod tests {
         assert!(m.frames >= 20, "{} frames", m.frames);
         let events = std::fs::read_to_string(out.join("events.jsonl")).unwrap();
         assert!(events.contains("Keep your back straight") && events.contains("\"kind\":\"cue\""), "{events}");
+    }
+
+    #[test]
+    fn the_clock_starts_at_the_first_frame_and_never_goes_back() {
+        let mut c = RecordingClock::new(10.0);
+        assert_eq!(c.event_time(5.0), 0.0, "before the first frame");
+        assert_eq!(c.frame_time(12.0), 0.0);
+        assert!((c.frame_time(12.1) - 0.1).abs() < 1e-9);
+        assert!((c.event_time(12.1) - 0.1).abs() < 1e-9, "an event is at its frame's time");
+        // The frames' times start again (a loop the source did not smooth over): one period on.
+        assert!((c.frame_time(0.0) - 0.2).abs() < 1e-9);
+        assert!((c.frame_time(0.1) - 0.3).abs() < 1e-9);
+        assert!((c.event_time(0.1) - 0.3).abs() < 1e-9);
+        assert!((c.elapsed_s() - 0.3).abs() < 1e-9);
+        assert_eq!(RecordingClock::new(f64::NAN).period_s, 1.0 / 30.0);
+    }
+
+    #[test]
+    fn typed_events_are_written_at_recording_time_after_the_header() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("rec");
+        let mut r = Recorder::start(&out, 32, 32, 10.0, PoseModel::MovenetLightning, "test").unwrap();
+        for i in 0..5 {
+            let t = 100.0 + i as f64 / 10.0;
+            r.push(&Frame::new(image::RgbImage::new(32, 32), i, t, "test"), None);
+            if i == 3 {
+                r.record_event(t, &Event::rep("Squat", Some(1)));
+            }
+        }
+        assert!((r.elapsed_s() - 0.4).abs() < 1e-9);
+        r.stop().unwrap();
+        let text = std::fs::read_to_string(out.join("events.jsonl")).unwrap();
+        assert_eq!(text.lines().next(), Some(header_line().as_str()));
+        assert_eq!(super::super::events::read_events(&out), [EventLine::new(0.3, Event::rep("Squat", Some(1)))]);
+        let poses = super::super::read_poses(&out);
+        assert_eq!(poses.iter().map(|p| p.1).collect::<Vec<_>>(), [0.0, 0.1, 0.2, 0.3, 0.4]);
     }
 }

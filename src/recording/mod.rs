@@ -6,7 +6,8 @@
 //!   manifest.json   format, version, source, model, size, frame rate, coordinate convention, complete?
 //!   video.mp4       H.264 in fragmented MP4: a fragment per second, each flushed to disk as it is written
 //!   poses.jsonl     one line per frame: {"frame", "time_s", "keypoints": [[x, y, score], …] | null}, flushed per frame
-//!   events.jsonl    (recorded in the app) protocol events: {"time_s", "kind": "cue" | "rep", "details"}, flushed
+//!   events.jsonl    (recorded in the app) a header, then protocol events: {"time_s", "kind": "cue" | "rep",
+//!                   "details"} (the schema: [`events`]), flushed
 //! ```
 //! Crash-safe: a killed process (kill -9, power loss) leaves a video that plays up to its last complete fragment
 //! (at most the last second is lost) and a pose track complete up to its last line. A full disk stops the recording
@@ -16,6 +17,10 @@
 //! (`.manifest.json.partial`, a few KiB of spaces, renamed over `manifest.json` at the end; a killed recording
 //! leaves it behind, harmlessly). Once a write has failed the writer writes nothing more, so the video and the pose
 //! track end together.
+//!
+//! Times in the video, the pose track and the events are seconds from the recording's first frame, increasing
+//! (also when the source is a looping file). Folder names: [`naming`]. The recording an app runs (start, push,
+//! stop, status): [`control`], on the encoder thread of [`background`].
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -415,4 +420,11 @@ pub fn read_poses(dir: &Path) -> Vec<PoseLine> {
 }
 
 pub mod background;
-pub use background::Recorder;
+pub mod control;
+pub mod events;
+pub mod naming;
+
+pub use background::{Recorder, RecordingClock};
+pub use control::{RecordingControl, RecordingStatus};
+pub use events::{Event, EventLine, read_events};
+pub use naming::{new_recording_dir, recording_folder_name, recording_title};

@@ -1,4 +1,5 @@
-//! The one error type of the frame sources.
+//! The one error type of the frame sources: files, folders and live cameras ([`super::camera`]), at open and
+//! while reading.
 
 use std::path::PathBuf;
 
@@ -36,8 +37,8 @@ pub enum SourceError {
 
     /// The path is neither a regular file nor a folder (a device, a pipe, a socket).
     #[error(
-        "{}: is not a file or folder (a device or pipe?). Live cameras are not supported yet: record a video and \
-         open that",
+        "{}: is not a file or folder (a device or pipe?). Give a video file, an image or a folder of images; for a \
+         live camera, choose it in the app or record it with `mirrorcue record camera`",
         .path.display()
     )]
     NotAFile {

@@ -161,6 +161,7 @@ impl FrameSource for ImageSource {
             image: Arc::clone(&self.image),
             index: 0,
             time_s: 0.0,
+            clip_time_s: 0.0,
             source: self.info.name.clone(),
             mirrored: false,
         }))

@@ -16,9 +16,13 @@
 //! `MIRRORCUE_FFMPEG_LOG` to `error`, `warning`, `info`, `verbose` or `debug` to see it again.
 //!
 //! Live cameras are opened apart, with [`CameraSource::open`] (see [`camera`]); [`open`] is for paths only.
+//!
+//! Reading a source to its end goes through the one frame loop, [`run_frames`] (see [`frame_loop`]): a damaged
+//! frame is skipped with a warning and counted, a fatal error stops.
 
 pub mod camera;
 mod error;
+pub mod frame_loop;
 mod images;
 mod video;
 
@@ -31,6 +35,7 @@ pub use camera::{
     pick_mode,
 };
 pub use error::SourceError;
+pub use frame_loop::{Flow, FrameConsumer, FrameRun, RunEnd, for_each_frame, run_frames};
 pub use images::{FolderSource, ImageSource, natural_cmp};
 pub use video::VideoSource;
 

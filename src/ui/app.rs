@@ -609,11 +609,12 @@ impl MirrorcueApp {
         picked.push(joint);
         if picked.len() == 3 {
             let (a, v, c) = (picked[0], picked[1], picked[2]);
+            let pose = pose.clone();
             s.picking = None;
             if let Some(p) = s.protocol.as_mut() {
                 let taken: Vec<&str> = p.checkpoints.iter().map(|c| c.name.as_str()).collect();
                 let checkpoint =
-                    crate::posture::checkpoint_from_joints(a, v, c, Some(pose), &Default::default(), &taken);
+                    crate::posture::checkpoint_from_joints(a, v, c, Some(&pose), &Default::default(), &taken);
                 p.checkpoints.push(checkpoint);
                 self.protocol_edited();
             }

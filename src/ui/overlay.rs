@@ -2,13 +2,17 @@
 //!
 //! Real joints are filled discs and solid bones; reflected copies (split reflection) are hollow rings and thin,
 //! translucent bones, labelled "(mirror)". Colours follow the patient's own sides: left blue, right orange.
+//! Everything stays on the picture (points off it are left out, bones are clipped: [`crate::view::shown_keypoints`],
+//! [`crate::view::shown_bones`]), and labels and angles are placed without overlapping by
+//! [`crate::view::labels::place_labels`]. This file only measures text and paints; the geometry is the library's.
 
 use egui::{Color32, Painter, Pos2, Rect, Stroke};
 
 use super::settings::OverlaySettings;
 use crate::pose::angles::JointAngle;
 use crate::pose::{Joint, Pose, Side};
-use crate::view::{ShownKeypoint, ViewTransform, shown_keypoints};
+use crate::view::labels::{LabelRequest, LabelSpacing, joint_label, overlay_texts, place_labels};
+use crate::view::{ViewTransform, shown_bones, shown_keypoints};
 
 /// The patient's left side.
 pub const LEFT: Color32 = Color32::from_rgb(0, 114, 178);
@@ -26,87 +30,96 @@ pub fn side_color(side: Side) -> Color32 {
     }
 }
 
-/// Short label for a joint with the patient's side: "L wrist", "R knee", "nose".
+/// Short label for a joint with the patient's side: "L wrist", "R knee", "nose" (the library's
+/// [`joint_label`]).
 pub fn short_label(joint: Joint) -> String {
-    let name = joint.name();
-    match joint.side() {
-        Side::Left => format!("L {}", name.trim_start_matches("left_").trim_end_matches("_left").replace('_', " ")),
-        Side::Right => format!("R {}", name.trim_start_matches("right_").trim_end_matches("_right").replace('_', " ")),
-        Side::Midline => name.replace('_', " "),
-    }
+    joint_label(joint, false)
 }
 
-/// Paints `pose` as `view` shows it, inside `rect` (where the displayed image is drawn).
+fn to_view(r: Rect) -> crate::view::Rect {
+    crate::view::Rect::new(r.left(), r.top(), r.right(), r.bottom())
+}
+
+fn to_egui(r: &crate::view::Rect) -> Rect {
+    Rect::from_min_max(egui::pos2(r.x0, r.y0), egui::pos2(r.x1, r.y1))
+}
+
+/// Paints `pose` as `view` shows it, inside `rect` (where the displayed image is drawn), with the overlay
+/// `settings` it is given (the therapist's and the patient screen's can differ: the caller passes the ones for the
+/// screen it draws).
 pub fn paint(painter: &Painter, rect: Rect, pose: &Pose, view: &ViewTransform, settings: &OverlaySettings, scale: f32) {
+    let picture = to_view(rect).sub(&view.picture);
+    // Nothing of the overlay leaves the picture, whatever is drawn below.
+    let painter = painter.with_clip_rect(to_egui(&picture));
     let shown = shown_keypoints(pose, view, settings.min_score);
-    let to_screen = |k: &ShownKeypoint| Pos2::new(rect.left() + k.x * rect.width(), rect.top() + k.y * rect.height());
+    let screen = |p: (f32, f32)| Pos2::new(rect.left() + p.0 * rect.width(), rect.top() + p.1 * rect.height());
     let width = (rect.width() / 250.0).clamp(1.5, 6.0) * scale;
+    let dot = width * 1.6;
     if settings.skeleton {
-        for &(a, b) in pose.skeleton.bones() {
-            for reflected in [false, true] {
-                let find = |j: Joint| shown.iter().find(|k| k.joint == j && k.reflected == reflected);
-                let (Some(ka), Some(kb)) = (find(a), find(b)) else { continue };
-                let side = if a.side() == b.side() { a.side() } else { Side::Midline };
-                let color = side_color(side);
-                let stroke = if reflected {
-                    Stroke::new(width * 0.6, color.gamma_multiply(0.55))
-                } else {
-                    Stroke::new(width, color)
-                };
-                painter.line_segment([to_screen(ka), to_screen(kb)], stroke);
-            }
+        for bone in shown_bones(pose, view, settings.min_score) {
+            let color = side_color(bone.side());
+            let stroke = if bone.reflected {
+                Stroke::new(width * 0.6, color.gamma_multiply(0.55))
+            } else {
+                Stroke::new(width, color)
+            };
+            painter.line_segment([screen(bone.from), screen(bone.to)], stroke);
         }
         for k in &shown {
             let c = side_color(k.joint.side());
-            let p = to_screen(k);
+            let p = screen((k.x, k.y));
             if k.reflected {
                 painter.circle_stroke(p, width * 1.4, Stroke::new(width * 0.6, c.gamma_multiply(0.7)));
             } else {
-                painter.circle_filled(p, width * 1.6, Color32::from_black_alpha(160));
+                painter.circle_filled(p, dot, Color32::from_black_alpha(160));
                 painter.circle_filled(p, width * 1.1, c);
             }
         }
     }
-    if settings.labels {
-        for k in &shown {
-            let mut text = short_label(k.joint);
-            if k.reflected {
-                text.push_str(" (mirror)");
-            }
-            painter.text(
-                to_screen(k) + egui::vec2(width * 2.0, -width * 2.0),
-                egui::Align2::LEFT_BOTTOM,
-                text,
-                egui::FontId::proportional(11.0 * scale),
-                side_color(k.joint.side()),
+    let angles: Vec<(Joint, f32)> =
+        settings.angles.iter().filter_map(|a| Some((a.joints()[1], a.measure(pose, settings.min_score)?))).collect();
+    let texts = overlay_texts(&shown, settings.labels, &angles);
+    if texts.is_empty() {
+        return;
+    }
+    let galleys: Vec<_> = texts
+        .iter()
+        .map(|t| {
+            let size = if t.is_angle { 16.0 } else { 11.0 } * scale;
+            painter.layout_no_wrap(t.text.clone(), egui::FontId::proportional(size), side_color(t.joint.side()))
+        })
+        .collect();
+    let requests: Vec<LabelRequest> = texts
+        .iter()
+        .zip(&galleys)
+        .map(|(t, g)| {
+            let p = screen(t.at);
+            LabelRequest { anchor: (p.x, p.y), size: (g.size().x, g.size().y), priority: t.priority }
+        })
+        .collect();
+    // Labels never cover a joint's dot (when the skeleton is drawn).
+    let dots: Vec<crate::view::Rect> = if settings.skeleton {
+        shown
+            .iter()
+            .map(|k| screen((k.x, k.y)))
+            .map(|p| crate::view::Rect::new(p.x - dot, p.y - dot, p.x + dot, p.y + dot))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    for placed in place_labels(&requests, &picture, &dots, LabelSpacing::for_dot(dot)) {
+        let color = side_color(texts[placed.index].joint.side());
+        if let Some((from, to)) = placed.leader {
+            painter.line_segment(
+                [Pos2::new(from.0, from.1), Pos2::new(to.0, to.1)],
+                Stroke::new((width * 0.4).max(1.0), color.gamma_multiply(0.8)),
             );
         }
-    }
-    for angle in &settings.angles {
-        let Some(deg) = angle.measure(pose, settings.min_score) else { continue };
-        let vertex = angle.joints()[1];
-        let Some(k) = pose.get(vertex) else { continue };
-        if view.is_hidden(k.x, k.y) {
-            continue;
-        }
-        let (x, y) = view.map_real(k.x, k.y);
-        let p = Pos2::new(rect.left() + x * rect.width(), rect.top() + y * rect.height());
-        let text = format!("{deg:.0}°");
-        let galley_pos = p + egui::vec2(width * 3.0, width * 3.0);
-        painter.text(
-            galley_pos + egui::vec2(1.0, 1.0),
-            egui::Align2::LEFT_TOP,
-            &text,
-            egui::FontId::proportional(16.0 * scale),
-            Color32::BLACK,
-        );
-        painter.text(
-            galley_pos,
-            egui::Align2::LEFT_TOP,
-            &text,
-            egui::FontId::proportional(16.0 * scale),
-            side_color(vertex.side()),
-        );
+        let at = Pos2::new(placed.rect.x0, placed.rect.y0);
+        let galley = galleys[placed.index].clone();
+        // A dark shadow keeps the text readable on any picture.
+        painter.galley_with_override_text_color(at + egui::vec2(1.0, 1.0), galley.clone(), Color32::BLACK);
+        painter.galley(at, galley, color);
     }
 }
 

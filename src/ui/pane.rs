@@ -5,7 +5,7 @@ use egui::{Color32, TextureOptions};
 
 use crate::Frame;
 use crate::pose::Pose;
-use crate::view::{DisplayImage, MirrorMode, Seam, SeamSettings, SeamTracker, SplitSource, ViewTransform};
+use crate::view::{DisplayImage, MirrorMode, Seam, SeamSettings, ViewTracker, ViewTransform};
 
 /// A pane's rendered state.
 #[derive(Default)]
@@ -18,7 +18,7 @@ pub struct Pane {
     pub view: Option<ViewTransform>,
     /// The pose in the frame on screen.
     pub pose: Option<Pose>,
-    seam: SeamTracker,
+    tracker: ViewTracker,
     key: Option<(String, u64, u64, MirrorMode, SeamSettings)>,
 }
 
@@ -28,7 +28,7 @@ impl Pane {
         self.view = None;
         self.pose = None;
         self.key = None;
-        self.seam.reset();
+        self.tracker.reset();
     }
 
     /// Renders `frame` through `mode` into the pane's texture named `name`, unless the same frame is already shown
@@ -47,10 +47,8 @@ impl Pane {
             return None;
         }
         self.key = Some(key);
-        let (w, h) = (frame.width(), frame.height());
-        let horizontal = matches!(mode, MirrorMode::Split { source: SplitSource::Upper | SplitSource::Lower, .. });
-        let seam = self.seam.update(pose, seam_settings, horizontal, w, h);
-        let view = ViewTransform::new(mode, w, h, seam, pose, frame.mirrored, seam_settings.feather);
+        let (view, seam) =
+            self.tracker.update(mode, frame.width(), frame.height(), pose, frame.mirrored, seam_settings);
         view.render(&frame.image, &mut self.display);
         let pixels: Vec<Color32> = bytemuck::cast_slice::<u8, Color32>(&self.display.rgba).to_vec();
         let image = egui::ColorImage::new([self.display.width, self.display.height], pixels);

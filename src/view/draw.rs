@@ -81,24 +81,21 @@ pub fn fill_circle(img: &mut RgbImage, c: (f32, f32), radius: f32, color: [u8; 3
     draw_line(img, c, c, radius * 2.0, color);
 }
 
-/// Draws the keypoints and bones a view shows (see [`crate::view::shown_keypoints`]) onto the displayed image:
-/// real joints as filled discs with solid bones, reflected copies as rings with thin bones.
+/// Draws the bones and keypoints a view shows (see [`crate::view::shown_bones`] and
+/// [`crate::view::shown_keypoints`], both already kept to the picture) onto the displayed image: real joints as filled
+/// discs with solid bones, reflected copies as rings with thin bones.
 pub fn draw_shown(
     img: &mut RgbImage,
-    skeleton: crate::pose::Skeleton,
+    bones: &[crate::view::ShownBone],
     shown: &[crate::view::ShownKeypoint],
     colors: &SideColors,
 ) {
     let (w, h) = (img.width() as f32, img.height() as f32);
     let thickness = (w.max(h) / 300.0).clamp(1.5, 6.0);
-    for &(a, b) in skeleton.bones() {
-        for reflected in [false, true] {
-            let find = |j| shown.iter().find(|k| k.joint == j && k.reflected == reflected);
-            let (Some(ka), Some(kb)) = (find(a), find(b)) else { continue };
-            let side = if a.side() == b.side() { a.side() } else { Side::Midline };
-            let t = if reflected { thickness * 0.5 } else { thickness };
-            draw_line(img, (ka.x * w, ka.y * h), (kb.x * w, kb.y * h), t, colors.of(side));
-        }
+    for bone in bones {
+        let t = if bone.reflected { thickness * 0.5 } else { thickness };
+        let (a, b) = ((bone.from.0 * w, bone.from.1 * h), (bone.to.0 * w, bone.to.1 * h));
+        draw_line(img, a, b, t, colors.of(bone.side()));
     }
     for k in shown {
         let c = (k.x * w, k.y * h);

@@ -214,24 +214,154 @@ impl SeamTracker {
     }
 }
 
+/// One pane's view over time: the seam follows the body (or stays where the therapist locked it) and the split
+/// picture stays centred and still ([`FramingTracker`]). The app's panes, the benchmark and the tests all use it,
+/// so they show frames the same way.
+#[derive(Clone, Debug, Default)]
+pub struct ViewTracker {
+    seam: SeamTracker,
+    framing: FramingTracker,
+    /// The mode the framing is for (a new mode frames afresh).
+    mode: Option<MirrorMode>,
+}
+
+impl ViewTracker {
+    /// A tracker with no history.
+    pub fn new() -> Self {
+        ViewTracker::default()
+    }
+
+    /// Forgets the seam and the framing (a new source).
+    pub fn reset(&mut self) {
+        self.seam.reset();
+        self.framing.reset();
+        self.mode = None;
+    }
+
+    /// How to show a `width` × `height` frame in `mode`, and the seam used (pixels).
+    pub fn update(
+        &mut self,
+        mode: MirrorMode,
+        width: u32,
+        height: u32,
+        pose: Option<&Pose>,
+        frame_mirrored: bool,
+        settings: &SeamSettings,
+    ) -> (ViewTransform, Seam) {
+        let horizontal = matches!(mode, MirrorMode::Split { source: SplitSource::Upper | SplitSource::Lower, .. });
+        let seam = self.seam.update(pose, settings, horizontal, width, height);
+        if self.mode != Some(mode) {
+            self.framing.reset();
+            self.mode = Some(mode);
+        }
+        let framing = matches!(mode, MirrorMode::Split { .. }).then_some(&mut self.framing);
+        let view = ViewTransform::build(mode, width, height, seam, pose, frame_mirrored, settings.feather, framing);
+        (view, seam)
+    }
+}
+
+/// Where the split-reflection picture sits in the displayed image, for seams along an image axis: the seam is shown
+/// at the display's centre (give or take the hysteresis of [`ViewTracker`]) and the picture reaches `half` pixels
+/// either side of the centre, across the seam; the rest of the display is black. Without it the picture (the
+/// source half and its reflection) was pinned to the frame's edge on the source side and moved with every twitch
+/// of the seam.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SplitFraming {
+    /// The frame position (pixels across the seam: x for a vertical seam, y for a horizontal one) shown at the
+    /// display's centre.
+    pub centre: f32,
+    /// Half the picture's extent across the seam, pixels.
+    pub half: f32,
+}
+
+impl SplitFraming {
+    /// The framing without history: the seam (at `seam` pixels across a frame `len` pixels long) at the display's
+    /// centre, and as much picture as the source half gives (`extent`: the distance from the seam to the frame's
+    /// edge on the source side), at most the frame's own size.
+    pub fn at(seam: f32, extent: f32, len: f32) -> SplitFraming {
+        SplitFraming { centre: seam, half: quantise_half(extent.min(len / 2.0).max(0.0)) }
+    }
+}
+
+/// Picture half-widths are whole pixels, so the picture's edges land on the same pixel columns frame after frame.
+fn quantise_half(half: f32) -> f32 {
+    half.floor()
+}
+
+/// The seam may drift this far (fraction of the frame across the seam) from the display's centre before the picture
+/// is centred on it again: a steady person's seam twitches by a few pixels, and the picture stays still.
+pub const RECENTRE_FRACTION: f32 = 0.03;
+/// The picture's half-width shrinks at once when black would show (to this much, a fraction of the frame, less than
+/// is available), and grows back only when twice this much more is available, so it does not breathe with the seam.
+pub const REGROW_FRACTION: f32 = 0.04;
+
+/// Keeps the split-reflection picture steady from frame to frame (hysteresis on [`SplitFraming`]).
+#[derive(Clone, Debug, Default)]
+pub struct FramingTracker {
+    /// The framing and the frame length it was for.
+    state: Option<(SplitFraming, f32)>,
+}
+
+impl FramingTracker {
+    /// Forgets the framing.
+    pub fn reset(&mut self) {
+        self.state = None;
+    }
+
+    /// The framing for a seam at `seam` pixels across a frame `len` pixels long, the source half reaching `extent`
+    /// pixels from the seam. The centre moves only when the seam drifts more than [`RECENTRE_FRACTION`] from it;
+    /// the half-width shrinks when the picture would show black beyond the frame and grows back with hysteresis
+    /// ([`REGROW_FRACTION`]).
+    pub fn update(&mut self, seam: f32, extent: f32, len: f32) -> SplitFraming {
+        let full = len / 2.0;
+        let mut f = match self.state {
+            Some((f, l)) if l == len => f,
+            _ => SplitFraming { centre: seam, half: -1.0 },
+        };
+        if (seam - f.centre).abs() > RECENTRE_FRACTION * len {
+            f.centre = seam;
+        }
+        // The picture without black beyond the frame reaches this far either side of the centre.
+        let allowed = (extent - (seam - f.centre).abs()).clamp(0.0, len);
+        // Shrinking leaves `margin` to spare, and growing back waits for twice that, so a seam twitching within
+        // the margin never changes the picture.
+        let margin = REGROW_FRACTION * len;
+        let roomy = allowed >= full + margin && f.half < full;
+        if f.half < 0.0 || f.half > allowed || f.half < allowed.min(full) - 2.0 * margin || roomy {
+            f.half = if allowed >= full { full } else { quantise_half((allowed - margin).max(0.0)) };
+        }
+        self.state = Some((f, len));
+        f
+    }
+}
+
 /// How one frame is shown: pixels and keypoints map through the same transform.
+///
+/// Display coordinates: a frame pixel `p` is shown at `p + offset` (and then flipped left to right when `flip`);
+/// only the split reflection has an offset (its seam at the display's centre). The displayed image has the frame's
+/// size; [`ViewTransform::picture`] is the part of it that is picture, the rest is black.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ViewTransform {
-    /// Frame width, pixels.
+    /// Frame width, pixels (also the displayed image's width).
     pub width: u32,
-    /// Frame height, pixels.
+    /// Frame height, pixels (also the displayed image's height).
     pub height: u32,
     /// Flip the (possibly reflected) image left to right at the end.
     pub flip: bool,
     /// Split reflection: the seam, which side of it is the source (sign of [`Seam::signed_distance`]), and the
     /// feather width in pixels.
     pub split: Option<(Seam, f32, f32)>,
+    /// Whole pixels added to frame positions to place them on the display (before the flip).
+    pub offset: (i32, i32),
+    /// The part of the displayed image that is picture, normalised to the display (after the flip).
+    pub picture: crate::view::Rect,
 }
 
 impl ViewTransform {
     /// The transform for `mode` on a `width` × `height` frame. For split modes, `seam` is where to reflect and
     /// `pose` tells which side of the seam the chosen anatomical side is on (without a pose the person is assumed
-    /// to face the camera: their left on the image's right, or on its left if `frame_mirrored`).
+    /// to face the camera: their left on the image's right, or on its left if `frame_mirrored`). The split picture
+    /// is centred on the seam without history ([`SplitFraming::at`]); [`ViewTracker`] keeps it steady over frames.
     pub fn new(
         mode: MirrorMode,
         width: u32,
@@ -241,19 +371,71 @@ impl ViewTransform {
         frame_mirrored: bool,
         feather: f32,
     ) -> ViewTransform {
+        Self::build(mode, width, height, seam, pose, frame_mirrored, feather, None)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn build(
+        mode: MirrorMode,
+        width: u32,
+        height: u32,
+        seam: Seam,
+        pose: Option<&Pose>,
+        frame_mirrored: bool,
+        feather: f32,
+        framing: Option<&mut FramingTracker>,
+    ) -> ViewTransform {
+        let plain =
+            |flip| ViewTransform { width, height, flip, split: None, offset: (0, 0), picture: crate::view::Rect::UNIT };
         match mode {
-            MirrorMode::Off => ViewTransform { width, height, flip: false, split: None },
-            MirrorMode::Mirror => ViewTransform { width, height, flip: true, split: None },
+            MirrorMode::Off => plain(false),
+            MirrorMode::Mirror => plain(true),
             MirrorMode::Split { source, selfie } => {
                 let sign = source_sign(source, &seam, pose, frame_mirrored, width, height);
                 let feather_px = (feather * width as f32).max(0.0);
-                ViewTransform { width, height, flip: selfie, split: Some((seam, sign, feather_px)) }
+                let mut v = plain(selfie);
+                v.split = Some((seam, sign, feather_px));
+                let (w, h) = (width as f32, height as f32);
+                // Axis-aligned seams (the only ones the seam tracker makes) are framed; a slanted one is shown in
+                // place.
+                let across = if seam.dir.0.abs() < 1e-6 {
+                    // Vertical seam: the source is on the side where the normal (−dir.y, dir.x) × sign points.
+                    let right = -seam.dir.1 * sign > 0.0;
+                    Some((seam.point.0, if right { w - seam.point.0 } else { seam.point.0 }, w, true))
+                } else if seam.dir.1.abs() < 1e-6 {
+                    let below = seam.dir.0 * sign > 0.0;
+                    Some((seam.point.1, if below { h - seam.point.1 } else { seam.point.1 }, h, false))
+                } else {
+                    None
+                };
+                if let Some((pos, extent, len, vertical)) = across {
+                    let f = match framing {
+                        Some(t) => t.update(pos, extent, len),
+                        None => SplitFraming::at(pos, extent, len),
+                    };
+                    let shift = (len / 2.0 - f.centre).round() as i32;
+                    let (a, b) = (((len / 2.0 - f.half) / len).max(0.0), ((len / 2.0 + f.half) / len).min(1.0));
+                    if vertical {
+                        v.offset = (shift, 0);
+                        v.picture = crate::view::Rect::new(a, 0.0, b, 1.0);
+                        if v.flip {
+                            v.picture = crate::view::Rect::new(1.0 - b, 0.0, 1.0 - a, 1.0);
+                        }
+                    } else {
+                        v.offset = (0, shift);
+                        v.picture = crate::view::Rect::new(0.0, a, 1.0, b);
+                    }
+                }
+                v
             }
         }
     }
 
-    /// Where a frame position (normalised) is shown when it is shown as itself (its real location).
+    /// Where a frame position (normalised) is shown when it is shown as itself (its real location), normalised to
+    /// the displayed image (it may fall outside the picture: see [`ViewTransform::picture`]).
     pub fn map_real(&self, x: f32, y: f32) -> (f32, f32) {
+        let x = x + self.offset.0 as f32 / self.width.max(1) as f32;
+        let y = y + self.offset.1 as f32 / self.height.max(1) as f32;
         if self.flip { (1.0 - x, y) } else { (x, y) }
     }
 
@@ -271,6 +453,11 @@ impl ViewTransform {
         let (w, h) = (self.width as f32, self.height as f32);
         let (rx, ry) = seam.reflect((x * w, y * h));
         Some(self.map_real(rx / w, ry / h))
+    }
+
+    /// Whether a display position (normalised) is on the picture (not in the black margin, not off the image).
+    pub fn on_picture(&self, x: f32, y: f32) -> bool {
+        self.picture.contains((x, y))
     }
 
     /// Renders `src` (RGB, the frame) into `out` (RGBA, same size, resized if needed) as this view shows it.
@@ -295,25 +482,27 @@ impl ViewTransform {
                 }
             }
             Some((seam, sign, feather)) => {
+                let (pa, pb) = (self.picture.x0 * w as f32, self.picture.x1 * w as f32);
+                let (qa, qb) = (self.picture.y0 * h as f32, self.picture.y1 * h as f32);
                 if seam.dir.0.abs() < 1e-6 {
+                    // The window in display columns before the flip (the picture is centred, so the flip keeps it).
+                    let window = if self.flip { (w as f32 - pb, w as f32 - pa) } else { (pa, pb) };
                     render_split_vertical(
                         raw,
-                        w,
-                        h,
-                        seam.point.0,
-                        -seam.dir.1 * sign,
+                        (w, h),
+                        (seam.point.0, -seam.dir.1 * sign),
                         feather,
+                        (self.offset.0, window),
                         self.flip,
                         &mut out.rgba,
                     )
                 } else if seam.dir.1.abs() < 1e-6 {
                     render_split_horizontal(
                         raw,
-                        w,
-                        h,
-                        seam.point.1,
-                        seam.dir.0 * sign,
+                        (w, h),
+                        (seam.point.1, seam.dir.0 * sign),
                         feather,
+                        (self.offset.1, (qa, qb)),
                         self.flip,
                         &mut out.rgba,
                     )
@@ -358,19 +547,23 @@ fn source_sign(source: SplitSource, seam: &Seam, pose: Option<&Pose>, frame_mirr
 }
 
 /// Where one output pixel's colour comes from in an axis-aligned split: its own pixel, the reflected one, or a blend
-/// (`alpha` = weight of its own pixel, 0..=255).
+/// (`alpha` = weight of its own pixel, 0..=255); `None` where that pixel is off the frame (black).
 #[derive(Clone, Copy)]
 struct Tap {
-    own: usize,
+    own: Option<usize>,
     refl: Option<usize>,
     alpha: u8,
 }
 
-fn tap_for(pos: usize, len: usize, seam: f32, normal_sign: f32, half: f32, feather: f32) -> Tap {
+/// Black: a pixel outside the picture.
+const BLACK_TAP: Tap = Tap { own: None, refl: None, alpha: 0 };
+
+/// The tap for frame position `pos` (may be off the frame) across a seam at `seam`.
+fn tap_for(pos: i64, len: usize, seam: f32, normal_sign: f32, half: f32, feather: f32) -> Tap {
     let c = pos as f32 + 0.5;
     let dist = (c - seam) * normal_sign;
+    let inside = |p: f32| (p >= 0.0 && (p as usize) < len).then_some(p as usize);
     let r = (2.0 * seam - c).floor();
-    let refl = (r >= 0.0 && (r as usize) < len).then_some(r as usize);
     let alpha = if dist >= half {
         255
     } else if dist <= -half {
@@ -378,75 +571,89 @@ fn tap_for(pos: usize, len: usize, seam: f32, normal_sign: f32, half: f32, feath
     } else {
         (((dist + half) / feather).clamp(0.0, 1.0) * 255.0 + 0.5) as u8
     };
-    Tap { own: pos, refl, alpha }
+    Tap { own: if pos < 0 { None } else { inside(pos as f32) }, refl: inside(r), alpha }
 }
 
 #[inline]
-fn put(o: &mut [u8], own: &[u8], refl: Option<&[u8]>, alpha: u8) {
-    match (alpha, refl) {
-        (255, _) => o.copy_from_slice(&[own[0], own[1], own[2], 255]),
-        (0, Some(r)) => o.copy_from_slice(&[r[0], r[1], r[2], 255]),
-        (0, None) => o.copy_from_slice(&[0, 0, 0, 255]),
-        (a, r) => {
-            let r = r.unwrap_or(&[0, 0, 0]);
+fn put(o: &mut [u8], own: Option<&[u8]>, refl: Option<&[u8]>, alpha: u8) {
+    const NONE: &[u8] = &[0, 0, 0];
+    match alpha {
+        255 => {
+            let s = own.unwrap_or(NONE);
+            o.copy_from_slice(&[s[0], s[1], s[2], 255]);
+        }
+        0 => {
+            let r = refl.unwrap_or(NONE);
+            o.copy_from_slice(&[r[0], r[1], r[2], 255]);
+        }
+        a => {
+            let (s, r) = (own.unwrap_or(NONE), refl.unwrap_or(NONE));
             let a = a as u16;
             let mix = |x: u8, y: u8| ((x as u16 * a + y as u16 * (255 - a) + 127) / 255) as u8;
-            o.copy_from_slice(&[mix(own[0], r[0]), mix(own[1], r[1]), mix(own[2], r[2]), 255]);
+            o.copy_from_slice(&[mix(s[0], r[0]), mix(s[1], r[1]), mix(s[2], r[2]), 255]);
         }
     }
 }
 
-/// Split reflection across a vertical seam at `seam_x`: one column map for the frame, then a gather per row.
-#[allow(clippy::too_many_arguments)]
+/// The taps of one display line (before the flip) across an axis-aligned seam: display position `d` shows frame
+/// position `d − offset`, and only positions whose centre lies in `window` (display pixels) are picture.
+fn line_taps(len: usize, (seam, normal): (f32, f32), feather: f32, (offset, window): (i32, (f32, f32))) -> Vec<Tap> {
+    let half = feather / 2.0;
+    (0..len)
+        .map(|d| {
+            let c = d as f32 + 0.5;
+            if c < window.0 || c > window.1 {
+                BLACK_TAP
+            } else {
+                tap_for(d as i64 - offset as i64, len, seam, normal.signum(), half, feather)
+            }
+        })
+        .collect()
+}
+
+/// Split reflection across a vertical seam: one column map for the frame, then a gather per row.
 fn render_split_vertical(
     raw: &[u8],
-    w: usize,
-    h: usize,
-    seam_x: f32,
-    nx: f32,
+    (w, h): (usize, usize),
+    seam: (f32, f32),
     feather: f32,
+    framing: (i32, (f32, f32)),
     flip: bool,
     out: &mut [u8],
 ) {
-    let half = feather / 2.0;
-    let taps: Vec<Tap> = (0..w)
-        .map(|ox| {
-            let x = if flip { w - 1 - ox } else { ox };
-            tap_for(x, w, seam_x, nx.signum(), half, feather)
-        })
-        .collect();
+    let mut taps = line_taps(w, seam, feather, framing);
+    if flip {
+        taps.reverse();
+    }
     for y in 0..h {
         let row_in = &raw[y * w * 3..(y + 1) * w * 3];
         let row_out = &mut out[y * w * 4..(y + 1) * w * 4];
         for (o, t) in row_out.chunks_exact_mut(4).zip(&taps) {
-            let own = &row_in[t.own * 3..t.own * 3 + 3];
+            let own = t.own.map(|i| &row_in[i * 3..i * 3 + 3]);
             let refl = t.refl.map(|r| &row_in[r * 3..r * 3 + 3]);
             put(o, own, refl, t.alpha);
         }
     }
 }
 
-/// Split reflection across a horizontal seam at `seam_y`: whole rows are copied, reflected or blended.
-#[allow(clippy::too_many_arguments)]
+/// Split reflection across a horizontal seam: whole rows are copied, reflected or blended.
 fn render_split_horizontal(
     raw: &[u8],
-    w: usize,
-    h: usize,
-    seam_y: f32,
-    ny: f32,
+    (w, h): (usize, usize),
+    seam: (f32, f32),
     feather: f32,
+    framing: (i32, (f32, f32)),
     flip: bool,
     out: &mut [u8],
 ) {
-    let half = feather / 2.0;
-    for y in 0..h {
-        let t = tap_for(y, h, seam_y, ny.signum(), half, feather);
-        let own_row = &raw[y * w * 3..(y + 1) * w * 3];
+    let taps = line_taps(h, seam, feather, framing);
+    for (y, t) in taps.iter().enumerate() {
+        let own_row = t.own.map(|r| &raw[r * w * 3..(r + 1) * w * 3]);
         let refl_row = t.refl.map(|r| &raw[r * w * 3..(r + 1) * w * 3]);
         let row_out = &mut out[y * w * 4..(y + 1) * w * 4];
         for (ox, o) in row_out.chunks_exact_mut(4).enumerate() {
             let x = if flip { w - 1 - ox } else { ox };
-            put(o, &own_row[x * 3..x * 3 + 3], refl_row.map(|r| &r[x * 3..x * 3 + 3]), t.alpha);
+            put(o, own_row.map(|r| &r[x * 3..x * 3 + 3]), refl_row.map(|r| &r[x * 3..x * 3 + 3]), t.alpha);
         }
     }
 }
@@ -552,19 +759,69 @@ pub struct ShownKeypoint {
 
 /// The keypoints of `pose` as `view` shows them: real joints where they appear, joints hidden under a reflection
 /// left out, and reflected copies of the source side's joints marked `reflected`.
+///
+/// Only points on the displayed picture ([`ViewTransform::picture`]) are returned: a reflected copy that would land
+/// in the black margin or beyond the image, or a point the model placed outside the frame (a heel below the photo),
+/// is left out rather than clamped to the edge, where it would claim a place the joint is not. Bones to such a point
+/// are still drawn up to the picture's edge ([`shown_bones`]).
 pub fn shown_keypoints(pose: &Pose, view: &ViewTransform, min_score: f32) -> Vec<ShownKeypoint> {
     let mut out = Vec::with_capacity(pose.keypoints.len() * 2);
     for (joint, k) in pose.iter() {
-        if k.score < min_score {
-            continue;
-        }
-        if view.is_hidden(k.x, k.y) {
+        if k.score < min_score || view.is_hidden(k.x, k.y) {
             continue;
         }
         let (x, y) = view.map_real(k.x, k.y);
-        out.push(ShownKeypoint { joint, x, y, score: k.score, reflected: false });
-        if let Some((rx, ry)) = view.map_reflected(k.x, k.y) {
+        if view.on_picture(x, y) {
+            out.push(ShownKeypoint { joint, x, y, score: k.score, reflected: false });
+        }
+        if let Some((rx, ry)) = view.map_reflected(k.x, k.y)
+            && view.on_picture(rx, ry)
+        {
             out.push(ShownKeypoint { joint, x: rx, y: ry, score: k.score, reflected: true });
+        }
+    }
+    out
+}
+
+/// A bone as a view shows it, already clipped to the displayed picture.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ShownBone {
+    /// The joints it joins (true anatomical names).
+    pub joints: (Joint, Joint),
+    /// Where it starts and ends on the display, normalised, inside [`ViewTransform::picture`].
+    pub from: (f32, f32),
+    /// See `from`.
+    pub to: (f32, f32),
+    /// The mirror copy of a real bone (split reflection).
+    pub reflected: bool,
+}
+
+impl ShownBone {
+    /// The side it is drawn in: its joints' side, or the midline for a bone across the body.
+    pub fn side(&self) -> Side {
+        let (a, b) = self.joints;
+        if a.side() == b.side() { a.side() } else { Side::Midline }
+    }
+}
+
+/// The bones of `pose` as `view` shows them (both joints seen with `min_score` and not hidden under the reflection;
+/// in a split view also their reflected copies), clipped to the displayed picture.
+pub fn shown_bones(pose: &Pose, view: &ViewTransform, min_score: f32) -> Vec<ShownBone> {
+    let mut out = Vec::new();
+    for &(a, b) in pose.skeleton.bones() {
+        let (Some(ka), Some(kb)) = (pose.get_confident(a, min_score), pose.get_confident(b, min_score)) else {
+            continue;
+        };
+        if view.is_hidden(ka.x, ka.y) || view.is_hidden(kb.x, kb.y) {
+            continue;
+        }
+        let real = Some((view.map_real(ka.x, ka.y), view.map_real(kb.x, kb.y)));
+        let mirrored = view.map_reflected(ka.x, ka.y).zip(view.map_reflected(kb.x, kb.y));
+        for (ends, reflected) in [(real, false), (mirrored, true)] {
+            let Some((p, q)) = ends else { continue };
+            if let Some((from, to)) = crate::view::geometry::clip_segment(p, q, &view.picture) {
+                out.push(ShownBone { joints: (a, b), from, to, reflected });
+            }
         }
     }
     out
@@ -612,6 +869,46 @@ mod tests {
         v.render(&gradient(), &mut out);
         let row: Vec<u8> = (0..8).map(|x| out.pixel(x, 0)[0]).collect();
         assert_eq!(row, [0, 10, 20, 30, 30, 20, 10, 0]);
+    }
+
+    #[test]
+    fn split_picture_is_centred_on_the_seam() {
+        // Seam at x = 3 of 8, the patient's left (image right) as the source: the seam is shown in the middle and
+        // the picture is symmetric about it.
+        let mode = MirrorMode::Split { source: SplitSource::PatientLeft, selfie: false };
+        let v = ViewTransform::new(mode, 8, 2, Seam::vertical(3.0), None, false, 0.0);
+        assert_eq!(v.offset, (1, 0));
+        let mut out = DisplayImage::default();
+        v.render(&gradient(), &mut out);
+        let row: Vec<u8> = (0..8).map(|x| out.pixel(x, 0)[0]).collect();
+        assert_eq!(row, [60, 50, 40, 30, 30, 40, 50, 60]);
+        assert_eq!(v.map_real(3.5 / 8.0, 0.5), (4.5 / 8.0, 0.5));
+        // The source half is only 2 px wide on the image's left: a 4 px picture in the middle, black around it.
+        let mode = MirrorMode::Split { source: SplitSource::PatientRight, selfie: false };
+        let v = ViewTransform::new(mode, 8, 2, Seam::vertical(2.0), None, false, 0.0);
+        v.render(&gradient(), &mut out);
+        let row: Vec<u8> = (0..8).map(|x| out.pixel(x, 0)[0]).collect();
+        assert_eq!(row, [0, 0, 0, 10, 10, 0, 0, 0]);
+        assert_eq!(v.picture, crate::view::Rect::new(0.25, 0.0, 0.75, 1.0));
+        assert!(v.on_picture(0.5, 0.5) && !v.on_picture(0.1, 0.5));
+    }
+
+    #[test]
+    fn framing_keeps_still_while_the_seam_twitches() {
+        let mut t = FramingTracker::default();
+        // A 1000 px frame, the source half to the right of the seam; the seam twitches by ±8 px around 500.
+        let mut halves = Vec::new();
+        for i in 0..60 {
+            let seam = 500.0 + [0.0, 8.0, -5.0, 3.0, -8.0, 6.0][i % 6];
+            let f = t.update(seam, 1000.0 - seam, 1000.0);
+            assert_eq!(f.centre, 500.0, "the picture stays centred where it was");
+            assert!(f.half <= 1000.0 - seam - (seam - f.centre).abs() + 1e-3, "no black beyond the frame");
+            halves.push(f.half);
+        }
+        assert!(halves[2..].windows(2).all(|w| w[0] == w[1]), "{halves:?}");
+        // The person walks to the left: the picture follows and grows back to the whole frame.
+        let f = t.update(300.0, 700.0, 1000.0);
+        assert_eq!((f.centre, f.half), (300.0, 500.0));
     }
 
     #[test]

@@ -3,9 +3,8 @@
 use std::path::PathBuf;
 
 use crate::Frame;
-use crate::cli::{CliError, EXIT_INPUT, EXIT_OUTPUT};
+use crate::cli::CliError;
 use crate::pose::{PoseEstimator, PoseModel};
-use crate::source;
 
 /// Frame size of the recordings `bench --side-by-side` makes.
 pub const SIDE_BY_SIDE_SIZE: (u32, u32) = (1280, 720);
@@ -42,22 +41,11 @@ pub(super) struct MadeRecording {
 /// frames' original size.
 pub fn frames_stretched(input: &std::path::Path, max: usize) -> Result<(Vec<image::RgbImage>, (u32, u32)), CliError> {
     let (w, h) = SIDE_BY_SIDE_SIZE;
-    let mut src = source::open(input).map_err(|e| CliError::new(EXIT_INPUT, e.to_string()))?;
-    let (mut out, mut size) = (Vec::new(), (0, 0));
-    while out.len() < max {
-        match src.next_frame() {
-            Some(Ok(f)) => {
-                size = (f.width(), f.height());
-                out.push(image::imageops::resize(&*f.image, w, h, image::imageops::FilterType::Triangle));
-            }
-            Some(Err(e)) if e.is_fatal() => return Err(CliError::new(EXIT_INPUT, e.to_string())),
-            Some(Err(_)) => {}
-            None => break,
-        }
-    }
-    if out.is_empty() {
-        return Err(CliError::new(EXIT_INPUT, format!("{} has no readable frame", input.display())));
-    }
+    let mut size = (0, 0);
+    let out = super::read_frames(input, max, |f| {
+        size = (f.width(), f.height());
+        image::imageops::resize(&*f.image, w, h, image::imageops::FilterType::Triangle)
+    })?;
     Ok((out, size))
 }
 
@@ -81,8 +69,7 @@ pub(super) fn make_recording(
         SIDE_BY_SIDE_FPS,
         model,
         &format!("{name}, stretched to {w}x{h}, looped"),
-    )
-    .map_err(|e| CliError::new(EXIT_OUTPUT, e.to_string()))?;
+    )?;
     let mut with_pose = 0;
     for i in 0..total {
         let k = i % stretched.len();
@@ -94,14 +81,15 @@ pub(super) fn make_recording(
             image: stretched[k].clone(),
             index: i as u64,
             time_s: i as f64 / SIDE_BY_SIDE_FPS,
+            clip_time_s: i as f64 / SIDE_BY_SIDE_FPS,
             source: name.clone(),
             mirrored: false,
         };
         let pose = est.estimate(&frame)?;
         with_pose += pose.is_some() as usize;
-        writer.write(&frame, pose.as_ref()).map_err(|e| CliError::new(EXIT_OUTPUT, e.to_string()))?;
+        writer.write(&frame, pose.as_ref())?;
     }
-    let manifest = writer.finish(None).map_err(|e| CliError::new(EXIT_OUTPUT, e.to_string()))?;
+    let manifest = writer.finish(None)?;
     Ok(MadeRecording {
         dir: dir.to_path_buf(),
         source: name,

@@ -2,34 +2,20 @@
 
 use std::time::{Duration, Instant};
 
-use super::{BenchArgs, Summary, summarize, write_json};
-use crate::cli::{CliError, EXIT_ENGINE, EXIT_INPUT, EXIT_OK};
+use super::{BenchArgs, Summary, read_frames, summarize, write_json};
+use crate::cli::{CliError, EXIT_OK};
 use crate::pose::{Engine, EngineConfig, PoseModel};
-use crate::source;
 
 /// Frames of `input` fitted into 1280×720 (letterboxed), at most `max` of them.
 pub fn frames_1280x720(input: &std::path::Path, max: usize) -> Result<Vec<image::RgbImage>, CliError> {
-    let mut src = source::open(input).map_err(|e| CliError::new(EXIT_INPUT, e.to_string()))?;
-    let mut out = Vec::new();
-    while out.len() < max {
-        match src.next_frame() {
-            Some(Ok(f)) => {
-                let scale = (1280.0 / f.width() as f32).min(720.0 / f.height() as f32);
-                let (w, h) = ((f.width() as f32 * scale) as u32, (f.height() as f32 * scale) as u32);
-                let small = image::imageops::resize(&*f.image, w, h, image::imageops::FilterType::Triangle);
-                let mut canvas = image::RgbImage::new(1280, 720);
-                image::imageops::overlay(&mut canvas, &small, ((1280 - w) / 2) as i64, ((720 - h) / 2) as i64);
-                out.push(canvas);
-            }
-            Some(Err(e)) if e.is_fatal() => return Err(CliError::new(EXIT_INPUT, e.to_string())),
-            Some(Err(_)) => {}
-            None => break,
-        }
-    }
-    if out.is_empty() {
-        return Err(CliError::new(EXIT_INPUT, format!("{} has no readable frame", input.display())));
-    }
-    Ok(out)
+    read_frames(input, max, |f| {
+        let scale = (1280.0 / f.width() as f32).min(720.0 / f.height() as f32);
+        let (w, h) = ((f.width() as f32 * scale) as u32, (f.height() as f32 * scale) as u32);
+        let small = image::imageops::resize(&*f.image, w, h, image::imageops::FilterType::Triangle);
+        let mut canvas = image::RgbImage::new(1280, 720);
+        image::imageops::overlay(&mut canvas, &small, ((1280 - w) / 2) as i64, ((720 - h) / 2) as i64);
+        canvas
+    })
 }
 
 /// The live path's numbers.
@@ -114,7 +100,7 @@ pub fn run(args: &BenchArgs) -> Result<u8, CliError> {
     let input = args.input.clone().unwrap_or_else(crate::assets::bundled_recording);
     let frames = frames_1280x720(&input, 120)?;
     let model = args.model.first().copied().unwrap_or(PoseModel::MovenetLightning);
-    let engine = Engine::select(&args.common.engine_config()).map_err(|e| CliError::new(EXIT_ENGINE, e.to_string()))?;
+    let engine = Engine::select(&args.common.engine_config())?;
     println!(
         "live path: {} frames of {} at 1280x720, fed at 30 fps for {:.0} s; {} on {}",
         frames.len(),

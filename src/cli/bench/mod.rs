@@ -24,8 +24,9 @@ pub use footage::{SIDE_BY_SIDE_FPS, SIDE_BY_SIDE_SIZE, frames_stretched};
 pub use live::{LiveReport, frames_1280x720, measure_live};
 pub use side_by_side::{PhaseReport, SideBySideReport};
 
-use super::{CliError, CommonArgs, EXIT_OUTPUT};
+use super::{CliError, CommonArgs};
 use crate::pose::PoseModel;
+use crate::source::Flow;
 
 /// `mirrorcue bench`.
 #[derive(Debug, Clone, Args)]
@@ -86,11 +87,36 @@ pub fn summarize(samples: &[Duration]) -> Summary {
 
 /// Writes `report` as pretty JSON to `path` when `--json` asked for it.
 fn write_json(path: Option<&Path>, report: &impl serde::Serialize) -> Result<(), CliError> {
-    if let Some(path) = path {
-        std::fs::write(path, serde_json::to_string_pretty(report).unwrap_or_default())
-            .map_err(|e| CliError::new(EXIT_OUTPUT, format!("cannot write {}: {e}", path.display())))?;
+    match path {
+        Some(path) => crate::cli::write_json(path, report),
+        None => Ok(()),
     }
-    Ok(())
+}
+
+/// The first `max` readable frames of `input`, each turned into an image by `convert` (the frame loop's rule: a
+/// damaged frame is skipped, a fatal error fails).
+fn read_frames(
+    input: &Path,
+    max: usize,
+    mut convert: impl FnMut(&crate::Frame) -> image::RgbImage,
+) -> Result<Vec<image::RgbImage>, CliError> {
+    let mut src = crate::source::open(input)?;
+    let mut out = Vec::new();
+    let run = crate::source::for_each_frame(
+        src.as_mut(),
+        |_| {},
+        |f| {
+            out.push(convert(&f));
+            Ok::<_, CliError>(if out.len() < max { Flow::Continue } else { Flow::Stop })
+        },
+    )?;
+    if let Some(e) = run.failed {
+        return Err(e.into());
+    }
+    if out.is_empty() {
+        return Err(CliError::input(format!("{} has no readable frame", input.display())));
+    }
+    Ok(out)
 }
 
 /// Runs `mirrorcue bench`; returns the exit code.

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use super::display::{SideBySideDisplay, TickOutcome, TickTimes};
 use super::footage::{SIDE_BY_SIDE_FOOTAGE, SIDE_BY_SIDE_FPS, SIDE_BY_SIDE_SIZE, TempDir, make_recording};
 use super::{BenchArgs, Summary, summarize, write_json};
-use crate::cli::{CliError, EXIT_ENGINE, EXIT_INPUT, EXIT_OK};
+use crate::cli::{CliError, EXIT_ENGINE, EXIT_OK};
 use crate::compare::Clip;
 use crate::pose::{Engine, EstimatorConfig, PoseEstimator, PoseModel};
 use crate::source;
@@ -221,17 +221,13 @@ fn measure_phase(
 /// Runs `mirrorcue bench --side-by-side [A B]`; returns the exit code.
 pub fn run(args: &BenchArgs, inputs: &[PathBuf]) -> Result<u8, CliError> {
     use crate::live::{LivePipeline, PoseSettings};
-    let usage = || {
-        CliError::new(
-            crate::cli::EXIT_USAGE,
-            "--side-by-side takes no recording (it makes two) or two: the patient's and the reference",
-        )
-    };
+    let usage =
+        || CliError::usage("--side-by-side takes no recording (it makes two) or two: the patient's and the reference");
     if inputs.len() == 1 {
         return Err(usage());
     }
     let model = args.model.first().copied().unwrap_or(PoseModel::MovenetLightning);
-    let engine = Engine::select(&args.common.engine_config()).map_err(|e| CliError::new(EXIT_ENGINE, e.to_string()))?;
+    let engine = Engine::select(&args.common.engine_config())?;
     let store = args.common.model_store();
     println!("side by side: {} on {}", model.label(), engine.report());
     let _temp;
@@ -244,14 +240,11 @@ pub fn run(args: &BenchArgs, inputs: &[PathBuf]) -> Result<u8, CliError> {
             for (footage, name) in SIDE_BY_SIDE_FOOTAGE.iter().zip(["patient", "reference"]) {
                 let path = crate::assets::locate(footage);
                 if !path.exists() {
-                    return Err(CliError::new(
-                        EXIT_INPUT,
-                        format!(
-                            "{} is missing (it comes with the source tree); give two recordings instead: \
-                             --side-by-side A B",
-                            path.display()
-                        ),
-                    ));
+                    return Err(CliError::input(format!(
+                        "{} is missing (it comes with the source tree); give two recordings instead: \
+                         --side-by-side A B",
+                        path.display()
+                    )));
                 }
                 let t = Instant::now();
                 let r = make_recording(&path, &dir.join(name), model, &mut est)?;
@@ -276,7 +269,7 @@ pub fn run(args: &BenchArgs, inputs: &[PathBuf]) -> Result<u8, CliError> {
         [a, b, ..] => (a.clone(), b.clone()),
         [_] => return Err(usage()),
     };
-    let patient_fps = source::open(&a).map_err(|e| CliError::new(EXIT_INPUT, e.to_string()))?.info().fps;
+    let patient_fps = source::open(&a)?.info().fps;
     // 30 fps, or the patient recording's own rate when clearly lower (a 29.97 fps recording is held to 30).
     let target_fps = patient_fps.filter(|f| *f > 0.0 && *f < SIDE_BY_SIDE_FPS - 0.5).unwrap_or(SIDE_BY_SIDE_FPS);
 
@@ -284,8 +277,7 @@ pub fn run(args: &BenchArgs, inputs: &[PathBuf]) -> Result<u8, CliError> {
     let t = Instant::now();
     let clip = {
         let mut est = PoseEstimator::new(&store, &engine, EstimatorConfig::video(model))?;
-        Clip::load(&b, Some(&mut est), crate::compare::clip::DEFAULT_CLIP_BYTES, |_| true)
-            .map_err(|e| CliError::new(EXIT_INPUT, e.to_string()))?
+        Clip::load(&b, Some(&mut est), crate::compare::clip::DEFAULT_CLIP_BYTES, |_| true)?
     };
     let clip_load_s = t.elapsed().as_secs_f64();
     let (clip_frames, clip_bytes) = (clip.len(), clip.bytes());

@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use super::{BenchArgs, Summary, summarize, write_json};
 use crate::Frame;
-use crate::cli::{CliError, EXIT_ENGINE, EXIT_INPUT, EXIT_OK};
+use crate::cli::{CliError, EXIT_OK};
 use crate::pose::{Engine, EngineChoice, EngineConfig, EstimatorConfig, PoseEstimator, PoseModel};
 use crate::source;
 
@@ -28,7 +28,7 @@ fn stream_frames(
     n: usize,
     mut f: impl FnMut(&Frame) -> Result<(), CliError>,
 ) -> Result<Vec<Duration>, CliError> {
-    let mut src = source::open(input).map_err(|e| CliError::new(EXIT_INPUT, e.to_string()))?;
+    let mut src = source::open(input)?;
     let mut decode = Vec::with_capacity(n);
     let mut any = false;
     while decode.len() < n {
@@ -39,12 +39,12 @@ fn stream_frames(
                 any = true;
                 f(&frame)?;
             }
-            Some(Err(e)) if e.is_fatal() => return Err(CliError::new(EXIT_INPUT, e.to_string())),
+            Some(Err(e)) if e.is_fatal() => return Err(e.into()),
             Some(Err(_)) => continue,
             None if !any => {
-                return Err(CliError::new(EXIT_INPUT, format!("{} has no readable frame", input.display())));
+                return Err(CliError::input(format!("{} has no readable frame", input.display())));
             }
-            None => src.rewind().map_err(|e| CliError::new(EXIT_INPUT, e.to_string()))?,
+            None => src.rewind()?,
         }
     }
     Ok(decode)
@@ -73,10 +73,9 @@ pub fn run(args: &BenchArgs) -> Result<u8, CliError> {
                 Err(e) => println!("(ONNX Runtime not timed: {e})\n"),
             }
             let tract = EngineConfig { choice: EngineChoice::Tract, ..args.common.engine_config() };
-            engines.push(Engine::select(&tract).map_err(|e| CliError::new(EXIT_ENGINE, e.to_string()))?);
+            engines.push(Engine::select(&tract)?);
         }
-        _ => engines
-            .push(Engine::select(&args.common.engine_config()).map_err(|e| CliError::new(EXIT_ENGINE, e.to_string()))?),
+        _ => engines.push(Engine::select(&args.common.engine_config())?),
     }
     let models = if args.model.is_empty() { PoseModel::ALL.to_vec() } else { args.model.clone() };
     let store = args.common.model_store();

@@ -211,7 +211,7 @@ fn cue_layout(ui: &Ui, text: &str, image: Rect, top: f32, scale: f32) -> (std::s
     let max_height = (image.height() / 3.0).max(40.0);
     let mut size = 30.0 * scale;
     let galley = loop {
-        let mut job = egui::text::LayoutJob::simple(text.to_owned(), FontId::proportional(size), CUE_COLOR, width);
+        let job = egui::text::LayoutJob::simple(text.to_owned(), FontId::proportional(size), CUE_COLOR, width);
         let galley = ui.painter().layout_job(job);
         let fits = galley.size().y <= max_height && galley.size().x <= width + 0.5;
         if fits || size <= 12.0 {
