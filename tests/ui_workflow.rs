@@ -95,7 +95,8 @@ fn checkpoints_are_measured_while_paused() {
     click(&mut h, "Capture this posture as the target");
     settle(&mut h);
     assert!(h.query_by_label_contains("not visible").is_none());
-    h.get_by_label_contains("(in tolerance)");
+    // The protocol has a checkpoint per side: each is in tolerance.
+    assert!(h.query_all_by_label_contains("(in tolerance)").count() >= 2);
 }
 
 #[test]
@@ -168,10 +169,11 @@ fn the_cue_fits_its_pane_at_the_top() {
         });
         h.run();
         let rects = text_rects(&h, "right");
-        assert_eq!(rects.len(), 1, "the side word is painted once");
-        let r = rects[0];
-        assert!(r.left() >= 0.0 && r.right() <= width, "cut at {width} px: {r:?}");
-        assert!(r.bottom() < 480.0 / 2.0, "the cue covers the feet: {r:?}");
+        assert!(!rects.is_empty(), "the side word is painted");
+        for r in rects {
+            assert!(r.left() >= 0.0 && r.right() <= width, "cut at {width} px: {r:?}");
+            assert!(r.bottom() < 480.0 / 2.0, "the cue covers the feet: {r:?}");
+        }
         h.get_by_label(&format!("Cue: {text}"));
     }
 }
