@@ -7,7 +7,7 @@
 //! the close, then [`Taken::Closed`].
 //!
 //! Used between the camera's driver thread and its [`FrameSource`](crate::source::FrameSource)
-//! (`source::camera`), and between the capture, pose and display stages of [`crate::live`].
+//! (`source::camera`), and between the capture, pose and display stages of the live pipeline (`live`).
 
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};

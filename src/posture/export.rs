@@ -1,7 +1,6 @@
 //! Session export: the JSON summary and the frame-by-frame CSV, written atomically into the folder the user
 //! picks. The app and `mirrorcue check` use the same writers, so their numbers are the same.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -39,27 +38,7 @@ pub enum ExportError {
     },
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file beside it, then a rename, so a crash never leaves half a
-/// file. Refuses to replace anything but a regular file (a folder, a device, a symbolic link).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Ok(m) = std::fs::symlink_metadata(path)
-        && !m.file_type().is_file()
-    {
-        return Err(std::io::Error::other("it exists and is not a regular file; mirrorcue writes only over files"));
-    }
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
-    let tmp = path.with_file_name(format!(".{name}.partial"));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
+pub use super::files::write_atomic;
 
 /// The session's summary as pretty JSON.
 pub fn summary_json(session: &PostureSession) -> String {

@@ -7,6 +7,7 @@ pub mod capture;
 pub mod checkpoint;
 pub mod cues;
 pub mod export;
+pub mod files;
 pub mod library;
 pub mod measure;
 pub mod protocol;

@@ -151,7 +151,7 @@ impl Protocol {
     pub fn save(&self, path: &Path) -> Result<(), ProtocolError> {
         let mut current = self.clone();
         current.format_version = FORMAT_VERSION;
-        crate::posture::export::write_atomic(path, current.to_toml().as_bytes())
+        super::files::write_atomic(path, current.to_toml().as_bytes())
             .map_err(|source| ProtocolError::Write { path: path.to_path_buf(), source })
     }
 
