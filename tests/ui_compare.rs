@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::ui::{click, click_until, step_until, step_until_ui};
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use mirrorcue::compare::{ReferenceKind, SyncMode};
 use mirrorcue::ui::Action;
 
@@ -118,10 +118,10 @@ fn a_recording_made_in_the_app_becomes_the_reference() {
     let mut h = common::ui::harness(2400.0);
     h.state_mut().state.settings.recordings_dir = Some(dir.path().to_path_buf());
     step_until(&mut h, "a frame", |a| a.current_view().is_some());
-    click_until(&mut h, "● Record", |a| a.state.compare.recorder.is_some());
-    step_until(&mut h, "frames recorded", |a| a.state.compare.recorder.as_ref().is_some_and(|r| r.frames() >= 5));
-    click_until(&mut h, "■ Stop recording", |a| a.state.compare.recorder.is_none());
-    let rec = h.state().state.compare.last_recording.clone().expect("a recording folder");
+    click_until(&mut h, "● Record", |a| a.state.record.is_recording());
+    step_until(&mut h, "frames recorded", |a| a.state.record.status().frames >= 5);
+    click_until(&mut h, "■ Stop recording", |a| !a.state.record.is_recording());
+    let rec = h.state().state.record.last_recording().map(|p| p.to_path_buf()).expect("a recording folder");
     let m = mirrorcue::recording::read_manifest(&rec).expect("manifest");
     assert!(m.complete && m.frames >= 5, "{m:?}");
     assert!(rec.join("events.jsonl").exists());
@@ -132,4 +132,151 @@ fn a_recording_made_in_the_app_becomes_the_reference() {
     let c = h.state().state.compare.session.clip.as_ref().unwrap();
     assert_eq!(c.len() as u64, m.frames);
     assert!(c.note.as_deref().unwrap_or("").contains("poses from the recording"), "{:?}", c.note);
+    // Named by its folder and the date it was made, not by the video file inside it.
+    let caption = h.state().state.compare.caption();
+    let folder = rec.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(caption.contains(&folder) && caption.contains("UTC") && !caption.contains("video.mp4"), "{caption:?}");
+}
+
+/// The text of the first widget whose label contains `part` (a plain label's text is its accessible value).
+fn label_containing(h: &egui_kittest::Harness<'static, mirrorcue::ui::MirrorcueApp>, part: &str) -> Option<String> {
+    let node = h.query_by_label_contains(part)?;
+    let node = node.accesskit_node();
+    node.label().or_else(|| node.value())
+}
+
+/// The first number in `text` followed by `unit` ("Recorded 20.3 s" → 20.3 with unit " s").
+fn number_before(text: &str, unit: &str) -> Option<f64> {
+    let end = text.find(unit)?;
+    let start = text[..end].rfind(|c: char| !(c.is_ascii_digit() || c == '.')).map_or(0, |i| i + 1);
+    text[start..end].parse().ok()
+}
+
+#[test]
+fn defect_18_the_reference_pane_faces_the_way_the_patient_pane_does() {
+    let mut h = common::ui::harness(2400.0);
+    step_until(&mut h, "a frame", |a| a.current_view().is_some());
+    click_until(&mut h, "Compare side by side", |a| a.state.compare.on);
+    h.state_mut().queue(Action::FreezeReference);
+    step_until(&mut h, "the reference pane", |a| a.state.compare.pane.view.is_some() && a.state.compare.two_panes());
+    // The patient's pane is mirrored by default: the reference (here the patient's own frozen frame) too.
+    let flips =
+        |a: &mirrorcue::ui::MirrorcueApp| (a.current_view().unwrap().flip, a.state.compare.pane.view.unwrap().flip);
+    assert_eq!(flips(h.state()), (true, true), "patient pane and reference pane flips");
+    // The camera's view: both as recorded.
+    h.state_mut().queue(Action::SetMirror(mirrorcue::view::MirrorMode::Off));
+    step_until(&mut h, "both panes unflipped", |a| flips(a) == (false, false));
+    // The other side keeps the opposite flip.
+    click_until(&mut h, "Other side", |a| a.state.compare.session.kind == ReferenceKind::OtherSide);
+    step_until(&mut h, "the other side flipped", |a| flips(a) == (false, true));
+}
+
+#[test]
+fn defect_17_the_match_badge_agrees_with_the_joint_table_and_is_not_given_against_oneself() {
+    let mut h = common::ui::harness(2400.0);
+    step_until(&mut h, "a frame", |a| a.current_view().is_some());
+    click_until(&mut h, "Compare side by side", |a| a.state.compare.on);
+    h.state_mut().queue(Action::FreezeReference);
+    step_until_ui(&mut h, "the match score", |h| h.query_by_label_contains("Match ").is_some());
+    // The squats move against the frozen frame: on every frame the badge is the mean of the table's joints.
+    let mut checked = 0;
+    for _ in 0..40 {
+        std::thread::sleep(Duration::from_millis(30));
+        h.step();
+        let (Some(badge), Some(table)) =
+            (label_containing(&h, "Match "), h.state().state.compare.session.scores().cloned())
+        else {
+            continue;
+        };
+        let shown: Vec<f64> = table.joints.iter().filter_map(|(_, v)| v.map(|v| (v as f64 * 100.0).round())).collect();
+        let mean = shown.iter().sum::<f64>() / shown.len().max(1) as f64;
+        let pct = number_before(&badge, "%").expect("a percentage in the badge");
+        assert!((pct - mean).abs() <= 1.0, "badge {badge:?} against the table's joints {shown:?} (mean {mean:.1})");
+        checked += 1;
+    }
+    assert!(checked >= 10, "the badge and the table were shown together on {checked} frames");
+    // The patient against themselves a few seconds ago: no match score.
+    click_until(&mut h, "Delayed", |a| a.state.compare.session.kind == ReferenceKind::Delayed);
+    step_until(&mut h, "the delay filled", |a| a.state.compare.session.delay.span_s() >= 3.2);
+    for _ in 0..5 {
+        h.step();
+    }
+    assert_eq!(label_containing(&h, "Match "), None, "a match score against the patient's own image");
+}
+
+#[test]
+fn defects_16_and_23_recording_a_looping_file_says_its_true_length_and_the_patient_sees_rec() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = common::ui::harness(2400.0);
+    h.state_mut().state.settings.recordings_dir = Some(dir.path().to_path_buf());
+    step_until(&mut h, "a frame", |a| a.current_view().is_some());
+    assert_eq!(label_containing(&h, "REC"), None, "no recording indicator before recording");
+    click_until(&mut h, "● Record", |a| a.state.record.is_recording());
+    let start = std::time::Instant::now();
+    step_until_ui(&mut h, "the recording indicator on the patient's pane", |h| {
+        h.query_by_label_contains("REC").is_some()
+    });
+    // The bundled recording lasts about 3.5 s and loops: record 7 s of it.
+    while start.elapsed() < Duration::from_secs(7) {
+        std::thread::sleep(Duration::from_millis(30));
+        h.step();
+    }
+    let rec = label_containing(&h, "REC").unwrap();
+    let shown = number_before(&rec, " s").unwrap_or_else(|| panic!("the elapsed time in {rec:?}"));
+    assert!(shown >= 4.0, "the indicator says {rec:?} after 7 s");
+    click_until(&mut h, "■ Stop recording", |a| !a.state.record.is_recording());
+    let elapsed = start.elapsed().as_secs_f64();
+    step_until_ui(&mut h, "the recorded message", |h| h.query_by_label_contains("Recorded ").is_some());
+    let msg = label_containing(&h, "Recorded ").unwrap();
+    let said = number_before(&msg, " s").unwrap_or_else(|| panic!("a length in {msg:?}"));
+    assert!(said >= 5.0 && said <= elapsed + 0.5, "{msg:?} for a recording of {elapsed:.1} s");
+    assert_eq!(label_containing(&h, "REC"), None, "the indicator goes with the recording");
+}
+
+#[test]
+fn defect_22_one_above_the_other_keeps_portrait_pictures_usable() {
+    use mirrorcue::ui::screen::{panes, patient::fit};
+    use mirrorcue::ui::settings::Layout;
+    // The therapist's preview beside the controls, and a full-screen patient screen.
+    for avail in [
+        egui::Rect::from_min_size(egui::pos2(340.0, 0.0), egui::vec2(940.0, 800.0)),
+        egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1920.0, 1080.0)),
+    ] {
+        let portrait = 720.0 / 1280.0;
+        let (a, b, _) = panes::arrange(avail, Layout::Stacked, (portrait, portrait));
+        for r in [a, b] {
+            let picture = fit(r, portrait);
+            assert!(r.intersect(avail) == r, "{r:?} outside {avail:?}");
+            assert!(picture.height() >= 0.6 * avail.height(), "a {picture:?} picture in {avail:?}");
+        }
+        assert!(!a.intersects(b.shrink(1.0)), "the panes overlap: {a:?} {b:?}");
+        // Landscape pictures stay one above the other, as asked.
+        let landscape = 16.0 / 9.0;
+        assert_eq!(panes::arrange(avail, Layout::Stacked, (landscape, landscape)).2, Layout::Stacked);
+        assert_eq!(panes::arrange(avail, Layout::SideBySide, (landscape, landscape)).2, Layout::SideBySide);
+    }
+}
+
+#[test]
+fn defect_19_captions_fit_their_pane_and_the_repetition_line_stays_short() {
+    use mirrorcue::ui::screen::panes;
+    let ctx = egui::Context::default();
+    let _ = ctx.run(egui::RawInput::default(), |_| {});
+    let long = "Reference: recording-2026-11-30_14-05-09_UTC (2026-11-30 14:05 UTC, 20.0 s) · 12.3 s · following your movement";
+    for (width, large) in [(220.0, false), (400.0, true), (90.0, false)] {
+        let fitted = panes::fit_caption(&ctx, long, width, large);
+        let size = if large { 13.0 * 1.4 } else { 13.0 };
+        let w = ctx.fonts_mut(|f| {
+            f.layout_no_wrap(fitted.clone(), egui::FontId::proportional(size), egui::Color32::WHITE).size().x
+        });
+        assert!(w <= width, "{fitted:?} is {w} wide in {width}");
+        assert!(fitted.ends_with('…') && fitted.starts_with("Ref"), "{fitted:?}");
+    }
+    assert_eq!(panes::fit_caption(&ctx, "Your other side", 220.0, false), "Your other side");
+    // Fifty repetitions: the line names the last few, not all fifty.
+    let reps: Vec<f32> = (0..50).map(|i| 0.5 + i as f32 / 100.0).collect();
+    let line = mirrorcue::ui::panels::compare::repetition_line(&reps).unwrap();
+    assert!(line.chars().count() <= 90, "{line:?}");
+    assert!(line.contains("#50 99%") && line.contains("50"), "{line:?}");
+    assert_eq!(mirrorcue::ui::panels::compare::repetition_line(&[]), None);
 }

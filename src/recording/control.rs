@@ -143,6 +143,16 @@ impl RecordingControl {
         self.message.as_deref()
     }
 
+    /// Says why a recording could not start (nothing to record yet, no folder); nothing else changes.
+    pub fn refuse(&mut self, why: impl Into<String>) {
+        self.message = Some(why.into());
+    }
+
+    /// Seconds recorded so far (`None` when idle): for the indicator on the patient's screen.
+    pub fn elapsed_s(&self) -> Option<f64> {
+        self.active.as_ref().map(|a| a.recorder.elapsed_s())
+    }
+
     /// Where the recording stands.
     pub fn status(&self) -> RecordingStatus {
         match &self.active {

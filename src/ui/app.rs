@@ -16,6 +16,7 @@ use crate::compare::SyncMode;
 use crate::live::{LivePipeline, SourceFactory};
 use crate::pose::{EngineConfig, ModelStore};
 use crate::posture::{ModelFit, PostureSession, Protocol, ProtocolLibrary};
+use crate::recording::events::Event;
 use crate::source::FrameSource;
 use crate::source::camera::{CameraInfo, CameraSource};
 use crate::view::{DisplayImage, MirrorMode, SplitSource, ViewTransform};
@@ -281,19 +282,19 @@ impl MirrorcueApp {
                         super::sound::play_tone();
                     }
                     if let Some(c) = &result.cue {
-                        events.push(("cue", serde_json::json!({ "checkpoint": c.checkpoint, "text": c.text })));
+                        events.push(Event::cue(c.checkpoint, c.text.clone()));
                     }
                 }
                 for &rule in &result.reps_counted {
                     let name = posture.protocol().reps.get(rule).map(|r| r.name.clone()).unwrap_or_default();
-                    events.push(("rep", serde_json::json!({ "rule": name })));
+                    events.push(Event::rep(name, None));
                 }
                 if !result.reps_counted.is_empty() {
                     s.compare.session.close_rep();
                 }
                 s.posture_frame = Some(result);
             }
-            s.compare.on_patient_frame(&r.frame, r.pose.as_ref(), &events);
+            s.record.push(&r.frame, r.pose.as_ref(), &events);
             if let Some(last) = s.current_frame().map(|f| f.time_s)
                 && r.frame.time_s > last
             {
@@ -301,24 +302,17 @@ impl MirrorcueApp {
             }
             s.current = Some(r);
         }
-        s.compare.tick();
-        let Some(res) = s.current.as_ref() else { return };
-        // The main pane: the live frame, or the delayed one when it is shown instead of live.
-        let delayed = s.compare.delayed_instead();
-        let (frame, pose) = match delayed.then(|| s.compare.session.reference()).flatten() {
-            Some((f, p)) => (f, p),
-            None => (&res.frame, res.pose.as_ref()),
-        };
-        if let Some(seam) =
-            self.main.show_frame(ctx, "mirrorcue-view", frame, pose, s.settings.mirror, &s.settings.seam)
-        {
+        // Both panes through the display step `mirrorcue bench --side-by-side` measures too.
+        let dt = s.compare.real_dt();
+        let current = s.current.as_ref().map(|r| (&r.frame, r.pose.as_ref()));
+        let step = s.compare.display_step(ctx, &mut self.main, current, is_new_frame, dt, &s.settings);
+        if let Some(seam) = step.patient_seam {
             // Latency counts each live frame once, when it first reaches the screen.
-            if let (Some(p), true, false) = (&self.pipeline, is_new_frame, delayed) {
+            if let (Some(p), true, false, Some(res)) = (&self.pipeline, is_new_frame, step.delayed, &s.current) {
                 p.record_shown(res.captured_at);
             }
             s.last_seam = s.settings.mirror.ne(&MirrorMode::Off).then_some(seam);
         }
-        s.compare.render_reference(ctx, &res.frame, res.pose.as_ref(), &s.settings);
     }
 
     /// Does what `action` asks. The one place where the app changes.
@@ -624,20 +618,21 @@ impl MirrorcueApp {
     /// Starts or stops recording the patient's source (into the recordings folder).
     fn toggle_recording(&mut self) {
         let s = &mut self.state;
-        if s.compare.recorder.is_some() {
-            s.compare.stop_recording();
+        if s.record.is_recording() {
+            s.record.stop();
             return;
         }
         let Some(r) = &s.current else {
-            s.compare.message = Some("Nothing to record yet: wait for the picture.".into());
+            s.record.refuse("Nothing to record yet: wait for the picture.");
             return;
         };
         let Some(base) = s.settings.recordings_dir.clone().or_else(|| user_dir("recordings")) else {
-            s.compare.message = Some("No folder to record into: choose one under Compare.".into());
+            s.record.refuse("No folder to record into: choose one under Compare.");
             return;
         };
         let fps = self.pipeline.as_ref().map(|p| p.stats().camera_fps()).filter(|f| *f > 1.0).unwrap_or(30.0);
-        s.compare.start_recording(&base, &r.frame, s.settings.pose.model, fps);
+        // A folder that cannot be made is in the recording's message.
+        let _ = s.record.start(&base, &r.frame, s.settings.pose.model, fps);
     }
 }
 

@@ -2,9 +2,9 @@
 //! the patient, delayed feedback, and recording. The comparison itself is [`crate::compare::CompareSession`]; this
 //! is the UI's state around it.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::pane::Pane;
 use super::screen::patient::{GhostDisplay, ViewContent};
@@ -13,8 +13,7 @@ use crate::Frame;
 use crate::compare::clip::{ClipLoad, DEFAULT_CLIP_BYTES};
 use crate::compare::{Clip, CompareSession, ReferenceKind, SyncMode};
 use crate::pose::{EngineConfig, ModelStore, Pose};
-use crate::recording::Recorder;
-use crate::view::MirrorMode;
+use crate::view::Seam;
 
 /// Kept at this path for `cli/bench.rs` (it draws both panes as the app does).
 pub use super::screen::panes::show_panes;
@@ -45,8 +44,6 @@ pub enum CompareAction {
     SetSectionEdge(bool),
     /// Loop the whole reference clip again.
     ClearSection,
-    /// The reference pane's own mirror mode.
-    SetReferenceMirror(MirrorMode),
     /// Forget the scores and ranges of motion so far.
     ResetScores,
     /// The delay of delayed feedback, seconds.
@@ -64,20 +61,16 @@ pub struct CompareState {
     pub on: bool,
     /// The comparison.
     pub session: CompareSession,
-    /// The reference pane's own mirror mode (the other side always shows the opposite of the patient's pane).
-    pub reference_mirror: MirrorMode,
     /// Show the delayed image in place of the live one (one pane) instead of beside it.
     pub delay_instead: bool,
     /// A reference clip being loaded.
     pub loading: Option<ClipLoad>,
-    /// The running recording.
-    pub recorder: Option<Recorder>,
-    /// The last recording made in the app (offered as a reference).
-    pub last_recording: Option<PathBuf>,
-    /// Something to tell the therapist (a reference that could not be loaded, a recording that stopped).
+    /// Something to tell the therapist (a reference that could not be loaded).
     pub message: Option<String>,
     /// The reference pane.
     pub pane: Pane,
+    /// How the reference clip is named on screen ([`reference_name`]).
+    pub reference_name: String,
     last_tick: Option<Instant>,
 }
 
@@ -100,7 +93,6 @@ impl CompareState {
             CompareAction::Mark => s.mark(),
             CompareAction::SetSectionEdge(start) => s.set_section_edge(start),
             CompareAction::ClearSection => s.clear_section(),
-            CompareAction::SetReferenceMirror(mode) => self.reference_mirror = mode,
             CompareAction::ResetScores => s.reset_scores(),
             CompareAction::SetDelay(seconds) => s.set_delay(seconds),
             CompareAction::SetDelayInstead(instead) => self.delay_instead = instead,
@@ -152,7 +144,8 @@ impl CompareState {
 
     /// Uses `clip` as the reference.
     pub fn set_reference(&mut self, clip: Clip) {
-        self.message = clip.note.clone().map(|n| format!("Reference {}: {n}.", clip.name));
+        self.reference_name = reference_name(&clip);
+        self.message = clip.note.clone().map(|n| format!("Reference {}: {n}.", self.reference_name));
         self.session.set_clip(clip);
         self.pane.reset();
         self.on = true;
@@ -163,33 +156,50 @@ impl CompareState {
         self.set_reference(Clip::frozen(frame.clone(), pose.cloned()));
     }
 
-    /// Takes the patient's new frame (and the protocol events it caused, for the recording).
-    pub fn on_patient_frame(&mut self, frame: &Frame, pose: Option<&Pose>, events: &[(&str, serde_json::Value)]) {
-        if self.on {
-            self.session.on_patient_frame(frame, pose);
-        }
-        if let Some(r) = self.recorder.as_mut() {
-            r.push(frame, pose);
-            for (kind, details) in events {
-                r.event(frame.time_s, kind, details.clone());
-            }
-            if let Some(e) = r.error() {
-                // A full disk: stop, keep what was written, say so.
-                self.message = Some(format!("Recording stopped: {e}"));
-                if let Some(r) = self.recorder.take() {
-                    self.last_recording = Some(r.dir().to_path_buf());
-                    let _ = r.stop();
-                }
-            }
-        }
-    }
-
-    /// Moves the reference's own clock on by the time since the last tick; collects a loaded clip.
-    pub fn tick(&mut self) {
+    /// Seconds since the last call by the wall clock (at most 0.25 s; 0 the first time): the `dt_s` the app hands
+    /// to [`CompareState::display_step`].
+    pub fn real_dt(&mut self) -> f64 {
         let now = Instant::now();
         let dt = self.last_tick.map(|t| (now - t).as_secs_f64()).unwrap_or(0.0).min(0.25);
         self.last_tick = Some(now);
-        self.tick_by(dt);
+        dt
+    }
+
+    /// The display step of both panes, once per UI frame: the app's and `mirrorcue bench --side-by-side`'s (one
+    /// copy). `current` is the patient's newest frame and pose, `is_new` whether it arrived since the last step
+    /// (it then goes into the comparison: the follower, the delay, the scores), `dt_s` the time since the last
+    /// step (the reference's own clock). Then the patient's pane (`main`: the live frame, or the delayed one when
+    /// it is shown instead) and the reference pane are rendered into their textures, each only when its frame or
+    /// its mirror settings changed.
+    pub fn display_step(
+        &mut self,
+        ctx: &egui::Context,
+        main: &mut Pane,
+        current: Option<(&Frame, Option<&Pose>)>,
+        is_new: bool,
+        dt_s: f64,
+        settings: &Settings,
+    ) -> DisplayStep {
+        let mut out = DisplayStep::default();
+        let t0 = Instant::now();
+        if let (true, true, Some((frame, pose))) = (is_new, self.on, current) {
+            self.session.on_patient_frame(frame, pose);
+        }
+        self.tick_by(dt_s);
+        let t1 = Instant::now();
+        out.times.session = t1 - t0;
+        let Some((frame, pose)) = current else { return out };
+        out.delayed = self.delayed_instead();
+        let (shown, shown_pose) = match out.delayed.then(|| self.session.reference()).flatten() {
+            Some(r) => r,
+            None => (frame, pose),
+        };
+        out.patient_seam = main.show_frame(ctx, "mirrorcue-view", shown, shown_pose, settings.mirror, &settings.seam);
+        let t2 = Instant::now();
+        out.times.patient_pane = t2 - t1;
+        out.reference_shown = self.render_reference(ctx, frame, pose, settings);
+        out.times.reference_pane = t2.elapsed();
+        out
     }
 
     /// Moves the reference's own clock on by `dt` seconds; collects a loaded clip.
@@ -218,10 +228,11 @@ impl CompareState {
         if !self.two_panes() {
             return false;
         }
-        let (frame, pose, mode) = match self.session.kind {
-            ReferenceKind::OtherSide => (live, live_pose, other_side_mode(settings.mirror)),
+        let mode = crate::compare::reference_mirror(settings.mirror, self.session.kind);
+        let (frame, pose) = match self.session.kind {
+            ReferenceKind::OtherSide => (live, live_pose),
             _ => match self.session.reference() {
-                Some((f, p)) => (f, p, self.reference_mirror),
+                Some(r) => r,
                 None => return false,
             },
         };
@@ -259,7 +270,9 @@ impl CompareState {
                 None => format!("{:.0} seconds ago", self.session.delay_s),
             },
             ReferenceKind::Clip => {
-                let Some(c) = &self.session.clip else { return "Reference".into() };
+                if self.session.clip.is_none() {
+                    return "Reference".into();
+                }
                 let t = &self.session.transport;
                 let how = match self.session.sync {
                     SyncMode::Free if !t.playing => "paused".to_string(),
@@ -267,7 +280,7 @@ impl CompareState {
                     SyncMode::Together => "playing together".into(),
                     SyncMode::Movement => "following your movement".into(),
                 };
-                format!("Reference: {} · {:.1} s · {how}", c.name, t.position_s)
+                format!("Reference: {} · {:.1} s · {how}", self.reference_name, t.position_s)
             }
         }
     }
@@ -281,79 +294,43 @@ impl CompareState {
         Some(GhostDisplay { pose, differ: differ.into_iter().map(|d| d.0).collect() })
     }
 
-    /// The match score for the patient's pane ("Match 86%").
+    /// The score on the patient's pane ([`CompareSession::badge`]: the overall of the table the therapist sees;
+    /// none for the delayed image), when two panes are shown.
     pub fn badge(&self) -> Option<String> {
         if !self.two_panes() {
             return None;
         }
-        let s = self.session.smoothed_overall()?;
-        Some(match self.session.kind {
-            ReferenceKind::OtherSide => format!("Sides alike {:.0}%", s * 100.0),
-            _ => format!("Match {:.0}%", s * 100.0),
-        })
-    }
-
-    /// Starts recording the patient's source into a new folder under `base`.
-    pub fn start_recording(&mut self, base: &Path, frame: &Frame, model: crate::pose::PoseModel, fps: f64) {
-        let stamp =
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-        let mut dir = base.join(format!("recording-{stamp}"));
-        let mut n = 1;
-        while dir.exists() {
-            n += 1;
-            dir = base.join(format!("recording-{stamp}-{n}"));
-        }
-        match Recorder::start(&dir, frame.width(), frame.height(), fps, model, &frame.source) {
-            Ok(r) => {
-                self.recorder = Some(r);
-                self.message = None;
-            }
-            Err(e) => self.message = Some(e.to_string()),
-        }
-    }
-
-    /// Stops the recording; the folder is offered as a reference.
-    pub fn stop_recording(&mut self) {
-        let Some(r) = self.recorder.take() else { return };
-        let dir = r.dir().to_path_buf();
-        let dropped = r.dropped();
-        self.message = Some(match r.stop() {
-            Ok(m) if dropped > 0 => {
-                format!(
-                    "Recorded {:.1} s into {} ({dropped} frames skipped: the disk was slow).",
-                    m.duration_s,
-                    dir.display()
-                )
-            }
-            Ok(m) => format!("Recorded {:.1} s into {}", m.duration_s, dir.display()),
-            Err(e) => e.to_string(),
-        });
-        self.last_recording = Some(dir);
+        self.session.badge()
     }
 }
 
-/// The mirror mode that shows the patient's other side: the opposite flip of the patient's pane.
-pub fn other_side_mode(main: MirrorMode) -> MirrorMode {
-    match main {
-        MirrorMode::Off => MirrorMode::Mirror,
-        MirrorMode::Mirror => MirrorMode::Off,
-        MirrorMode::Split { selfie, .. } => {
-            if selfie {
-                MirrorMode::Off
-            } else {
-                MirrorMode::Mirror
-            }
-        }
-    }
+/// What one [`CompareState::display_step`] did.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DisplayStep {
+    /// The patient's pane rendered a new frame: the seam of its view (pixels; meaningful for split views).
+    pub patient_seam: Option<Seam>,
+    /// The patient's pane shows the delayed image instead of live.
+    pub delayed: bool,
+    /// The reference pane rendered a new frame.
+    pub reference_shown: bool,
+    /// Where the time went.
+    pub times: StepTimes,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// How long each part of a display step took.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct StepTimes {
+    /// The comparison: the patient's new frame (the movement follower, the delay, the scores) and the reference's
+    /// clock.
+    pub session: Duration,
+    /// The patient's pane (mirror view, RGBA to `ColorImage`, texture set).
+    pub patient_pane: Duration,
+    /// The reference pane.
+    pub reference_pane: Duration,
+}
 
-    #[test]
-    fn the_other_side_is_shown_with_the_opposite_flip() {
-        assert_eq!(other_side_mode(MirrorMode::Mirror), MirrorMode::Off);
-        assert_eq!(other_side_mode(MirrorMode::Off), MirrorMode::Mirror);
-    }
+/// How a reference clip is named on screen: a mirrorcue recording by its folder and the date it was made
+/// ([`crate::recording::naming::recording_title`]), not by the video file inside it; other clips by their name.
+pub fn reference_name(clip: &Clip) -> String {
+    clip.path.as_deref().and_then(crate::recording::naming::recording_title).unwrap_or_else(|| clip.name.clone())
 }

@@ -5,13 +5,15 @@
 //! ```text
 //! app.rs       the shell (MirrorcueApp): owns the State, the live pipeline, the patient's pane and the dialogs;
 //!              polls the pipeline, draws, and applies every Action in one place (MirrorcueApp::apply)
-//! state.rs     State: plain data the panels read (settings, source, current frame, protocol, comparison)
+//! state.rs     State: plain data the panels read (settings, source, current frame, protocol, comparison, and the
+//!              recording: `recording::RecordingControl`)
 //! action.rs    Action: everything a panel (or the window: a dropped file, a click on the video) can ask for
 //! panels/      the therapist's controls, one file per panel: show(ui, &State) -> Vec<Action>
 //!              (source, mirror, pose, overlay, posture, compare, record, patient screen, readout)
 //! screen/      what is drawn on the video, for the therapist's preview and the patient screen alike:
 //!              patient.rs (one pane: image, overlay, cue, ghost, badge), panes.rs (the two panes side by side)
-//! compare.rs   CompareState: the comparison's UI state (reference pane, delay, recording) and its CompareAction
+//! compare.rs   CompareState: the comparison's UI state (reference pane, delay) and its CompareAction; the display
+//!              step of both panes (CompareState::display_step), which the app and `mirrorcue bench --side-by-side` call
 //! pane.rs      one video pane: a frame through its mirror mode into a texture
 //! overlay.rs   keypoints, bones, labels and angles over the image
 //! keys.rs      the keyboard: Space, arrows, Esc, F11 (also actions)

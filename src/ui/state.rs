@@ -9,6 +9,7 @@ use super::settings::Settings;
 use crate::live::{LiveResult, LiveStats, Playback, SourceStatus};
 use crate::pose::{Joint, Pose};
 use crate::posture::{FrameResult, LibraryEntry, PostureSession, Protocol};
+use crate::recording::RecordingControl;
 use crate::source::camera::{CameraChoice, CameraInfo};
 use crate::source::{CameraMode, SourceKind};
 use crate::view::Seam;
@@ -77,8 +78,10 @@ pub struct State {
     pub posture_frame: Option<FrameResult>,
     /// Joints clicked so far while picking an angle on the image (`None` = not picking).
     pub picking: Option<Vec<Joint>>,
-    /// Side-by-side comparison, delayed feedback and recording.
+    /// Side-by-side comparison and delayed feedback.
     pub compare: CompareState,
+    /// Recording in the app.
+    pub record: RecordingControl,
 }
 
 impl State {
@@ -103,6 +106,7 @@ impl State {
             posture_frame: None,
             picking: None,
             compare: CompareState::default(),
+            record: RecordingControl::new(),
         }
     }
 

@@ -13,11 +13,11 @@ use crate::ui::settings::Settings;
 /// How long each part of one display tick took.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct TickTimes {
-    /// `CompareSession::on_patient_frame` (the movement follower, scores) and `advance`.
+    /// The comparison (`CompareSession::on_patient_frame`: the movement follower, scores; and `advance`).
     pub session: Duration,
-    /// The patient pane's `Pane::show_frame` (mirror view, RGBA to `ColorImage`, texture set).
+    /// The patient pane (mirror view, RGBA to `ColorImage`, texture set).
     pub patient_pane: Duration,
-    /// The reference pane's `Pane::show_frame`.
+    /// The reference pane.
     pub reference_pane: Duration,
     /// `CompareSession::ghost`.
     pub ghost: Duration,
@@ -42,9 +42,9 @@ pub struct TickOutcome {
     pub times: TickTimes,
 }
 
-/// What the app's UI thread does for side by side, per display tick, without a window: `MirrorcueApp::poll` (the
-/// patient's new frame into the comparison, the reference's clock, both panes through `Pane::show_frame` into
-/// egui textures), the ghost, and drawing both panes with `ui::compare::show_panes`, inside a headless
+/// What the app's UI thread does for side by side, per display tick, without a window: the app's own display step
+/// (`ui::compare::CompareState::display_step`: the patient's new frame into the comparison, the reference's clock,
+/// both panes into egui textures), the ghost, and drawing both panes with `ui::compare::show_panes`, inside a headless
 /// `egui::Context` pass followed by tessellation. Only the GPU upload and painting are left out (there is no GPU).
 pub struct SideBySideDisplay {
     /// The headless egui context (textures are set in it as in the app).
@@ -94,26 +94,22 @@ impl SideBySideDisplay {
             // egui may run a pass twice (when the first is discarded); the app's poll happens once per tick.
             if !polled {
                 polled = true;
-                // MirrorcueApp::poll: the new frame into the comparison, then the reference's own clock.
-                let t0 = Instant::now();
-                if let Some((frame, pose)) = fresh.take() {
-                    self.compare.on_patient_frame(&frame, pose.as_ref(), &[]);
-                    self.current = Some((frame, pose));
+                // The app's display step (`CompareState::display_step`, as `MirrorcueApp::poll` calls it).
+                let is_new = fresh.is_some();
+                if let Some(f) = fresh.take() {
+                    self.current = Some(f);
                 }
-                self.compare.tick_by(dt_s);
-                let t1 = Instant::now();
-                out.times.session = t1 - t0;
-                if let Some((frame, pose)) = &self.current {
-                    let (mode, seam) = (self.settings.mirror, &self.settings.seam);
-                    out.patient_shown =
-                        self.patient.show_frame(ctx, "mirrorcue-view", frame, pose.as_ref(), mode, seam).is_some();
-                    let t2 = Instant::now();
-                    out.times.patient_pane = t2 - t1;
-                    let index = self.compare.session.reference_index();
-                    out.reference_moved = index != self.last_reference;
+                let current = self.current.as_ref().map(|(f, p)| (f, p.as_ref()));
+                let step = self.compare.display_step(ctx, &mut self.patient, current, is_new, dt_s, &self.settings);
+                out.times.session = step.times.session;
+                out.times.patient_pane = step.times.patient_pane;
+                out.times.reference_pane = step.times.reference_pane;
+                out.patient_shown = step.patient_seam.is_some();
+                out.reference_shown = step.reference_shown;
+                let index = self.compare.session.reference_index();
+                out.reference_moved = self.current.is_some() && index != self.last_reference;
+                if self.current.is_some() {
                     self.last_reference = index;
-                    out.reference_shown = self.compare.render_reference(ctx, frame, pose.as_ref(), &self.settings);
-                    out.times.reference_pane = t2.elapsed();
                 }
                 let t3 = Instant::now();
                 let min_score = self.settings.overlay.min_score;
@@ -136,7 +132,7 @@ impl SideBySideDisplay {
                 };
                 let second = self.compare.reference_content(Some(&self.settings.overlay), &caption);
                 egui::CentralPanel::default().frame(egui::Frame::new().fill(egui::Color32::BLACK)).show(ctx, |ui| {
-                    crate::ui::compare::show_panes(ui, &main, Some(&second), self.settings.compare_layout, false);
+                    crate::ui::compare::show_panes(ui, main, Some(second), self.settings.compare_layout, false, None);
                 });
             }
         });

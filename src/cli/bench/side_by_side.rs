@@ -307,7 +307,7 @@ pub fn run(args: &BenchArgs, inputs: &[PathBuf]) -> Result<u8, CliError> {
          (patient) and {:?} (reference), ghost on; display ticking at {DISPLAY_HZ:.0} Hz on a headless egui context",
         a.display(),
         display.settings.mirror,
-        display.compare.reference_mirror
+        crate::compare::reference_mirror(display.settings.mirror, display.compare.session.kind)
     );
 
     // Warm-up: until the first frame is on screen (the model loads), then two more seconds.

@@ -45,6 +45,10 @@ pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
     if layout != state.settings.compare_layout {
         out.push(Action::SetCompareLayout(layout));
     }
+    let (w, h) = state.frame_size();
+    if layout == Layout::Stacked && w < h {
+        ui.label(RichText::new("Portrait pictures too small one above the other are shown side by side.").small());
+    }
     match kind {
         ReferenceKind::Clip => clip_controls(ui, state, &mut out),
         ReferenceKind::OtherSide => other_side(ui, state, &mut out),
@@ -55,6 +59,13 @@ pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
         if ui.checkbox(&mut ghost, "Ghost: the reference skeleton over the patient").changed() {
             out.push(Action::SetGhost(ghost));
         }
+    }
+    if kind == ReferenceKind::Delayed {
+        ui.label(
+            RichText::new("No match score: the patient against their own image a few seconds ago says nothing.")
+                .small(),
+        );
+    } else {
         scores(ui, state);
     }
     out
@@ -151,15 +162,14 @@ fn clip_controls(ui: &mut Ui, state: &State, out: &mut Vec<Action>) {
     if !info.is_empty() {
         ui.label(RichText::new(info.join(" · ")).small());
     }
-    let mut mirror = state.compare.reference_mirror;
-    ui.horizontal(|ui| {
-        ui.label("Reference view:");
-        ui.selectable_value(&mut mirror, MirrorMode::Off, "As recorded");
-        ui.selectable_value(&mut mirror, MirrorMode::Mirror, "Mirrored");
-    });
-    if mirror != state.compare.reference_mirror {
-        out.push(Action::Compare(C::SetReferenceMirror(mirror)));
-    }
+    ui.label(
+        RichText::new(if state.settings.mirror == MirrorMode::Off {
+            "The reference is shown as recorded, as the patient's pane is."
+        } else {
+            "The reference is mirrored, as the patient's pane is."
+        })
+        .small(),
+    );
 }
 
 fn other_side(ui: &mut Ui, state: &State, out: &mut Vec<Action>) {
@@ -248,12 +258,30 @@ fn scores(ui: &mut Ui, state: &State) {
             ui.end_row();
         }
     });
-    if let Some(o) = s.smoothed_overall() {
-        ui.label(RichText::new(format!("Overall {:.0}%", o * 100.0)).strong());
+    if let Some(o) = sc.overall {
+        // The number on the patient's badge.
+        ui.label(RichText::new(format!("Overall {:.0}% (the mean of the joints above)", o * 100.0)).strong());
     }
-    if !s.reps.is_empty() {
-        let list: Vec<String> =
-            s.reps.iter().enumerate().map(|(i, r)| format!("#{} {:.0}%", i + 1, r * 100.0)).collect();
-        ui.label(format!("Per repetition: {}", list.join(", ")));
+    if let Some(line) = repetition_line(&s.reps) {
+        ui.label(line);
     }
+}
+
+/// How many repetitions the per-repetition line names (the newest).
+pub const REPS_SHOWN: usize = 6;
+
+/// The per-repetition line under the scores: the newest [`REPS_SHOWN`] repetitions ("Per repetition: #1 82%, #2
+/// 88%", or "Last 6 of 23 repetitions: #18 80%, …"); `None` before the first.
+pub fn repetition_line(reps: &[f32]) -> Option<String> {
+    if reps.is_empty() {
+        return None;
+    }
+    let first = reps.len().saturating_sub(REPS_SHOWN);
+    let list: Vec<String> =
+        reps.iter().enumerate().skip(first).map(|(i, r)| format!("#{} {:.0}%", i + 1, r * 100.0)).collect();
+    Some(if first == 0 {
+        format!("Per repetition: {}", list.join(", "))
+    } else {
+        format!("Last {REPS_SHOWN} of {} repetitions: {}", reps.len(), list.join(", "))
+    })
 }

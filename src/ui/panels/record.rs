@@ -9,21 +9,26 @@ use crate::ui::state::State;
 pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
     let mut out = Vec::new();
     ui.horizontal_wrapped(|ui| {
-        if let Some(r) = &state.compare.recorder {
+        if state.record.is_recording() {
             if ui.button(RichText::new("■ Stop recording").color(Color32::from_rgb(240, 90, 80))).clicked() {
                 out.push(Action::ToggleRecording);
             }
-            ui.label(format!("{} frames", r.frames()));
+            if let Some(status) = state.record.status_text() {
+                ui.label(status);
+            }
         } else {
             if ui.button("● Record").on_hover_text("Record the video and poses into a new folder").clicked() {
                 out.push(Action::ToggleRecording);
             }
-            if let Some(dir) = &state.compare.last_recording
+            if let Some(dir) = state.record.last_recording()
                 && ui.button("Use the last recording as reference").clicked()
             {
-                out.push(Action::OpenReference(dir.clone()));
+                out.push(Action::OpenReference(dir.to_path_buf()));
             }
         }
     });
+    if let (false, Some(m)) = (state.record.is_recording(), state.record.message()) {
+        ui.horizontal_wrapped(|ui| ui.label(RichText::new(m).color(crate::ui::style::NOTICE)));
+    }
     out
 }

@@ -105,5 +105,5 @@ pub fn show(ui: &mut Ui, state: &State, main: &Pane, patient: bool, caption: Opt
     content.caption = caption;
     let ref_caption = state.compare.caption();
     let second = state.compare.two_panes().then(|| state.compare.reference_content(overlay, &ref_caption));
-    panes::show_panes(ui, &content, second.as_ref(), state.settings.compare_layout, patient)
+    panes::show_panes(ui, content, second, state.settings.compare_layout, patient, state.record.elapsed_s())
 }
