@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::ui::{choose, click, click_until, step_until, step_until_ui};
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use mirrorcue::pose::PoseModel;
 use mirrorcue::ui::Action;
 
@@ -196,5 +196,62 @@ fn the_patient_sees_the_repetition_count_large() {
     step_until_ui(&mut h, "the count on the patient's screen", |h| {
         h.query_by_label_contains("Count: 0 repetitions").is_some()
             || h.query_by_label_contains("Count: 1 repetition").is_some()
+    });
+}
+
+/// The locked seam's slider (the mirror panel) and the seam it sets.
+fn seam_slider(h: &egui_kittest::Harness<'static, mirrorcue::ui::MirrorcueApp>) -> Option<f64> {
+    h.query_all_by_label_contains("Seam position").find_map(|n| n.accesskit_node().numeric_value())
+}
+
+#[test]
+fn defect_11_the_locked_seam_slider_reads_as_the_patient_sees_it_and_moves_that_way() {
+    use mirrorcue::view::{MirrorMode, SplitSource};
+    let mut h = common::ui::harness(1400.0);
+    step_until(&mut h, "a frame", |a| a.current_view().is_some());
+    // Split reflection shown as a mirror (flipped), seam locked at 30% of the camera frame from its left.
+    h.state_mut().queue(Action::SetMirror(MirrorMode::Split { source: SplitSource::PatientLeft, selfie: true }));
+    h.state_mut().queue(Action::SetSeamFollowsBody(false));
+    settle(&mut h);
+    let mut seam = h.state().state.settings.seam;
+    seam.manual = 0.3;
+    h.state_mut().queue(Action::SetSeam(seam));
+    settle(&mut h);
+    // Flipped, that seam is 70% from the left of the picture the patient sees: the slider says so, in whole %.
+    assert_eq!(seam_slider(&h), Some(70.0), "the slider in percent of the picture as the patient sees it");
+    // Moving the slider right moves the seam right on the patient's screen: further from the frame's left edge
+    // as the patient sees it, so nearer the camera frame's left edge (x falls) in the flipped view.
+    let slider = h.query_all_by_label_contains("Seam position").find(|n| n.accesskit_node().numeric_value().is_some());
+    slider.expect("the seam slider").focus();
+    h.step();
+    h.key_press(egui::Key::ArrowRight);
+    settle(&mut h);
+    let after = h.state().state.settings.seam.manual;
+    assert!(after < 0.3, "the slider went right, the seam in the frame went to x = {after} (from 0.3)");
+    assert!(seam_slider(&h).is_some_and(|v| v > 70.0), "the slider reads {:?}", seam_slider(&h));
+}
+
+#[test]
+fn defect_20_photos_play_as_stills_with_a_display_time_the_therapist_can_change() {
+    let mut h = common::ui::harness(1400.0);
+    let folder = common::data("images/coco");
+    h.input_mut().dropped_files.push(egui::DroppedFile { path: Some(folder), ..Default::default() });
+    step_until(&mut h, "the photos", |a| a.state.source_kind() == Some(mirrorcue::source::SourceKind::ImageFolder));
+    let display = |h: &egui_kittest::Harness<'static, mirrorcue::ui::MirrorcueApp>| {
+        h.state().pipeline.as_ref().and_then(|p| p.playback().image_display_s)
+    };
+    assert_eq!(display(&h), Some(mirrorcue::live::DEFAULT_IMAGE_DISPLAY_S));
+    // The control shows the display time, in seconds.
+    step_until_ui(&mut h, "the display time", |h| {
+        h.query_all_by_label_contains("Each photo on screen").next().is_some()
+    });
+    let shown = h.query_all_by_label_contains("Each photo on screen").find_map(|n| n.accesskit_node().numeric_value());
+    assert_eq!(shown, Some(3.0));
+    // Playing them as the frames of a video is a clear choice.
+    click_until(&mut h, "Play the photos as a video (tracked)", |a| {
+        a.pipeline.as_ref().is_some_and(|p| p.playback().image_display_s.is_none())
+    });
+    click_until(&mut h, "Play the photos as a video (tracked)", |a| {
+        a.pipeline.as_ref().is_some_and(|p| p.playback().image_display_s.is_some())
     });
 }

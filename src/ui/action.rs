@@ -63,6 +63,9 @@ pub enum Action {
     Seek(f64),
     /// Loop this section of the recording (start, end seconds), or the whole (`None`).
     SetSection(Option<(f64, f64)>),
+    /// Photos: each on screen this many seconds and analysed on its own, or (`None`) played as the frames of a
+    /// video, tracked.
+    SetImageDisplay(Option<f64>),
 
     // --- View -----------------------------------------------------------------------------------------------------
     /// Mirror mode: off, mirror, or split reflection.

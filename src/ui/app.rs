@@ -369,6 +369,7 @@ impl MirrorcueApp {
             Action::Restart => pipeline.into_iter().for_each(|p| p.restart()),
             Action::SetLooping(looping) => pipeline.into_iter().for_each(|p| p.set_looping(looping)),
             Action::SetSpeed(speed) => pipeline.into_iter().for_each(|p| p.set_speed(speed)),
+            Action::SetImageDisplay(seconds) => pipeline.into_iter().for_each(|p| p.set_image_display_s(seconds)),
             Action::Seek(at) => pipeline.into_iter().for_each(|p| p.seek(at)),
             Action::SetSection(section) => pipeline.into_iter().for_each(|p| p.set_section(section)),
             // View

@@ -4,6 +4,7 @@ use egui::{RichText, Ui};
 
 use crate::ui::action::Action;
 use crate::ui::state::State;
+use crate::view::seam_slider::{seam_slider_caption, seam_slider_text, seam_to_slider, slider_to_seam};
 use crate::view::{MirrorMode, SplitSource};
 
 /// Draws the mirror therapy panel.
@@ -51,9 +52,19 @@ pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
     if seam.follow_body {
         ui.add(egui::Slider::new(&mut seam.smoothing, 0.0..=0.98).text("Seam steadiness"));
     } else {
-        ui.add(egui::Slider::new(&mut seam.manual, 0.0..=1.0).text("Seam position (locked)"));
+        // In percent of the picture as the patient sees it: dragging right moves the seam right on their screen.
+        let mut percent = seam_to_slider(s.mirror, seam.manual);
+        let slider =
+            egui::Slider::new(&mut percent, 0.0..=100.0).step_by(1.0).suffix(" %").text(seam_slider_caption(s.mirror));
+        if ui.add(slider).on_hover_text(seam_slider_text(s.mirror, seam.manual)).changed() {
+            seam.manual = slider_to_seam(s.mirror, percent);
+        }
     }
-    ui.add(egui::Slider::new(&mut seam.feather, 0.0..=0.1).text("Soft edge"));
+    // The soft edge, in percent of the picture's width (height for an upper/lower split).
+    let mut feather = (seam.feather * 100.0 * 10.0).round() / 10.0;
+    if ui.add(egui::Slider::new(&mut feather, 0.0..=10.0).step_by(0.5).suffix(" %").text("Soft edge")).changed() {
+        seam.feather = feather / 100.0;
+    }
     if seam != s.seam {
         out.push(Action::SetSeam(seam));
     }

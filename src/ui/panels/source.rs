@@ -3,6 +3,8 @@
 
 use egui::{RichText, Ui};
 
+use crate::live::{DEFAULT_IMAGE_DISPLAY_S, IMAGE_DISPLAY_RANGE_S, Playback};
+use crate::source::SourceKind;
 use crate::ui::action::{Action, DialogTarget};
 use crate::ui::state::{ActiveSource, State};
 use crate::ui::style;
@@ -89,6 +91,25 @@ fn camera(ui: &mut Ui, state: &State, out: &mut Vec<Action>) {
     }
 }
 
+/// How photos play: each a still for a display time, analysed on its own (the default), or as a video.
+fn photos(ui: &mut Ui, pb: Playback, out: &mut Vec<Action>) {
+    let mut as_video = pb.image_display_s.is_none();
+    if ui
+        .checkbox(&mut as_video, "Play the photos as a video (tracked)")
+        .on_hover_text("Off: each photo is a still, analysed on its own, for the time below")
+        .changed()
+    {
+        out.push(Action::SetImageDisplay((!as_video).then_some(DEFAULT_IMAGE_DISPLAY_S)));
+    }
+    if let Some(mut seconds) = pb.image_display_s {
+        let range = IMAGE_DISPLAY_RANGE_S.0.max(0.5)..=60.0;
+        let slider = egui::Slider::new(&mut seconds, range).step_by(0.5).suffix(" s").text("Each photo on screen");
+        if ui.add(slider).changed() {
+            out.push(Action::SetImageDisplay(Some(seconds)));
+        }
+    }
+}
+
 /// A recording's transport.
 fn transport(ui: &mut Ui, state: &State, out: &mut Vec<Action>) {
     let Some(src) = &state.source else { return };
@@ -112,6 +133,10 @@ fn transport(ui: &mut Ui, state: &State, out: &mut Vec<Action>) {
             out.push(Action::SetLooping(looping));
         }
     });
+    if matches!(state.source_kind(), Some(SourceKind::Image | SourceKind::ImageFolder)) {
+        photos(ui, pb, out);
+        return;
+    }
     let mut speed = pb.speed;
     if ui.add(egui::Slider::new(&mut speed, 0.1..=2.0).text("Speed").fixed_decimals(1)).changed() {
         out.push(Action::SetSpeed(speed));
