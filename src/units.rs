@@ -132,8 +132,9 @@ pub fn file_stamp(t: SystemTime) -> String {
     format!("{y:04}{m:02}{d:02}-{hh:02}{mm:02}{ss:02}")
 }
 
-/// Seconds since 1970 to (year, month, day, hour, minute, second), UTC (Howard Hinnant's days-from-civil inverse).
-fn civil(secs: u64) -> (i64, u32, u32, u32, u32, u32) {
+/// Seconds since 1970 to the UTC calendar date and time: (year, month 1–12, day 1–31, hour, minute, second), in
+/// the proleptic Gregorian calendar (Howard Hinnant's days-from-civil inverse). The one copy of this rule.
+pub fn civil(secs: u64) -> (i64, u32, u32, u32, u32, u32) {
     let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;
     let z = days + 719_468;

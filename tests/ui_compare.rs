@@ -118,7 +118,7 @@ fn a_recording_made_in_the_app_becomes_the_reference() {
     let mut h = common::ui::harness(2400.0);
     h.state_mut().state.settings.recordings_dir = Some(dir.path().to_path_buf());
     step_until(&mut h, "a frame", |a| a.current_view().is_some());
-    click_until(&mut h, "● Record", |a| a.state.record.is_recording());
+    click_until(&mut h, "⏺ Record", |a| a.state.record.is_recording());
     step_until(&mut h, "frames recorded", |a| a.state.record.status().frames >= 5);
     click_until(&mut h, "■ Stop recording", |a| !a.state.record.is_recording());
     let rec = h.state().state.record.last_recording().map(|p| p.to_path_buf()).expect("a recording folder");
@@ -211,7 +211,7 @@ fn defects_16_and_23_recording_a_looping_file_says_its_true_length_and_the_patie
     h.state_mut().state.settings.recordings_dir = Some(dir.path().to_path_buf());
     step_until(&mut h, "a frame", |a| a.current_view().is_some());
     assert_eq!(label_containing(&h, "REC"), None, "no recording indicator before recording");
-    click_until(&mut h, "● Record", |a| a.state.record.is_recording());
+    click_until(&mut h, "⏺ Record", |a| a.state.record.is_recording());
     let start = std::time::Instant::now();
     step_until_ui(&mut h, "the recording indicator on the patient's pane", |h| {
         h.query_by_label_contains("REC").is_some()

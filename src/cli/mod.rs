@@ -51,12 +51,9 @@ pub enum Command {
     /// is given.
     App(CommonArgs),
     /// Find the body's keypoints in a recording (video file, image, or folder of images) and write them out.
-    ///
-    /// Examples:
-    ///   mirrorcue analyze session.mp4 --out session.jsonl
-    ///   mirrorcue analyze photos/ --stills --format coco --out results.json
-    ///   mirrorcue analyze squat.mp4 --model blazepose-full --render squat_overlay/
-    #[command(verbatim_doc_comment)]
+    #[command(
+        after_help = "Examples:\n  mirrorcue analyze session.mp4 --out session.jsonl\n  mirrorcue analyze photos/ --stills --format coco --out results.json\n  mirrorcue analyze squat.mp4 --model blazepose-full --render squat_overlay/"
+    )]
     Analyze(AnalyzeArgs),
     /// Measure how fast each stage runs (decoding, pre-processing, inference, decoding outputs, smoothing), per model
     /// and engine, on a recording (the bundled one by default); --live measures the live path, --side-by-side two
@@ -64,25 +61,18 @@ pub enum Command {
     Bench(bench::BenchArgs),
     /// Run a posture protocol over a recording: per-checkpoint time in tolerance, cues, range of motion,
     /// repetitions and holds (the same code as the app).
-    ///
-    /// Example:
-    ///   mirrorcue check assets/protocols/squat_knee_alignment.toml squats.mp4 --out summary.json --csv frames.csv
-    #[command(verbatim_doc_comment)]
+    #[command(
+        after_help = "Example:\n  mirrorcue check assets/protocols/squat_knee_alignment.toml squats.mp4 --out summary.json --csv frames.csv"
+    )]
     Check(check::CheckArgs),
     /// Compare a recording with a reference by joint angles: the offset and warping path that align them, and the
     /// similarity per joint and overall (0..1), as JSON with --out.
-    ///
-    /// Example:
-    ///   mirrorcue compare demonstration.mp4 patient.mp4 --out comparison.json
-    #[command(verbatim_doc_comment)]
+    #[command(after_help = "Example:\n  mirrorcue compare demonstration.mp4 patient.mp4 --out comparison.json")]
     Compare(compare::CompareArgs),
     /// Record a source (a video file, an image folder, or a camera) into a folder: the video (MP4, H.264), the
     /// pose track and a manifest. Crash-safe: a killed recording keeps all but at most its last second; a full disk
     /// stops it with exit code 6 and keeps what was written.
-    ///
-    /// Example:
-    ///   mirrorcue record camera --out sessions/2026-11-21 --seconds 120
-    #[command(verbatim_doc_comment)]
+    #[command(after_help = "Example:\n  mirrorcue record camera --out sessions/2026-11-21 --seconds 120")]
     Record(record::RecordArgs),
     /// Say which inference engine would run, where it was found, and how to get the faster one.
     Engine(CommonArgs),

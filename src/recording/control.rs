@@ -1,6 +1,6 @@
 //! The recording state an app keeps: idle or recording, what has been written, and what to tell the user.
 //!
-//! [`RecordingControl`] is what the ● Record button drives: [`start`](RecordingControl::start) makes a new
+//! [`RecordingControl`] is what the ⏺ Record button drives: [`start`](RecordingControl::start) makes a new
 //! recording folder under the recordings folder and starts a [`Recorder`];
 //! [`push`](RecordingControl::push) hands it each new frame with its pose and the protocol events the frame caused;
 //! [`stop`](RecordingControl::stop) closes it. A recording stopped by a full disk stops itself on the next push,
@@ -168,7 +168,7 @@ impl RecordingControl {
         }
     }
 
-    /// One line for the screen: "● Recording 12.3 s (368 frames)" while recording (with the frames dropped, if
+    /// One line for the screen: "⏺ Recording 12.3 s (368 frames)" while recording (with the frames dropped, if
     /// any), else the last [`message`](Self::message).
     pub fn status_text(&self) -> Option<String> {
         if !self.is_recording() {
@@ -180,7 +180,7 @@ impl RecordingControl {
             0 => String::new(),
             n => format!(", {n} skipped: the disk is slow"),
         };
-        Some(format!("● Recording {:.1} s ({frames}{dropped})", s.seconds))
+        Some(format!("⏺ Recording {:.1} s ({frames}{dropped})", s.seconds))
     }
 }
 
@@ -220,7 +220,7 @@ mod tests {
         }
         let status = rec.status();
         assert!(status.recording && (status.seconds - 1.0).abs() < 1e-9, "{status:?}");
-        assert!(rec.status_text().unwrap().starts_with("● Recording 1.0 s ("), "{:?}", rec.status_text());
+        assert!(rec.status_text().unwrap().starts_with("⏺ Recording 1.0 s ("), "{:?}", rec.status_text());
         let m = rec.stop().unwrap().unwrap();
         assert!(m.complete && (m.duration_s - 1.0).abs() < 1e-3, "{m:?}");
         assert_eq!(rec.message(), Some(format!("Recorded 1.0 s into {}.", dir.display()).as_str()));

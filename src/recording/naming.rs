@@ -15,21 +15,7 @@ pub fn unix_now() -> u64 {
 }
 
 /// The UTC calendar date and time of `unix_s`: (year, month 1–12, day 1–31, hour, minute, second).
-pub fn utc_parts(unix_s: u64) -> (i64, u32, u32, u32, u32, u32) {
-    let days = (unix_s / 86_400) as i64;
-    let secs = unix_s % 86_400;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm, proleptic Gregorian calendar).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day, (secs / 3600) as u32, (secs / 60 % 60) as u32, (secs % 60) as u32)
-}
+pub use crate::units::civil as utc_parts;
 
 /// `unix_s` for people: "2026-11-30 14:05 UTC".
 pub fn utc_text(unix_s: u64) -> String {

@@ -39,11 +39,7 @@ pub fn slider_to_seam(mode: MirrorMode, percent: f32) -> f32 {
 
 /// The slider's caption for `mode`.
 pub fn seam_slider_caption(mode: MirrorMode) -> &'static str {
-    if horizontal(mode) {
-        "Seam height (from the top of the picture)"
-    } else {
-        "Seam position (from the left, as the patient sees it)"
-    }
+    if horizontal(mode) { "Seam position, from the top" } else { "Seam position, from the left" }
 }
 
 /// The slider's value as text: "42% from the left" / "55% from the top".

@@ -56,7 +56,8 @@ pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
         let mut percent = seam_to_slider(s.mirror, seam.manual);
         let slider =
             egui::Slider::new(&mut percent, 0.0..=100.0).step_by(1.0).suffix(" %").text(seam_slider_caption(s.mirror));
-        if ui.add(slider).on_hover_text(seam_slider_text(s.mirror, seam.manual)).changed() {
+        let hover = format!("{} of the picture, as the patient sees it", seam_slider_text(s.mirror, seam.manual));
+        if ui.add(slider).on_hover_text(hover).changed() {
             seam.manual = slider_to_seam(s.mirror, percent);
         }
     }

@@ -78,7 +78,7 @@ pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
         let mut changed = false;
         ui.push_id(i, |ui| {
             ui.horizontal(|ui| {
-                ui.label(RichText::new("●").color(state_color(check)));
+                ui.label(RichText::new("⏺").color(state_color(check)));
                 ui.label(RichText::new(&c.name).strong());
                 if c.plane == Plane::World {
                     ui.label(RichText::new("3D").small()).on_hover_text("Measured on BlazePose's 3D world landmarks");

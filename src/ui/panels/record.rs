@@ -1,4 +1,4 @@
-//! The record panel: ● Record / ■ Stop, and the last recording as the reference.
+//! The record panel: ⏺ Record / ■ Stop, and the last recording as the reference.
 
 use egui::{Color32, RichText, Ui};
 
@@ -17,7 +17,7 @@ pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
                 ui.label(status);
             }
         } else {
-            if ui.button("● Record").on_hover_text("Record the video and poses into a new folder").clicked() {
+            if ui.button("⏺ Record").on_hover_text("Record the video and poses into a new folder").clicked() {
                 out.push(Action::ToggleRecording);
             }
             if let Some(dir) = state.record.last_recording()
