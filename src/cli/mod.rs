@@ -5,6 +5,7 @@
 //! - [`check`]: a posture protocol over a recording;
 //! - [`compare`]: two recordings aligned and compared by joint angles;
 //! - [`record`]: a source into a recording folder (video, pose track, manifest);
+//! - [`sway`]: the sway descriptors of a centre-of-pressure trace;
 //! - [`bench`]: how fast each stage, the live path and side-by-side playback run;
 //! - `engine`: which inference engine runs and where it was found.
 //!
@@ -18,6 +19,7 @@ pub mod compare;
 pub mod error;
 pub mod output;
 pub mod record;
+pub mod sway;
 
 use std::path::PathBuf;
 
@@ -84,6 +86,14 @@ pub enum Command {
     ///   mirrorcue record camera --out sessions/2026-11-21 --seconds 120
     #[command(verbatim_doc_comment)]
     Record(record::RecordArgs),
+    /// The sway descriptors (Quijoux et al. 2021: mean distance, RMS, path length, velocities, 95% ellipse area,
+    /// frequencies, …) of a centre-of-pressure trace: a CSV with time_s, ml_cm, ap_cm, or an AMTI force-plate
+    /// export; resampled to 25 Hz and low-passed at 10 Hz first, as the reference does.
+    ///
+    /// Example:
+    ///   mirrorcue sway forceplate.csv --out sway.json
+    #[command(verbatim_doc_comment)]
+    Sway(sway::SwayArgs),
     /// Say which inference engine would run, where it was found, and how to get the faster one.
     Engine(CommonArgs),
 }
@@ -202,6 +212,7 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Compare(args)) => compare::run(&args),
         Some(Command::Record(args)) => record::run(&args),
+        Some(Command::Sway(args)) => sway::run(&args),
         Some(Command::Engine(common)) => engine_report(&common),
     };
     match result {
