@@ -10,11 +10,20 @@
 //!   [`position`] (distances, ellipse, direction, path, velocity, frequency), [`velocity`] (Savitzky–Golay
 //!   velocity measures), [`density`] (sway density), [`spectrum`] (Welch PSD) and [`diffusion`] (stabilogram
 //!   diffusion);
+//! - [`body`]: pose points in world (3D) or image space; [`com`]: the segment-model centre of mass (de Leva 1996);
+//! - [`track`]: a pose track and the centre of mass's sway relative to the base of support, in cm;
+//! - [`stance`]: foot contact, single-leg stance and quiet standing from the pose; [`bess`]: BESS errors;
+//! - [`clinical`]: the tests (quiet, Romberg, tandem, single-leg, BESS) and the Romberg/mCTSIB ratios;
+//! - [`testing`]: a constructed figure for tests;
 //! - [`error`]: the one error type, [`BalanceError`].
 //!
 //! Units: centimetres, seconds, hertz, degrees, as each descriptor states. ML is the medio-lateral axis, AP the
 //! antero-posterior one.
 
+pub mod bess;
+pub mod body;
+pub mod clinical;
+pub mod com;
 pub mod density;
 pub mod descriptors;
 pub mod diffusion;
@@ -24,7 +33,10 @@ pub mod position;
 pub mod resample;
 pub mod spectrum;
 pub mod stabilogram;
+pub mod stance;
+pub mod testing;
 pub mod trace;
+pub mod track;
 pub mod velocity;
 
 pub use descriptors::{Descriptor, Descriptors};

@@ -11,7 +11,8 @@
 //!
 //! An **uneven time base** is what SWARII is for: any spacing works as long as every window holds a sample. A grid
 //! point whose window is empty is interpolated linearly between its neighbours on the grid; a gap longer than
-//! [`MAX_GAP_S`] is refused (the trace should be split there).
+//! [`MAX_GAP_S`] is refused (the trace should be split there). Grid points after the last filled window (a slow
+//! camera's last sample lies more than half a window before the end of the grid) are dropped.
 
 use super::BalanceError;
 
@@ -121,10 +122,11 @@ fn fill_gaps(out: &mut Resampled, missing: &[usize]) -> Result<(), BalanceError>
         let before = start.checked_sub(1);
         let after = (end + 1 < out.time_s.len()).then_some(end + 1);
         let (Some(b), Some(a)) = (before, after) else {
-            return Err(BalanceError::TimeBase(format!(
-                "no sample near {:.3} s at the end of the trace",
-                out.time_s[start]
-            )));
+            // Empty windows at the end (a slow camera's last sample lies before them): the grid stops there.
+            out.time_s.truncate(start);
+            out.ml.truncate(start);
+            out.ap.truncate(start);
+            return Ok(());
         };
         let gap = out.time_s[a] - out.time_s[b];
         if gap > MAX_GAP_S {

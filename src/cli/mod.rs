@@ -6,6 +6,7 @@
 //! - [`compare`]: two recordings aligned and compared by joint angles;
 //! - [`record`]: a source into a recording folder (video, pose track, manifest);
 //! - [`sway`]: the sway descriptors of a centre-of-pressure trace;
+//! - [`balance`]: a balance test (quiet, Romberg, single-leg, tandem, BESS) on a recording;
 //! - [`bench`]: how fast each stage, the live path and side-by-side playback run;
 //! - `engine`: which inference engine runs and where it was found.
 //!
@@ -13,6 +14,7 @@
 //! layer's error), so the subcommands use `?` throughout.
 
 pub mod analyze;
+pub mod balance;
 pub mod bench;
 pub mod check;
 pub mod compare;
@@ -94,6 +96,13 @@ pub enum Command {
     ///   mirrorcue sway forceplate.csv --out sway.json
     #[command(verbatim_doc_comment)]
     Sway(sway::SwayArgs),
+    /// A balance test on a recording, from the pose: per trial the start and end frames and times, the stance
+    /// foot (single-leg), the BESS errors with their frames, and the sway of the centre of mass.
+    ///
+    /// Example:
+    ///   mirrorcue balance stance.mp4 --test single-leg --height-cm 172 --out results.json
+    #[command(verbatim_doc_comment)]
+    Balance(balance::BalanceArgs),
     /// Say which inference engine would run, where it was found, and how to get the faster one.
     Engine(CommonArgs),
 }
@@ -213,6 +222,7 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Compare(args)) => compare::run(&args),
         Some(Command::Record(args)) => record::run(&args),
         Some(Command::Sway(args)) => sway::run(&args),
+        Some(Command::Balance(args)) => balance::run(&args),
         Some(Command::Engine(common)) => engine_report(&common),
     };
     match result {
