@@ -86,3 +86,48 @@ fn quiet_standing_in_the_squat_clip_is_found_between_squats() {
     let err = clinical::run(&first, TestKind::Quiet, Some(165.0)).unwrap_err();
     assert!(err.to_string().contains("no quiet standing of at least 0.5 s"), "{err}");
 }
+
+/// `mirrorcue balance` on the lab take: the trial with its frames, times, stance foot and sway, as JSON.
+#[test]
+fn balance_command_writes_the_single_leg_trial() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("results.json");
+    let input = common::data("videos/pose2sim_singleperson_cam01.mp4");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_mirrorcue"))
+        .args(["balance", input.to_str().unwrap(), "--test", "single-leg", "--height-cm", "175", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["format"], "mirrorcue-balance");
+    assert_eq!(v["test"], "single-leg");
+    let trials = v["trials"].as_array().unwrap();
+    assert_eq!(trials.len(), 1);
+    let t = &trials[0];
+    assert!(t["start_frame"].as_u64().unwrap().abs_diff(BY_EYE_START) <= TOLERANCE, "{t}");
+    assert!(t["end_frame"].as_u64().unwrap().abs_diff(BY_EYE_END) <= TOLERANCE, "{t}");
+    assert_eq!(t["stance_foot"], "left");
+    assert_eq!(t["ended_by"], "lifted_foot_touched_down");
+    let start = t["start_time_s"].as_f64().unwrap();
+    assert!((start - t["start_frame"].as_f64().unwrap() / 60.0).abs() < 0.01, "{t}");
+    assert_eq!(t["com"]["base_of_support"], "left foot");
+    assert!(t["sway"]["descriptors"]["sway_length_ML_AND_AP"].as_f64().unwrap() > 0.0);
+    assert_eq!(t["sway"]["units"]["mean_velocity_ML"], "cm/s");
+    assert!(
+        t["sway"]["not_computed"]["total_power_Power_Spectrum_Density_ML"].as_str().unwrap().starts_with("too short")
+    );
+
+    // A still image: nobody standing on one leg, said so with exit code 3.
+    let still = common::data("images/other/tfjs_pose_yoga_warrior.jpg");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_mirrorcue"))
+        .args(["balance", still.to_str().unwrap(), "--test", "single-leg"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("no single-leg stance"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

@@ -104,7 +104,14 @@ pub fn score(samples: &[PoseSample], contact: &Contact, range: std::ops::Range<u
     let start = range.start;
     let leg = contact.leg_px;
     let up0 = contact.up.get(start).copied().unwrap_or([None, None]);
-    let origin = contact.planted.get(start).copied().unwrap_or([(None, None), (None, None)]);
+    // Where each foot stood: its first planted position in the trial (planting needs a short still window).
+    let mut origin = [(None, None), (None, None)];
+    for (side, o) in origin.iter_mut().enumerate() {
+        let first = |k: usize| {
+            range.clone().find_map(|t| if k == 0 { contact.planted[t][side].0 } else { contact.planted[t][side].1 })
+        };
+        *o = (first(0), first(1));
+    }
     let hips_y0 = samples.get(start).and_then(|s| s.pose.as_ref()).and_then(|pose| {
         let b = Body::new(pose, Space::Image)?;
         b.mid(Joint::LeftHip, Joint::RightHip).map(|h| h[1])

@@ -8,8 +8,9 @@
 //!   tandem stance itself (one foot in front of the other) is not checked.
 //! - **single-leg**: every single-leg stance of at least 0.5 s ([`super::stance::Contact::single_leg`]); sway
 //!   against the stance foot; the time is from lift-off to the end.
-//! - **bess**: the whole recording (from the first frame the person is seen) is one trial in the stance it starts
-//!   in, with its errors ([`super::bess`]).
+//! - **bess**: the whole recording is one trial in the stance it starts in (from the first frame both feet are
+//!   placed, or from a lift-off in the first [`BESS_SETTLE_S`] for a one-leg stance), with its errors
+//!   ([`super::bess`]).
 
 use serde::Serialize;
 
@@ -23,6 +24,9 @@ use crate::pose::Side;
 
 /// Shortest quiet-standing trial, s (a shorter one is still reported, with its sway "too short").
 pub const MIN_QUIET_S: f64 = 0.5;
+
+/// A BESS recording may begin with the patient lifting a foot into a one-leg stance within this time, s.
+pub const BESS_SETTLE_S: f64 = 1.0;
 
 /// Which test.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -153,9 +157,18 @@ pub fn run(samples: &[PoseSample], kind: TestKind, height_cm: Option<f64>) -> Re
         TestKind::Quiet | TestKind::Romberg | TestKind::Tandem => contact.quiet(MIN_QUIET_S),
         TestKind::SingleLeg => contact.single_leg(),
         TestKind::Bess => {
-            let Some(start) = (0..samples.len()).find(|&t| contact.up[t].iter().all(Option::is_some)) else {
+            // The trial starts once both feet's states are known: planted, or up.
+            let settled =
+                |t: usize| (0..2).all(|s| contact.up[t][s] == Some(true) || contact.planted[t][s] != (None, None));
+            let Some(settled_at) = (0..samples.len()).find(|&t| settled(t)) else {
                 return Err(BalanceError::NoMeasurement("the feet are not visible in any frame".into()));
             };
+            // Getting into a one-leg stance in the first second starts the trial at the lift-off.
+            let t0 = samples[settled_at].time_s;
+            let lift = (settled_at + 1..samples.len())
+                .take_while(|&t| samples[t].time_s - t0 <= BESS_SETTLE_S)
+                .find(|&t| (0..2).any(|s| contact.up[t][s] == Some(true) && contact.up[t - 1][s] == Some(false)));
+            let start = lift.unwrap_or(settled_at);
             let stance_foot = match contact.up[start] {
                 [Some(true), Some(true)] => {
                     return Err(BalanceError::NoMeasurement(format!(

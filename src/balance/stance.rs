@@ -14,7 +14,8 @@
 //!   re-planted there.
 //! - A foot comes **down** (touch-down) at the first frame where both its points are still and its lowest point is
 //!   not higher in the image than the other foot's lowest point by more than [`Params::h_air`]·L (a foot held still
-//!   in the air is not down).
+//!   in the air is not down). (Which foot is higher in the image is not used otherwise: with a camera above the
+//!   floor a foot set further back looks higher, so a foot already up in the first frame is not recognised.)
 //! - **Single-leg stance** runs from a lift-off while the other foot is down, to the first of: the lifted foot
 //!   touches down; the stance foot moves (heel and toe both more than [`Params::d_move`]·L from where they were, for
 //!   [`Params::move_persist_s`]); the stance foot goes up too (both feet off the floor); the hands leave the hips

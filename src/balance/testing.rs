@@ -54,6 +54,22 @@ impl Figure {
         Figure { points }
     }
 
+    /// The same figure with its hands on its hips (as the BESS and single-leg stance ask), elbows out.
+    pub fn hands_on_hips(mut self) -> Figure {
+        use Joint::*;
+        for (sign, elbow, wrist, hand) in [
+            (1.0, LeftElbow, LeftWrist, [LeftPinky, LeftIndex, LeftThumb]),
+            (-1.0, RightElbow, RightWrist, [RightPinky, RightIndex, RightThumb]),
+        ] {
+            self.set(elbow, [sign * 0.34, -0.25, 0.05]);
+            self.set(wrist, [sign * 0.17, -0.03, 0.0]);
+            for h in hand {
+                self.set(h, [sign * 0.13, -0.01, -0.03]);
+            }
+        }
+        self
+    }
+
     /// The scene point of `joint`.
     pub fn get(&self, joint: Joint) -> P3 {
         self.points[idx(joint)]
