@@ -125,7 +125,7 @@ pub fn score(samples: &[PoseSample], contact: &Contact, range: std::ops::Range<u
     for t in range.clone() {
         let mut on = Vec::new();
         let f = &contact.feet[t];
-        if f.hand_on_hip.iter().any(|h| *h == Some(false)) {
+        if f.hand_on_hip.contains(&Some(false)) {
             on.push(ErrorKind::HandsOffHips);
         }
         let mut step = false;

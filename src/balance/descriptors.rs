@@ -90,6 +90,9 @@ impl Builder {
     }
 }
 
+/// A descriptor read from a group's results: name stem, unit, getter.
+type Field<T> = (&'static str, &'static str, fn(&T) -> f64);
+
 fn too_short(what: &str, have: usize, need: usize, fs: f64) -> String {
     format!(
         "too short for {what}: {have} samples ({:.2} s), at least {need} ({:.2} s) needed",
@@ -188,7 +191,7 @@ pub fn compute(s: &Stabilogram) -> Descriptors {
         let m = if n >= seg { spectrum::measures(&spectrum::welch(u, fs)) } else { None };
         (axis, m)
     });
-    let spectral: [(&str, &'static str, fn(&spectrum::SpectralMeasures) -> f64); 10] = [
+    let spectral: [Field<spectrum::SpectralMeasures>; 10] = [
         ("total_power", "cm^2/Hz (sum of PSD ordinates)", |m| m.total_power),
         ("power_frequency_50", "Hz", |m| m.power_frequency_50),
         ("power_frequency_95", "Hz", |m| m.power_frequency_95),
@@ -212,7 +215,7 @@ pub fn compute(s: &Stabilogram) -> Descriptors {
 
     for (axis, u) in [("ML", x), ("AP", y)] {
         let d = diffusion::diffusion(u, fs);
-        let fields: [(&str, &'static str, fn(&diffusion::Diffusion) -> f64); 6] = [
+        let fields: [Field<diffusion::Diffusion>; 6] = [
             ("short_time_diffusion", "cm^2", |d| d.short_time_diffusion),
             ("long_time_diffusion", "cm^2", |d| d.long_time_diffusion),
             ("critical_time", "s", |d| d.critical_time),

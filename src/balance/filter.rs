@@ -155,8 +155,9 @@ fn solve(mat: &mut [Vec<f64>], rhs: &mut [f64]) {
         rhs.swap(col, pivot);
         for row in col + 1..m {
             let f = mat[row][col] / mat[col][col];
-            for k in col..m {
-                mat[row][k] -= f * mat[col][k];
+            let pivot_row = mat[col].clone();
+            for (x, p) in mat[row].iter_mut().zip(&pivot_row).skip(col) {
+                *x -= f * p;
             }
             rhs[row] -= f * rhs[col];
         }

@@ -51,7 +51,7 @@ pub fn welch(u: &[f64], fs: f64) -> Psd {
                 im += v * si;
             }
             let mut val = (re * re + im * im) * scale;
-            if k != 0 && !(nfft % 2 == 0 && k == nfft / 2) {
+            if k != 0 && !(nfft.is_multiple_of(2) && k == nfft / 2) {
                 val *= 2.0;
             }
             *p += val;

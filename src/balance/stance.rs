@@ -231,11 +231,11 @@ impl Contact {
                 // window, so the first frame of a lift does not move them), unless they are still somewhere else
                 // (a heel held up on the toes is not a new planted heel).
                 if let Some(w) = self.window_back(t, p.still_s, 3) {
-                    if let Some(h) = self.still_point(w.clone(), heel) {
-                        if planted.0.is_none_or(|q| dist(h, q) <= d_lift) {
-                            planted.0 = Some(h);
-                            heel_off = false;
-                        }
+                    if let Some(h) = self.still_point(w.clone(), heel)
+                        && planted.0.is_none_or(|q| dist(h, q) <= d_lift)
+                    {
+                        planted.0 = Some(h);
+                        heel_off = false;
                     }
                     if let Some(q) = self.still_point(w, toe)
                         && planted.1.is_none_or(|r| dist(q, r) <= d_lift)

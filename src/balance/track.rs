@@ -199,7 +199,7 @@ pub fn com_trace(
             h / stature_units,
             format!("scaled to the entered height of {h:.0} cm (stature estimated from thigh + shank + trunk)"),
         ),
-        (Some(h), _) if !(h > 0.0) => {
+        (Some(h), _) if h.is_nan() || h <= 0.0 => {
             return Err(BalanceError::Parameter(format!("the height must be positive, not {h} cm")));
         }
         (_, Space::World) => (
