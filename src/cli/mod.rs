@@ -91,17 +91,13 @@ pub enum Command {
     /// The sway descriptors (Quijoux et al. 2021: mean distance, RMS, path length, velocities, 95% ellipse area,
     /// frequencies, …) of a centre-of-pressure trace: a CSV with time_s, ml_cm, ap_cm, or an AMTI force-plate
     /// export; resampled to 25 Hz and low-passed at 10 Hz first, as the reference does.
-    ///
-    /// Example:
-    ///   mirrorcue sway forceplate.csv --out sway.json
-    #[command(verbatim_doc_comment)]
+    #[command(after_help = "Example:\n  mirrorcue sway forceplate.csv --out sway.json")]
     Sway(sway::SwayArgs),
     /// A balance test on a recording, from the pose: per trial the start and end frames and times, the stance
     /// foot (single-leg), the BESS errors with their frames, and the sway of the centre of mass.
-    ///
-    /// Example:
-    ///   mirrorcue balance stance.mp4 --test single-leg --height-cm 172 --out results.json
-    #[command(verbatim_doc_comment)]
+    #[command(
+        after_help = "Example:\n  mirrorcue balance stance.mp4 --test single-leg --height-cm 172 --out results.json"
+    )]
     Balance(balance::BalanceArgs),
     /// Say which inference engine would run, where it was found, and how to get the faster one.
     Engine(CommonArgs),
