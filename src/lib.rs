@@ -14,6 +14,7 @@
 //!   one frame loop with the skip-or-stop rule ([`source::run_frames`]);
 //! - [`pose`]: pose models, engines and smoothing; [`view`]: mirror and split reflection;
 //! - [`posture`]: checkpoints, cues, repetitions, protocols; [`compare`]: similarity, alignment, reference clips;
+//! - [`balance`]: centre of mass, sway descriptors and the stance tests;
 //! - [`recording`]: recording folders (video, pose track, events) and the recorder;
 //! - [`live`]: the capture, pose and display threads, handing frames over through [`mailbox`]es;
 //! - [`ui`]: the egui app; [`cli`]: the `mirrorcue` subcommands.
@@ -26,6 +27,7 @@
 //! - **Angles** are in degrees at the API.
 
 pub mod assets;
+pub mod balance;
 pub mod cli;
 pub mod compare;
 pub mod frame;

@@ -17,6 +17,7 @@
 
 use std::path::Path;
 
+use crate::balance::BalanceError;
 use crate::compare::ClipError;
 use crate::pose::{EngineError, ModelError, PoseError};
 use crate::posture::ProtocolError;
@@ -128,6 +129,15 @@ impl From<ClipError> for CliError {
             ClipError::Source(e) => e.into(),
             ClipError::Pose(e) => e.into(),
             e @ (ClipError::Empty(_) | ClipError::Cancelled) => Self::new(EXIT_INPUT, e.to_string()),
+        }
+    }
+}
+
+impl From<BalanceError> for CliError {
+    fn from(e: BalanceError) -> Self {
+        match e {
+            e @ BalanceError::Parameter(_) => Self::new(EXIT_USAGE, e.to_string()),
+            e => Self::new(EXIT_INPUT, e.to_string()),
         }
     }
 }

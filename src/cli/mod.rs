@@ -5,6 +5,8 @@
 //! - [`check`]: a posture protocol over a recording;
 //! - [`compare`]: two recordings aligned and compared by joint angles;
 //! - [`record`]: a source into a recording folder (video, pose track, manifest);
+//! - [`sway`]: the sway descriptors of a centre-of-pressure trace;
+//! - [`balance`]: a balance test (quiet, Romberg, single-leg, tandem, BESS) on a recording;
 //! - [`bench`]: how fast each stage, the live path and side-by-side playback run;
 //! - `engine`: which inference engine runs and where it was found.
 //!
@@ -12,12 +14,14 @@
 //! layer's error), so the subcommands use `?` throughout.
 
 pub mod analyze;
+pub mod balance;
 pub mod bench;
 pub mod check;
 pub mod compare;
 pub mod error;
 pub mod output;
 pub mod record;
+pub mod sway;
 
 use std::path::PathBuf;
 
@@ -74,6 +78,17 @@ pub enum Command {
     /// stops it with exit code 6 and keeps what was written.
     #[command(after_help = "Example:\n  mirrorcue record camera --out sessions/2026-11-21 --seconds 120")]
     Record(record::RecordArgs),
+    /// The sway descriptors (Quijoux et al. 2021: mean distance, RMS, path length, velocities, 95% ellipse area,
+    /// frequencies, …) of a centre-of-pressure trace: a CSV with time_s, ml_cm, ap_cm, or an AMTI force-plate
+    /// export; resampled to 25 Hz and low-passed at 10 Hz first, as the reference does.
+    #[command(after_help = "Example:\n  mirrorcue sway forceplate.csv --out sway.json")]
+    Sway(sway::SwayArgs),
+    /// A balance test on a recording, from the pose: per trial the start and end frames and times, the stance
+    /// foot (single-leg), the BESS errors with their frames, and the sway of the centre of mass.
+    #[command(
+        after_help = "Example:\n  mirrorcue balance stance.mp4 --test single-leg --height-cm 172 --out results.json"
+    )]
+    Balance(balance::BalanceArgs),
     /// Say which inference engine would run, where it was found, and how to get the faster one.
     Engine(CommonArgs),
 }
@@ -192,6 +207,8 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Compare(args)) => compare::run(&args),
         Some(Command::Record(args)) => record::run(&args),
+        Some(Command::Sway(args)) => sway::run(&args),
+        Some(Command::Balance(args)) => balance::run(&args),
         Some(Command::Engine(common)) => engine_report(&common),
     };
     match result {
