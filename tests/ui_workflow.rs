@@ -255,3 +255,75 @@ fn defect_20_photos_play_as_stills_with_a_display_time_the_therapist_can_change(
         a.pipeline.as_ref().is_some_and(|p| p.playback().image_display_s.is_some())
     });
 }
+
+/// The painted text shapes that can be read (not the invisible accessible labels), with their rectangles.
+fn visible_text_rects(h: &egui_kittest::Harness<'_>) -> Vec<(String, egui::Rect)> {
+    h.output()
+        .shapes
+        .iter()
+        .filter_map(|c| match &c.shape {
+            egui::Shape::Text(t)
+                if t.galley.job.sections.iter().all(|s| s.format.font_id.size > 2.0)
+                    && t.galley.job.sections.iter().all(|s| s.format.color != egui::Color32::TRANSPARENT)
+                    && t.override_text_color != Some(egui::Color32::BLACK) =>
+            {
+                Some((t.galley.job.text.clone(), t.visual_bounding_rect()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Issue 9, defect 12 (seen under Xvfb): a checkpoint's value on the therapist's view printed over the joint's
+/// name ("0.10" on "L knee", "27°" on "R wrist"): the values take part in the same label placement as the names.
+#[test]
+fn checkpoint_values_and_joint_names_never_overlap() {
+    use mirrorcue::pose::Joint;
+    use mirrorcue::ui::screen::patient::{ViewContent, show};
+    use mirrorcue::ui::settings::OverlaySettings;
+    use mirrorcue::view::{MirrorMode, SeamSettings, SeamTracker, ViewTransform};
+    let pose = common::squat_blazepose();
+    let seam = SeamTracker::new().update(Some(&pose), &SeamSettings::default(), false, 720, 1280);
+    let view = ViewTransform::new(MirrorMode::Off, 720, 1280, seam, Some(&pose), false, 0.0);
+    let overlay = OverlaySettings { labels: true, ..OverlaySettings::default() };
+    let at = |j: Joint| {
+        let k = pose.get(j).unwrap();
+        view.map_real(k.x, k.y)
+    };
+    let green = egui::Color32::from_rgb(90, 200, 120);
+    let marks = vec![
+        (at(Joint::LeftKnee), "0.10 torso lengths".to_string(), green),
+        (at(Joint::RightKnee), "0.02 torso lengths".to_string(), green),
+        (at(Joint::LeftShoulder), "27.0°".to_string(), green),
+    ];
+    let mut texture = None;
+    let mut h = egui_kittest::Harness::builder().with_size(egui::vec2(480.0, 853.0)).build_ui(|ui| {
+        let tex = texture.get_or_insert_with(|| {
+            ui.ctx().load_texture(
+                "frame",
+                egui::ColorImage::new([720, 1280], vec![egui::Color32::GRAY; 720 * 1280]),
+                Default::default(),
+            )
+        });
+        let content = ViewContent {
+            texture: Some(tex),
+            view: Some(&view),
+            pose: Some(&pose),
+            overlay: Some(&overlay),
+            marks: marks.clone(),
+            ..ViewContent::default()
+        };
+        show(ui, &content, false);
+    });
+    h.run();
+    let rects = visible_text_rects(&h);
+    for m in &marks {
+        assert!(rects.iter().any(|(t, _)| *t == m.1), "the value {:?} is drawn", m.1);
+    }
+    assert!(rects.iter().any(|(t, _)| t == "L knee"), "the names are drawn: {rects:?}");
+    for (i, (ta, a)) in rects.iter().enumerate() {
+        for (tb, b) in &rects[i + 1..] {
+            assert!(!a.shrink(0.5).intersects(b.shrink(0.5)), "{ta:?} at {a:?} overlaps {tb:?} at {b:?}");
+        }
+    }
+}

@@ -401,26 +401,6 @@ fn overlay_points_stay_on_the_picture() {
     }
 }
 
-/// Frame 0 of the squat clip (720 × 1280) as MediaPipe's BlazePose full saw it: 33 landmarks.
-fn squat_blazepose() -> Pose {
-    let all: Vec<Vec<Vec<f64>>> = serde_json::from_str(
-        &std::fs::read_to_string(common::data("annotations/tfjs_pose_squats.blazepose33_2d.json")).unwrap(),
-    )
-    .unwrap();
-    Pose {
-        skeleton: Skeleton::BlazePose33,
-        keypoints: all[0]
-            .iter()
-            .map(|p| Keypoint { x: p[0] as f32 / 720.0, y: p[1] as f32 / 1280.0, score: 0.9, presence: None, z: None })
-            .collect(),
-        score: 0.9,
-        world: None,
-        mask: None,
-        frame_width: 720,
-        frame_height: 1280,
-    }
-}
-
 /// Issue 9, defect 12: overlay labels never overlap. BlazePose in split reflection, every label and two angles on,
 /// in a 480 × 853 pane: "R shoulder" and "R shoulder (mirror)" printed on top of each other at the seam, the names
 /// piled up on the face and hands, and the angles printed as "174°179°".
@@ -428,7 +408,7 @@ fn squat_blazepose() -> Pose {
 fn overlay_labels_never_overlap() {
     use mirrorcue::pose::angles::JointAngle;
     use mirrorcue::view::labels::{LabelRequest, LabelSpacing, overlay_texts, place_labels};
-    let pose = squat_blazepose();
+    let pose = common::squat_blazepose();
     let mode = MirrorMode::Split { source: SplitSource::PatientRight, selfie: true };
     let (view, _) = ViewTracker::new().update(
         mode,

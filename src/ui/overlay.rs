@@ -30,6 +30,10 @@ pub fn side_color(side: Side) -> Color32 {
     }
 }
 
+/// A checkpoint's value drawn at its joint on the therapist's view: where (normalised to the displayed image), the
+/// text with its unit, and the colour of its state.
+pub type Mark = ((f32, f32), String, Color32);
+
 /// Short label for a joint with the patient's side: "L wrist", "R knee", "nose" (the library's
 /// [`joint_label`]).
 pub fn short_label(joint: Joint) -> String {
@@ -46,8 +50,16 @@ fn to_egui(r: &crate::view::Rect) -> Rect {
 
 /// Paints `pose` as `view` shows it, inside `rect` (where the displayed image is drawn), with the overlay
 /// `settings` it is given (the therapist's and the patient screen's can differ: the caller passes the ones for the
-/// screen it draws).
-pub fn paint(painter: &Painter, rect: Rect, pose: &Pose, view: &ViewTransform, settings: &OverlaySettings, scale: f32) {
+/// screen it draws), and the checkpoint values `marks` at their joints; every text is placed so none covers another.
+pub fn paint(
+    painter: &Painter,
+    rect: Rect,
+    pose: &Pose,
+    view: &ViewTransform,
+    settings: &OverlaySettings,
+    marks: &[Mark],
+    scale: f32,
+) {
     let picture = to_view(rect).sub(&view.picture);
     // Nothing of the overlay leaves the picture, whatever is drawn below.
     let painter = painter.with_clip_rect(to_egui(&picture));
@@ -78,23 +90,30 @@ pub fn paint(painter: &Painter, rect: Rect, pose: &Pose, view: &ViewTransform, s
     }
     let angles: Vec<(Joint, f32)> =
         settings.angles.iter().filter_map(|a| Some((a.joints()[1], a.measure(pose, settings.min_score)?))).collect();
-    let texts = overlay_texts(&shown, settings.labels, &angles);
-    if texts.is_empty() {
-        return;
-    }
-    let galleys: Vec<_> = texts
+    // Every text over the picture goes through one placement, so none covers another or a joint's dot: the
+    // checkpoint values first, then angles, then the joints' names.
+    let mut items: Vec<(Pos2, std::sync::Arc<egui::Galley>, Color32, u8)> = marks
         .iter()
-        .map(|t| {
-            let size = if t.is_angle { 16.0 } else { 11.0 } * scale;
-            painter.layout_no_wrap(t.text.clone(), egui::FontId::proportional(size), side_color(t.joint.side()))
+        .map(|((x, y), text, color)| {
+            let g = painter.layout_no_wrap(text.clone(), egui::FontId::proportional(15.0 * scale), *color);
+            (screen((*x, *y)), g, *color, 0)
         })
         .collect();
-    let requests: Vec<LabelRequest> = texts
+    for t in overlay_texts(&shown, settings.labels, &angles) {
+        let size = if t.is_angle { 16.0 } else { 11.0 } * scale;
+        let color = side_color(t.joint.side());
+        let g = painter.layout_no_wrap(t.text.clone(), egui::FontId::proportional(size), color);
+        items.push((screen(t.at), g, color, t.priority + 1));
+    }
+    if items.is_empty() {
+        return;
+    }
+    let requests: Vec<LabelRequest> = items
         .iter()
-        .zip(&galleys)
-        .map(|(t, g)| {
-            let p = screen(t.at);
-            LabelRequest { anchor: (p.x, p.y), size: (g.size().x, g.size().y), priority: t.priority }
+        .map(|(p, g, _, priority)| LabelRequest {
+            anchor: (p.x, p.y),
+            size: (g.size().x, g.size().y),
+            priority: *priority,
         })
         .collect();
     // Labels never cover a joint's dot (when the skeleton is drawn).
@@ -108,7 +127,7 @@ pub fn paint(painter: &Painter, rect: Rect, pose: &Pose, view: &ViewTransform, s
         Vec::new()
     };
     for placed in place_labels(&requests, &picture, &dots, LabelSpacing::for_dot(dot)) {
-        let color = side_color(texts[placed.index].joint.side());
+        let (_, galley, color, _) = &items[placed.index];
         if let Some((from, to)) = placed.leader {
             painter.line_segment(
                 [Pos2::new(from.0, from.1), Pos2::new(to.0, to.1)],
@@ -116,10 +135,9 @@ pub fn paint(painter: &Painter, rect: Rect, pose: &Pose, view: &ViewTransform, s
             );
         }
         let at = Pos2::new(placed.rect.x0, placed.rect.y0);
-        let galley = galleys[placed.index].clone();
         // A dark shadow keeps the text readable on any picture.
         painter.galley_with_override_text_color(at + egui::vec2(1.0, 1.0), galley.clone(), Color32::BLACK);
-        painter.galley(at, galley, color);
+        painter.galley(at, galley.clone(), *color);
     }
 }
 

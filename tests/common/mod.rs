@@ -47,3 +47,24 @@ pub fn image_frame(rel: &str) -> Frame {
     let img = image::open(data(rel)).unwrap_or_else(|e| panic!("{rel}: {e}")).to_rgb8();
     Frame::new(img, 0, 0.0, rel)
 }
+
+/// Frame 0 of the squat clip (720 × 1280) as MediaPipe's BlazePose full saw it: 33 landmarks.
+pub fn squat_blazepose() -> mirrorcue::pose::Pose {
+    use mirrorcue::pose::{Keypoint, Pose, Skeleton};
+    let all: Vec<Vec<Vec<f64>>> = serde_json::from_str(
+        &std::fs::read_to_string(data("annotations/tfjs_pose_squats.blazepose33_2d.json")).unwrap(),
+    )
+    .unwrap();
+    Pose {
+        skeleton: Skeleton::BlazePose33,
+        keypoints: all[0]
+            .iter()
+            .map(|p| Keypoint { x: p[0] as f32 / 720.0, y: p[1] as f32 / 1280.0, score: 0.9, presence: None, z: None })
+            .collect(),
+        score: 0.9,
+        world: None,
+        mask: None,
+        frame_width: 720,
+        frame_height: 1280,
+    }
+}

@@ -7,9 +7,10 @@
 pub mod panes;
 pub mod patient;
 
-use egui::{Color32, Rect, Ui};
+use egui::{Rect, Ui};
 
 use crate::live::SourceStatus;
+use crate::ui::overlay::Mark;
 use crate::ui::pane::Pane;
 use crate::ui::settings::OverlaySettings;
 use crate::ui::state::{ActiveSource, State};
@@ -29,8 +30,8 @@ pub fn cue_display(state: &State, view: Option<&ViewTransform>) -> Option<CueDis
     Some(CueDisplay { text: cue.text.clone(), focus })
 }
 
-/// Each visible checkpoint's value at its joint, coloured by state (drawn on the therapist's view).
-pub fn checkpoint_marks(state: &State, view: Option<&ViewTransform>) -> Vec<((f32, f32), String, Color32)> {
+/// Each visible checkpoint's value at its joint, with its unit, coloured by state (drawn on the therapist's view).
+pub fn checkpoint_marks(state: &State, view: Option<&ViewTransform>) -> Vec<Mark> {
     let (Some(p), Some(f), Some(pose), Some(view)) =
         (state.protocol.as_ref(), state.posture_frame.as_ref(), state.current_pose(), view)
     else {
@@ -45,7 +46,7 @@ pub fn checkpoint_marks(state: &State, view: Option<&ViewTransform>) -> Vec<((f3
             if view.is_hidden(k.x, k.y) {
                 return None;
             }
-            let text = if c.measure.is_angle() { format!("{v:.0}°") } else { format!("{v:.2}") };
+            let text = crate::units::format_value(f64::from(v), c.unit());
             Some((view.map_real(k.x, k.y), text, state_color(*s)))
         })
         .collect()

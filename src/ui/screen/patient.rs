@@ -27,7 +27,7 @@ pub struct ViewContent<'a> {
     /// Joints picked so far on the therapist's preview (angle picking).
     pub picked: Vec<crate::pose::Joint>,
     /// Checkpoint values to draw at their joints (display-normalised position, text, colour): the therapist's view.
-    pub marks: Vec<((f32, f32), String, Color32)>,
+    pub marks: Vec<overlay::Mark>,
     /// The reference skeleton drawn over the patient, with the joints that differ most.
     pub ghost: Option<GhostDisplay>,
     /// A short score in the top-right corner ("Match 86%").
@@ -89,8 +89,17 @@ pub fn show(ui: &mut Ui, content: &ViewContent<'_>, large: bool) -> (Rect, egui:
             Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
             Color32::WHITE,
         );
-        if let (Some(pose), Some(ov)) = (content.pose, content.overlay) {
-            overlay::paint(ui.painter(), image_rect, pose, view, ov, scale.min(1.5));
+        if let Some(pose) = content.pose {
+            // Without an overlay, only the checkpoint values (if any) are drawn.
+            let bare;
+            let ov = match content.overlay {
+                Some(ov) => ov,
+                None => {
+                    bare = OverlaySettings { skeleton: false, labels: false, angles: Vec::new(), ..Default::default() };
+                    &bare
+                }
+            };
+            overlay::paint(ui.painter(), image_rect, pose, view, ov, &content.marks, scale.min(1.5));
         }
         if let Some(g) = &content.ghost {
             paint_ghost(ui, image_rect, g, view, content.overlay.map_or(0.3, |o| o.min_score), scale.min(1.5));
@@ -154,17 +163,6 @@ pub fn show(ui: &mut Ui, content: &ViewContent<'_>, large: bool) -> (Rect, egui:
         for p in &pts {
             ui.painter().circle_stroke(*p, 10.0, egui::Stroke::new(3.0, Color32::WHITE));
         }
-    }
-    for ((x, y), text, color) in &content.marks {
-        let p = image_rect.min + egui::vec2(x * image_rect.width(), y * image_rect.height()) + egui::vec2(12.0, -12.0);
-        ui.painter().text(
-            p + egui::vec2(1.0, 1.0),
-            Align2::LEFT_BOTTOM,
-            text,
-            FontId::proportional(17.0),
-            Color32::BLACK,
-        );
-        ui.painter().text(p, Align2::LEFT_BOTTOM, text, FontId::proportional(17.0), *color);
     }
     if let Some(b) = &content.badge {
         let font = FontId::proportional(22.0 * scale.min(1.6));
