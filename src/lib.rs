@@ -15,6 +15,8 @@
 //! - [`pose`]: pose models, engines and smoothing; [`view`]: mirror and split reflection;
 //! - [`posture`]: checkpoints, cues, repetitions, protocols; [`compare`]: similarity, alignment, reference clips;
 //! - [`recording`]: recording folders (video, pose track, events) and the recorder;
+//! - [`store`]: the clinic's record (patients, sessions, measurements in SQLite); [`paperwork`]: 97112 units, the
+//!   note draft, reports and exports made from it;
 //! - [`live`]: the capture, pose and display threads, handing frames over through [`mailbox`]es;
 //! - [`ui`]: the egui app; [`cli`]: the `mirrorcue` subcommands.
 //!
@@ -35,6 +37,7 @@ pub mod pose;
 pub mod posture;
 pub mod recording;
 pub mod source;
+pub mod store;
 pub mod ui;
 pub mod units;
 pub mod view;
