@@ -33,6 +33,7 @@ pub mod compare;
 pub mod frame;
 pub mod live;
 pub mod mailbox;
+pub mod paperwork;
 pub mod pose;
 pub mod posture;
 pub mod recording;

@@ -1,6 +1,7 @@
 //! A posture protocol's session filed in the record: one postural-retraining activity, each checkpoint's value once
 //! a second while it runs (so an interrupted session keeps what it measured), and at the end the summary's totals
-//! (time in tolerance, cues, range of motion per side, repetitions, holds) as measurements.
+//! (time in tolerance, its share of the time checked, cues, range of motion per side, repetitions, holds) as
+//! measurements.
 //!
 //! Measure names are the same for both sides, the side goes in its own column: the checkpoint "left knee over the
 //! foot" files "knee over the foot: maximum" on the left; a repetition rule on the left knee angle files
@@ -69,6 +70,10 @@ pub fn summary_samples(protocol: &Protocol, summary: &Summary) -> Vec<Sample> {
         push(&mut out, format!("{base}: time in tolerance"), side, c.time_in_tolerance_s, "seconds");
         push(&mut out, format!("{base}: time checked"), side, c.time_checked_s, "seconds");
         push(&mut out, format!("{base}: longest in tolerance"), side, c.longest_in_tolerance_s, "seconds");
+        if c.time_checked_s > 0.0 {
+            let share = crate::units::round_to(100.0 * c.time_in_tolerance_s / c.time_checked_s, 1);
+            push(&mut out, format!("{base}: share in tolerance"), side, share, "percent");
+        }
         push(&mut out, format!("{base}: cues"), side, c.cues as f64, "cues");
         if c.hold_s.is_some() {
             push(&mut out, format!("{base}: holds"), side, c.holds as f64, "holds");
