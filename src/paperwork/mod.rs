@@ -2,6 +2,8 @@
 //! draft ([`note`]), goal progress and measure series ([`progress`]), the HTML report with SVG plots ([`report`]),
 //! and CSV/JSON exports of every measure ([`export`]).
 
+pub mod export;
 pub mod note;
 pub mod progress;
+pub mod report;
 pub mod units;
