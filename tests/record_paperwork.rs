@@ -34,8 +34,10 @@ fn timed_minutes_count_only_complete_minutes() {
     assert_eq!(units_for_minutes(timed_minutes(479.9)), 0);
 }
 
+use mirrorcue::paperwork::export;
 use mirrorcue::paperwork::note::{Clinician, draft};
 use mirrorcue::paperwork::progress::{Range, load};
+use mirrorcue::paperwork::report::{ReportOptions, render_html};
 use mirrorcue::store::{
     Access, ActivityKind, AffectedSide, BodySide, Condition, Goal, Measurement, NewActivity, Patient, Store,
 };
@@ -47,6 +49,8 @@ fn known_record(dir: &std::path::Path) -> Store {
     p.affected_side = AffectedSide::Left;
     p.condition = Condition::Stroke;
     p.goals_text = "Rise from a chair without using the arms.".into();
+    p.name = Some("Ada Example".into());
+    p.birth_year = Some(1950);
     p.goals = vec![Goal::parse("left knee angle ≤ 90°").unwrap()];
     store.add_patient(&p).unwrap();
     for (n, seconds, knee_min) in [(0, 600.0, 100.0), (1, 1410.0, 95.0)] {
@@ -124,4 +128,52 @@ fn the_note_draft_of_a_known_session() {
     assert!(first.contains("10 min 00 s (10 minutes timed)"), "{first}");
     assert!(first.contains("support 1 unit of 15 minutes"), "{first}");
     assert!(first.contains("Therapist: ____________________ (name, credentials)"), "{first}");
+}
+
+#[test]
+fn a_progress_report_plots_each_measure_per_session_and_can_leave_out_the_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = known_record(dir.path());
+    let (patient, sessions) = load(&store, "P007", Range::All).unwrap();
+    let clinician = Clinician { name: "Jane Doe".into(), credentials: "PT".into() };
+    let html = render_html(&patient, &sessions, &sessions, &clinician, ReportOptions::default()).unwrap();
+    assert!(html.contains("<h1>Progress report</h1>"));
+    assert!(html.contains("Ada Example") && html.contains("born 1950"));
+    assert!(html.contains("2 sessions, 2026-11-28 (session 1) to 2026-12-05 (session 2)"), "{html}");
+    // Range of motion per side (172.3 − 100.0 then 172.3 − 95.0), and the repetitions.
+    assert!(html.contains("Range of motion: knee angle"));
+    assert!(html.contains("Repetitions: squats"));
+    assert_eq!(html.matches("<svg").count(), 2, "one plot per measure");
+    // The goals table: first, latest, progress, with units.
+    assert!(html.contains("left knee angle ≤ 90.0°"), "{html}");
+    assert!(
+        html.contains("100.0° (session 1)") && html.contains("95.0° (session 2)") && html.contains("50 % of the way")
+    );
+    // The sessions table: timed minutes and the units they support.
+    assert!(html.contains("<td class=n>23 min</td><td class=n>2 units</td>"), "{html}");
+    assert!(!html.contains("NaN"));
+
+    let anon = render_html(&patient, &sessions, &sessions, &clinician, ReportOptions { deidentified: true }).unwrap();
+    assert!(!anon.contains("Ada") && !anon.contains("1950"), "de-identified: the ID only");
+    assert!(anon.contains("P007"));
+
+    let rows = export::rows("P007", &sessions, true);
+    assert_eq!(rows.len(), 16, "one row per measure");
+    let csv = export::to_csv(&rows, true);
+    assert!(csv.starts_with("patient_id,session,day,activity_kind,"));
+    assert!(!csv.contains("Ada") && !csv.contains("squats.mp4") && !csv.contains("2026"), "{csv}");
+    assert!(csv.contains("P007,2,7,postural_retraining,Squat: knee alignment and repetitions,knee angle: minimum,left,95,degrees,1410"), "{csv}");
+    let full = export::to_csv(&export::rows("P007", &sessions, false), false);
+    assert!(full.contains(",2026-12-05,") && full.contains(",squats.mp4,") && !full.contains("Ada"), "{full}");
+}
+
+#[test]
+fn a_report_of_no_session_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = known_record(dir.path());
+    let (patient, _) = load(&store, "P007", Range::All).unwrap();
+    let err = render_html(&patient, &[], &[], &Clinician::default(), ReportOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("no session"), "{err}");
+    let (_, none) = load(&store, "P007", Range::Between(0, 1000)).unwrap();
+    assert!(none.is_empty());
 }

@@ -155,8 +155,10 @@ pub fn draft(patient: &Patient, record: &SessionRecord, history: &[SessionRecord
         if s.is_finished() { "" } else { " (interrupted: the session was not finished; measures up to its end)" }
     ));
     line("");
-    line("Interventions: neuromuscular re-education of movement, balance, coordination, kinesthetic sense, posture");
-    line("and/or proprioception (CPT 97112, timed, one-on-one):");
+    line(
+        "Interventions: neuromuscular re-education of movement, balance, coordination, kinesthetic sense, posture \
+         and/or proprioception (CPT 97112, timed, one-on-one):",
+    );
     for (i, a) in s.activities.iter().enumerate() {
         let ms: Vec<&Measurement> = record.measurements.iter().filter(|m| m.activity_id == Some(a.id)).collect();
         let (doses, cueing, objective) = activity_lines(a, &ms);

@@ -4,8 +4,8 @@
 //! Over several sessions (a progress report, which Medicare asks for at least every 10 treatment days) it plots each
 //! measure per session: range of motion per side, repetitions, the share of time in tolerance, match scores, and
 //! tabulates the goals with their progress. For one session (a session report) it plots the values filed once a
-//! second over the session, lists every measure, and includes the note draft (editable in the page before
-//! printing).
+//! second over the session and the trends of the sessions up to it, lists every measure, and includes the note
+//! draft (editable in the page before printing).
 //!
 //! Every number carries its unit; a value that is not a finite number is never drawn or written.
 
@@ -67,7 +67,9 @@ fn plot(title: &str, x_desc: &str, y_desc: &str, lines: &[Line], whole_x: bool) 
     }
     let xpad = if whole_x { 0.5 } else { ((x1 - x0) * 0.02).max(0.5) };
     let ypad = ((y1 - y0) * 0.1).max(if y1.abs().max(y0.abs()) < 2.0 { 0.05 } else { 1.0 });
+    // Room above the data for the legend.
     (x0, x1, y0, y1) = (x0 - xpad, x1 + xpad, y0 - ypad, y1 + ypad);
+    y1 += (y1 - y0) * 0.35;
     let err = |e: &dyn std::fmt::Display| ReportError::Plot(title.to_string(), e.to_string());
     let mut svg = String::new();
     {
@@ -146,8 +148,8 @@ body { font: 15px/1.45 system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu San
 h1 { font-size: 24px; margin: 0 0 4px; } h2 { font-size: 19px; margin: 28px 0 8px; border-bottom: 1px solid #ccc; }
 .meta { color: #444; margin: 0 0 12px; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0; table-layout: auto; }
-th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
-th { background: #f1f1f1; } td.n { text-align: right; white-space: nowrap; }
+th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: left; vertical-align: top; overflow-wrap: break-word; }
+th { background: #f1f1f1; font-weight: 600; } td.n { text-align: right; white-space: nowrap; }
 figure { margin: 12px 0 20px; break-inside: avoid; page-break-inside: avoid; }
 figure svg { width: 100%; height: auto; max-width: 100%; display: block; }
 figcaption { color: #444; font-size: 13px; }
@@ -155,6 +157,11 @@ pre.note { white-space: pre-wrap; overflow-wrap: anywhere; background: #fafafa; 
            font: 13px/1.4 ui-monospace, 'DejaVu Sans Mono', monospace; }
 .left { color: rgb(0,114,178); font-weight: 600; } .right { color: rgb(213,94,0); font-weight: 600; }
 footer { margin-top: 32px; color: #555; font-size: 12px; }
+@media (max-width: 640px) {
+  body { padding: 10px; font-size: 14px; }
+  th, td { padding: 3px 4px; }
+  td.n { white-space: normal; }
+}
 @media print {
   body { padding: 0; max-width: none; font-size: 11pt; }
   h2 { break-after: avoid; page-break-after: avoid; }
@@ -183,6 +190,16 @@ fn side_name(side: Option<BodySide>) -> String {
     side.map(|s| format!("{s} side")).unwrap_or_else(|| "both sides / trunk".into())
 }
 
+/// The y axis title for a unit: "degrees (°)", "seconds (s)", "percent (%)", "torso lengths", …
+fn axis_title(unit: &str) -> String {
+    match unit {
+        "degrees" => "degrees (°)".into(),
+        "seconds" => "seconds (s)".into(),
+        "percent" => "percent (%)".into(),
+        other => unit_label(other).to_string(),
+    }
+}
+
 fn figure(svg: String, caption: &str) -> String {
     format!("<figure>{svg}<figcaption>{}</figcaption></figure>\n", esc(caption))
 }
@@ -209,7 +226,7 @@ fn progress_plots(sessions: &[SessionRecord]) -> Result<String, ReportError> {
         if !lines.is_empty() {
             let title = format!("Range of motion: {base}");
             html += &figure(
-                plot(&title, "session", &format!("range ({})", unit_label(&unit)), &lines, true)?,
+                plot(&title, "session", &format!("range, {}", axis_title(&unit)), &lines, true)?,
                 &format!("{title}, maximum − minimum per session, in degrees, per side (left blue, right vermilion)."),
             );
         }
@@ -234,8 +251,10 @@ fn progress_plots(sessions: &[SessionRecord]) -> Result<String, ReportError> {
                 .collect();
             if !lines.is_empty() {
                 let title = format!("{what}: {}", name.trim_end_matches(suffix));
-                html +=
-                    &figure(plot(&title, "session", unit_label(&unit), &lines, true)?, &format!("{title}: {caption}."));
+                html += &figure(
+                    plot(&title, "session", &axis_title(&unit), &lines, true)?,
+                    &format!("{title}: {caption}."),
+                );
             }
         }
     }
@@ -250,7 +269,7 @@ fn progress_plots(sessions: &[SessionRecord]) -> Result<String, ReportError> {
             .collect();
         let title = format!("Match: {name}");
         html += &figure(
-            plot(&title, "session", unit_label(&unit), &lines, true)?,
+            plot(&title, "session", &axis_title(&unit), &lines, true)?,
             &format!("{title}, similarity with the reference per session (0 to 1)."),
         );
     }
@@ -279,7 +298,7 @@ fn session_plots(record: &SessionRecord) -> Result<String, ReportError> {
         if !lines.is_empty() {
             let title = format!("{name} during the session");
             html += &figure(
-                plot(&title, "time in the session (s)", unit_label(&unit), &lines, false)?,
+                plot(&title, "time in the session (s)", &axis_title(&unit), &lines, false)?,
                 &format!("{title}: its value once a second, in {}, per side.", unit_label(&unit)),
             );
         }
@@ -289,8 +308,8 @@ fn session_plots(record: &SessionRecord) -> Result<String, ReportError> {
 
 fn sessions_table(sessions: &[SessionRecord]) -> String {
     let mut h = String::from(
-        "<table><thead><tr><th>Session</th><th>Date (UTC)</th><th>Activities</th><th>Timed time</th>\
-         <th>Timed minutes</th><th>97112 units (8-minute rule)</th><th>Status</th></tr></thead><tbody>\n",
+        "<table><thead><tr><th>No.</th><th>Date (UTC)</th><th>Activities</th><th>Timed time</th>\
+         <th>Minutes</th><th>Units (8-min rule)</th><th>Status</th></tr></thead><tbody>\n",
     );
     for s in sessions {
         let secs = s.session.activity_seconds();
@@ -305,7 +324,7 @@ fn sessions_table(sessions: &[SessionRecord]) -> String {
             u::format_seconds(secs),
             u::count(u64::from(minutes), "min", "min"),
             u::count(u64::from(units_for_minutes(minutes)), "unit", "units"),
-            if s.session.is_finished() { "finished" } else { "interrupted (unfinished)" }
+            if s.session.is_finished() { "finished" } else { "interrupted" }
         );
     }
     h + "</tbody></table>\n"
@@ -414,7 +433,18 @@ pub fn render_html(
     body += "<h2>Goals and progress</h2>\n";
     body += &goals_table(patient, history);
     body += "<h2>Plots</h2>\n";
-    let plots = if single { session_plots(first)? } else { progress_plots(sessions)? };
+    let plots = if single {
+        let mut p = session_plots(first)?;
+        if history.len() > 1 {
+            let trends = progress_plots(history)?;
+            if !trends.is_empty() {
+                p += &format!("<h3>Sessions 1 to {}</h3>\n{trends}", first.session.number);
+            }
+        }
+        p
+    } else {
+        progress_plots(sessions)?
+    };
     body += if plots.is_empty() { "<p>No measure to plot.</p>\n" } else { &plots };
     if single {
         body += "<h2>Measures</h2>\n";
