@@ -174,7 +174,7 @@ fn the_report_renders_in_chromium_with_plots_and_without_overflow() {
 
         let probe_page = dir.path().join(format!("{name}_probe.html"));
         std::fs::write(&probe_page, with_probe(html)).unwrap();
-        for width in [680, 420] {
+        for width in [680, 500] {
             let p = probe(&browser, &probe_page, width);
             assert_eq!(p["overflow"], serde_json::json!([]), "{name} at {width} px: elements past the edge: {p}");
             assert!(p["scroll"].as_i64() <= p["width"].as_i64(), "{name} at {width} px scrolls sideways: {p}");

@@ -210,10 +210,11 @@ fn run(mut store: Store, session_id: i64, rx: Receiver<Msg>, error: Arc<Mutex<Op
             None => {}
             Some(asked) => {
                 let failed = error.lock().map(|e| e.is_some()).unwrap_or(true);
-                if asked && !failed {
-                    if let Err(e) = store.finish_session(session_id) {
-                        fail(e);
-                    }
+                if asked
+                    && !failed
+                    && let Err(e) = store.finish_session(session_id)
+                {
+                    fail(e);
                 }
                 return store;
             }
