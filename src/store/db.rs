@@ -171,8 +171,8 @@ pub enum StoreError {
     },
     /// Read-only access to a record whose schema is older than this build's.
     #[error(
-        "the record {path} has an older layout (version {found}); open it once for writing (for example \
-         `mirrorcue patient list` after closing other instances does not; `mirrorcue patient add` does) to upgrade it"
+        "the record {path} has an older layout (version {found}); open it once for writing (the app, or a command \
+         that writes such as `mirrorcue patient add`) to upgrade it"
     )]
     Outdated {
         /// The file.
