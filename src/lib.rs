@@ -16,6 +16,8 @@
 //! - [`posture`]: checkpoints, cues, repetitions, protocols; [`compare`]: similarity, alignment, reference clips;
 //! - [`balance`]: centre of mass, sway descriptors and the stance tests;
 //! - [`recording`]: recording folders (video, pose track, events) and the recorder;
+//! - [`store`]: the clinic's record (patients, sessions, measurements in SQLite); [`paperwork`]: 97112 units, the
+//!   note draft, reports and exports made from it;
 //! - [`live`]: the capture, pose and display threads, handing frames over through [`mailbox`]es;
 //! - [`ui`]: the egui app; [`cli`]: the `mirrorcue` subcommands.
 //!
@@ -33,10 +35,12 @@ pub mod compare;
 pub mod frame;
 pub mod live;
 pub mod mailbox;
+pub mod paperwork;
 pub mod pose;
 pub mod posture;
 pub mod recording;
 pub mod source;
+pub mod store;
 pub mod ui;
 pub mod units;
 pub mod view;

@@ -29,6 +29,13 @@ pub struct CheckArgs {
     /// (MoveNet for a protocol measuring in 3D) is run, with a warning on stderr.
     #[arg(long, short, value_parser = super::parse_model)]
     pub model: Option<PoseModel>,
+    /// File the results in the clinic record as a session of patient ID (added with `mirrorcue patient add`);
+    /// the minutes are the recording's duration.
+    #[arg(long, value_name = "ID")]
+    pub patient: Option<String>,
+    /// The clinic record's folder (the global --data-dir).
+    #[arg(skip)]
+    pub data_dir: Option<PathBuf>,
     /// Engine and model settings.
     #[command(flatten)]
     pub common: CommonArgs,
@@ -52,12 +59,21 @@ pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
         model: Some(model),
         protocol_file: Some(args.protocol.clone()),
     });
+    let data_dir = args.data_dir.clone().unwrap_or_else(crate::store::default_data_dir);
+    let mut filing = args
+        .patient
+        .as_deref()
+        .map(|p| super::session::start_posture_filing(&data_dir, p, &session, &args.input))
+        .transpose()?;
     let run = source::for_each_frame(
         src.as_mut(),
         |e| eprintln!("warning: skipped a frame: {e}"),
         |frame| -> Result<Flow, CliError> {
             let pose = est.estimate(&frame)?;
-            session.update(frame.time_s, pose.as_ref());
+            let result = session.update(frame.time_s, pose.as_ref());
+            if let Some(f) = filing.as_mut() {
+                f.frame(&session, &result);
+            }
             Ok(Flow::Continue)
         },
     )?;
@@ -69,6 +85,10 @@ pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
         return Err(CliError::new(EXIT_INPUT, format!("no frame of {} could be read", args.input.display())));
     }
     print!("{}", report(&session));
+    if let Some(f) = filing {
+        let (_, filed) = f.finish(&session)?;
+        println!("filed as session {} of patient {}", filed.number, filed.patient_id);
+    }
     let out_err = |e: export::ExportError| CliError::new(EXIT_OUTPUT, e.to_string());
     if let Some(path) = &args.out {
         export::write_summary(&session, path).map_err(out_err)?;

@@ -13,16 +13,18 @@
 //! | 3 | the input cannot be read (missing, unknown format, corrupt, empty folder; a malformed protocol) |
 //! | 4 | a model file is missing, damaged or not the expected one |
 //! | 5 | the inference engine failed (for example `--engine onnxruntime` and none installed) |
-//! | 6 | the output cannot be written (`record`: it stops there and keeps what was written, marked incomplete) |
+//! | 6 | the output cannot be written (`record`: it stops there and keeps what was written, marked incomplete; the clinic record: a full disk, or another instance writing) |
 
 use std::path::Path;
 
 use crate::balance::BalanceError;
 use crate::compare::ClipError;
+use crate::paperwork::report::ReportError;
 use crate::pose::{EngineError, ModelError, PoseError};
 use crate::posture::ProtocolError;
 use crate::recording::RecordError;
 use crate::source::SourceError;
+use crate::store::StoreError;
 
 /// Exit code: every frame analysed.
 pub const EXIT_OK: u8 = 0;
@@ -142,6 +144,38 @@ impl From<BalanceError> for CliError {
     }
 }
 
+impl From<StoreError> for CliError {
+    fn from(e: StoreError) -> Self {
+        let code = match &e {
+            StoreError::NotADatabase { .. }
+            | StoreError::Foreign { .. }
+            | StoreError::Corrupt { .. }
+            | StoreError::TooNew { .. }
+            | StoreError::Outdated { .. }
+            | StoreError::Missing { .. }
+            | StoreError::NotFound(_) => EXIT_INPUT,
+            StoreError::Invalid(_) => EXIT_USAGE,
+            StoreError::InUse { .. }
+            | StoreError::DiskFull { .. }
+            | StoreError::ReadOnly { .. }
+            | StoreError::Io { .. }
+            | StoreError::Sqlite { .. }
+            | StoreError::Writer(_) => EXIT_OUTPUT,
+        };
+        Self::new(code, e.to_string())
+    }
+}
+
+impl From<ReportError> for CliError {
+    fn from(e: ReportError) -> Self {
+        let code = match e {
+            ReportError::NoSessions(_) => EXIT_INPUT,
+            ReportError::Plot(..) => EXIT_OUTPUT,
+        };
+        Self::new(code, e.to_string())
+    }
+}
+
 /// Names the file in an I/O error: `std::fs::write(path, text).writing(path)?`.
 pub trait WriteContext<T> {
     /// The error as [`CliError::write`] on `path`.
@@ -184,6 +218,12 @@ mod tests {
         assert_eq!(clip.code, EXIT_INPUT);
         let clip: CliError = ClipError::Empty("r".into()).into();
         assert_eq!(clip.code, EXIT_INPUT);
+        let full: CliError = StoreError::DiskFull { path: "d/mirrorcue.db".into() }.into();
+        assert_eq!(full.code, EXIT_OUTPUT, "a full disk is exit 6 as for the other commands");
+        let corrupt: CliError = StoreError::Corrupt { path: "d".into(), detail: "x".into() }.into();
+        assert_eq!(corrupt.code, EXIT_INPUT);
+        let busy: CliError = StoreError::InUse { dir: "d".into() }.into();
+        assert_eq!(busy.code, EXIT_OUTPUT);
     }
 
     #[test]

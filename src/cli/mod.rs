@@ -8,19 +8,24 @@
 //! - [`sway`]: the sway descriptors of a centre-of-pressure trace;
 //! - [`balance`]: a balance test (quiet, Romberg, single-leg, tandem, BESS) on a recording;
 //! - [`bench`]: how fast each stage, the live path and side-by-side playback run;
+//! - [`patient`], [`session`], [`report`], [`backup`]: the clinic record (in `--data-dir`) and its paperwork;
 //! - `engine`: which inference engine runs and where it was found.
 //!
 //! Every failure is a [`CliError`] with its exit code ([`error`] has the table and the `From` conversions from each
 //! layer's error), so the subcommands use `?` throughout.
 
 pub mod analyze;
+pub mod backup;
 pub mod balance;
 pub mod bench;
 pub mod check;
 pub mod compare;
 pub mod error;
 pub mod output;
+pub mod patient;
 pub mod record;
+pub mod report;
+pub mod session;
 pub mod sway;
 
 use std::path::PathBuf;
@@ -45,6 +50,9 @@ pub struct Cli {
     /// What to do (without a subcommand: open the app).
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// The folder of the clinic record (patients, sessions, measures); default: the user's data folder.
+    #[arg(long, global = true, value_name = "DIR", env = "MIRRORCUE_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
 }
 
 /// The subcommands.
@@ -91,6 +99,17 @@ pub enum Command {
     Balance(balance::BalanceArgs),
     /// Say which inference engine would run, where it was found, and how to get the faster one.
     Engine(CommonArgs),
+    /// The patients in the clinic record: add, list, show.
+    Patient(patient::PatientArgs),
+    /// A patient's sessions: list, show (with the note draft), export every measure as CSV or JSON.
+    Session(session::SessionArgs),
+    /// A session or progress report as one HTML page with plots (print it to PDF from a browser).
+    #[command(
+        after_help = "Example:\n  mirrorcue report --patient P001 --from 2026-11-01 --to 2026-11-30 --out report.html"
+    )]
+    Report(report::ReportArgs),
+    /// Copy the clinic record to FILE (SQLite's online backup: works while the app is open).
+    Backup(backup::BackupArgs),
 }
 
 /// Settings shared by the subcommands that run models.
@@ -199,17 +218,22 @@ fn parse_person(s: &str) -> Result<PersonSelector, String> {
 
 /// Runs a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> u8 {
+    let data_dir = cli.data_dir.clone().unwrap_or_else(crate::store::default_data_dir);
     let result = match cli.command {
         None => run_app(&AppDefaults::parse_from(["mirrorcue"]).common),
         Some(Command::App(common)) => run_app(&common),
         Some(Command::Analyze(args)) => analyze::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
-        Some(Command::Check(args)) => check::run(&args),
+        Some(Command::Check(args)) => check::run(&check::CheckArgs { data_dir: Some(data_dir), ..args }),
         Some(Command::Compare(args)) => compare::run(&args),
         Some(Command::Record(args)) => record::run(&args),
         Some(Command::Sway(args)) => sway::run(&args),
         Some(Command::Balance(args)) => balance::run(&args),
         Some(Command::Engine(common)) => engine_report(&common),
+        Some(Command::Patient(args)) => patient::run(&args, &data_dir),
+        Some(Command::Session(args)) => session::run(&args, &data_dir),
+        Some(Command::Report(args)) => report::run(&args, &data_dir),
+        Some(Command::Backup(args)) => backup::run(&args, &data_dir),
     };
     match result {
         Ok(code) => code,

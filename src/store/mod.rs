@@ -1,0 +1,24 @@
+//! The clinic's record: an embedded SQLite database of patients, sessions, activities and one measurement table
+//! (session, activity, measure, side, value, unit, time) that every activity writes into.
+//!
+//! - [`db`]: the data folder, opening (checks that leave a bad file untouched), migrations, WAL, the one-writer lock;
+//! - [`patients`]: patients, conditions, affected side, goals (text and measurable targets);
+//! - [`sessions`]: sessions, activities, measurements, clinic settings;
+//! - [`writer`]: the writer thread the live pipeline hands measurements to, never waiting on the disk;
+//! - [`posture`]: a posture protocol's session filed as an activity with its measurements;
+//! - [`backup`]: SQLite's online backup.
+//!
+//! The paperwork made from the record (97112 units, the note, reports, exports) is in [`crate::paperwork`].
+
+pub mod backup;
+pub mod db;
+pub mod patients;
+pub mod posture;
+pub mod sessions;
+pub mod writer;
+
+pub use db::{Access, DB_FILE, LOCK_FILE, SCHEMA_VERSION, Store, StoreError, default_data_dir};
+pub use patients::{AffectedSide, Comparison, Condition, Goal, Patient};
+pub use posture::PostureFiling;
+pub use sessions::{Activity, ActivityKind, BodySide, Measurement, NewActivity, Session};
+pub use writer::{ActivityRef, RecordWriter, Sample};

@@ -1,0 +1,202 @@
+//! A posture protocol's session filed in the record: one postural-retraining activity, each checkpoint's value once
+//! a second while it runs (so an interrupted session keeps what it measured), and at the end the summary's totals
+//! (time in tolerance, its share of the time checked, cues, range of motion per side, repetitions, holds) as
+//! measurements.
+//!
+//! Measure names are the same for both sides, the side goes in its own column: the checkpoint "left knee over the
+//! foot" files "knee over the foot: maximum" on the left; a repetition rule on the left knee angle files
+//! "knee angle: minimum" on the left and "squats: repetitions".
+
+use std::collections::HashSet;
+
+use super::db::{Store, StoreError};
+use super::sessions::{ActivityKind, BodySide, NewActivity, Session};
+use super::writer::{ActivityRef, RecordWriter, Sample};
+use crate::posture::{FrameResult, Measure, PostureSession, Protocol, Summary};
+
+/// The name of a sided measure without its side ("left knee over the foot" → "knee over the foot").
+pub fn without_side(name: &str) -> String {
+    let words: Vec<&str> = name
+        .split_whitespace()
+        .filter(|w| !w.eq_ignore_ascii_case("left") && !w.eq_ignore_ascii_case("right"))
+        .collect();
+    if words.is_empty() { name.trim().to_lowercase() } else { words.join(" ").to_lowercase() }
+}
+
+/// The side a measure is on (`None` for the trunk, a symmetry, a midline).
+pub fn measure_side(m: &Measure) -> Option<BodySide> {
+    if m.is_sided() { m.focus().and_then(|j| BodySide::of(j.side())) } else { None }
+}
+
+/// A measure's name without side: a joint angle by its vertex ("knee angle"), otherwise `fallback` without side.
+fn measure_name(m: &Measure, fallback: &str) -> String {
+    match m {
+        Measure::JointAngle { .. } => match m.focus() {
+            Some(j) => format!("{} angle", without_side(&j.name().replace('_', " "))),
+            None => without_side(fallback),
+        },
+        _ => without_side(fallback),
+    }
+}
+
+/// The summary of a posture session as measurements at `time_s` (its end): per checkpoint the time in tolerance,
+/// time checked, longest time in tolerance, cues, holds and range (minimum, maximum) per side; per repetition rule
+/// the count and the range of its measure per side.
+pub fn summary_samples(protocol: &Protocol, summary: &Summary) -> Vec<Sample> {
+    let t = summary.duration_s;
+    let mut out = Vec::new();
+    let mut ranges_done: HashSet<(String, Option<BodySide>)> = HashSet::new();
+    let push = |out: &mut Vec<Sample>, measure: String, side: Option<BodySide>, value: f64, unit: &str| {
+        if value.is_finite() {
+            out.push(Sample { measure, side, value, unit: unit.to_string(), time_s: t });
+        }
+    };
+    let mut range = |out: &mut Vec<Sample>, base: &str, side, min: Option<f64>, max: Option<f64>, unit: &str| {
+        if !ranges_done.insert((base.to_string(), side)) {
+            return;
+        }
+        if let Some(v) = min {
+            push(out, format!("{base}: minimum"), side, v, unit);
+        }
+        if let Some(v) = max {
+            push(out, format!("{base}: maximum"), side, v, unit);
+        }
+    };
+    for c in &summary.checkpoints {
+        let def = protocol.checkpoints.iter().find(|p| p.name == c.name);
+        let side = def.and_then(|d| measure_side(&d.measure));
+        let base = without_side(&c.name);
+        let unit = c.unit.key();
+        push(&mut out, format!("{base}: time in tolerance"), side, c.time_in_tolerance_s, "seconds");
+        push(&mut out, format!("{base}: time checked"), side, c.time_checked_s, "seconds");
+        push(&mut out, format!("{base}: longest in tolerance"), side, c.longest_in_tolerance_s, "seconds");
+        if c.time_checked_s > 0.0 {
+            let share = crate::units::round_to(100.0 * c.time_in_tolerance_s / c.time_checked_s, 1);
+            push(&mut out, format!("{base}: share in tolerance"), side, share, "percent");
+        }
+        push(&mut out, format!("{base}: cues"), side, c.cues as f64, "cues");
+        if c.hold_s.is_some() {
+            push(&mut out, format!("{base}: holds"), side, c.holds as f64, "holds");
+        }
+        range(&mut out, &base, side, c.min, c.max, unit);
+        if let Some(s) = side {
+            range(&mut out, &base, Some(s.other()), c.other_side_min, c.other_side_max, unit);
+        }
+    }
+    for r in &summary.reps {
+        let def = protocol.reps.iter().find(|p| p.name == r.name);
+        push(&mut out, format!("{}: repetitions", r.name.to_lowercase()), None, r.count as f64, "repetitions");
+        let (base, side) = match def {
+            Some(d) => (measure_name(&d.measure, &r.name), measure_side(&d.measure)),
+            None => (without_side(&r.name), None),
+        };
+        range(&mut out, &base, side, r.min, r.max, r.unit.key());
+    }
+    out
+}
+
+/// Files a running posture session: see the [module](self).
+pub struct PostureFiling {
+    writer: RecordWriter,
+    activity: ActivityRef,
+    next_second: f64,
+}
+
+impl PostureFiling {
+    /// Starts a session for `patient` with one postural-retraining activity for `session`'s protocol; `source` is
+    /// the recording it runs on, if any.
+    pub fn start(
+        store: Store,
+        patient: &str,
+        session: &PostureSession,
+        source: Option<String>,
+    ) -> Result<PostureFiling, StoreError> {
+        let mut writer = RecordWriter::start(store, patient)?;
+        let p = session.protocol();
+        let details = serde_json::json!({
+            "protocol": p.name,
+            "checkpoints": p.checkpoints.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
+            "repetition_rules": p.reps.iter().map(|r| r.name.clone()).collect::<Vec<_>>(),
+        });
+        let activity = writer.begin_activity(NewActivity {
+            kind: ActivityKind::PosturalRetraining,
+            name: p.name.clone(),
+            side: None,
+            source,
+            details: details.to_string(),
+        });
+        Ok(PostureFiling { writer, activity, next_second: 0.0 })
+    }
+
+    /// The session being written.
+    pub fn session(&self) -> &Session {
+        self.writer.session()
+    }
+
+    /// After each frame: once a second of session time, each visible checkpoint's value and the minutes so far.
+    pub fn frame(&mut self, session: &PostureSession, result: &FrameResult) {
+        let t = session.elapsed_s();
+        if !t.is_finite() || t < self.next_second {
+            return;
+        }
+        self.next_second = t.floor() + 1.0;
+        for (c, v) in session.protocol().checkpoints.iter().zip(&result.values) {
+            if let Some(v) = v {
+                let sample = Sample {
+                    measure: without_side(&c.name),
+                    side: measure_side(&c.measure),
+                    value: crate::units::round(f64::from(*v), c.unit()),
+                    unit: c.unit().key().to_string(),
+                    time_s: crate::units::round_s(t),
+                };
+                self.writer.measure(Some(self.activity), sample);
+            }
+        }
+        self.writer.set_activity_seconds(self.activity, t);
+    }
+
+    /// Files the summary and finishes the session; gives back the store and the session as written.
+    pub fn finish(mut self, session: &PostureSession) -> Result<(Store, Session), StoreError> {
+        for s in summary_samples(session.protocol(), session.summary()) {
+            self.writer.measure(Some(self.activity), s);
+        }
+        self.writer.set_activity_seconds(self.activity, crate::units::round_s(session.elapsed_s()));
+        self.writer.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    #[test]
+    fn side_words_are_taken_out_of_names() {
+        assert_eq!(without_side("left knee over the foot"), "knee over the foot");
+        assert_eq!(without_side("Trunk upright"), "trunk upright");
+        assert_eq!(without_side("Left"), "left");
+    }
+
+    #[test]
+    fn the_squat_protocol_files_ranges_per_side_once() {
+        let p = Protocol::load(Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/assets/protocols/squat_knee_alignment.toml"
+        )))
+        .unwrap();
+        let mut s = PostureSession::new(p.clone());
+        for i in 0..10 {
+            s.update(i as f64 / 30.0, None);
+        }
+        let samples = summary_samples(&p, s.summary());
+        let names: Vec<(String, Option<BodySide>)> = samples.iter().map(|s| (s.measure.clone(), s.side)).collect();
+        assert!(names.contains(&("knee over the foot: time in tolerance".into(), Some(BodySide::Left))));
+        assert!(names.contains(&("knee over the foot: time in tolerance".into(), Some(BodySide::Right))));
+        assert!(names.contains(&("trunk upright: cues".into(), None)));
+        assert!(names.contains(&("squats: repetitions".into(), None)));
+        let unique: HashSet<_> = names.iter().collect();
+        assert_eq!(unique.len(), names.len(), "no measure filed twice: {names:?}");
+        assert!(samples.iter().all(|s| s.value.is_finite() && !s.unit.is_empty()));
+    }
+}

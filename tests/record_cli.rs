@@ -1,0 +1,150 @@
+//! The clinic record from the command line, on a fresh data folder: the issue's example (patient add, check
+//! --patient, report), sessions, exports, backup, and the record's faults as exit codes.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn mirrorcue(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mirrorcue"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env_remove("MIRRORCUE_DATA_DIR")
+        .output()
+        .expect("run mirrorcue")
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn the_issue_example_on_a_fresh_data_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("D");
+    let out = mirrorcue(&data, &["patient", "add", "--id", "P001", "--affected-side", "left"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    let protocol = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/protocols/squat_knee_alignment.toml");
+    let clip = common::data("videos/tfjs_pose_squats.mp4");
+    let out = mirrorcue(&data, &["check", protocol, s(&clip), "--patient", "P001"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("filed as session 1 of patient P001"), "{}", text(&out));
+
+    let report = dir.path().join("report.html");
+    let out = mirrorcue(&data, &["report", "--patient", "P001", "--out", s(&report)]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("Patient <strong>P001</strong>"), "the patient's ID");
+    assert!(!html.contains("NaN") && !html.contains(">inf") && !html.contains("\"inf"), "no NaN or infinity");
+    assert!(!html.contains("src=\"http") && !html.contains("<script"), "self-contained");
+    assert!(html.contains("@media print"));
+    // An SVG plot with data: a line and its points.
+    let svg_start = html.find("<svg").expect("an inline SVG plot");
+    let svg = &html[svg_start..html[svg_start..].find("</svg>").unwrap() + svg_start];
+    assert!(svg.contains("<polyline") || svg.contains("<path"), "a line is drawn");
+    assert!(svg.matches("<circle").count() >= 5, "one point a second over a 13 s clip");
+    // Units on the numbers.
+    for unit in ["torso lengths", "°", " s", "3 repetitions"] {
+        assert!(html.contains(unit), "`{unit}` in the report");
+    }
+    assert!(html.contains("Treatment note (draft)") && html.contains("CPT 97112"));
+
+    // The session as filed: finished, minutes from the recording's duration.
+    let out = mirrorcue(&data, &["session", "list", "--patient", "P001"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).starts_with("1\t"), "{}", text(&out));
+    assert!(text(&out).contains("13.0 s") && text(&out).contains("finished"), "{}", text(&out));
+
+    // Every measure as CSV and JSON, one row per measure.
+    let csv = dir.path().join("m.csv");
+    let out = mirrorcue(&data, &["session", "export", "--patient", "P001", "--out", s(&csv)]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let csv = std::fs::read_to_string(&csv).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("patient_id,session,date,activity_kind,activity,source,measure,side,value,unit,time_s")
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert!(rows.iter().any(|r| r.contains(",squats: repetitions,,3,repetitions,")), "{csv}");
+    assert!(rows.iter().any(|r| r.contains(",knee angle: minimum,left,")), "{csv}");
+    assert!(!csv.contains("NaN"));
+    let out = mirrorcue(&data, &["session", "export", "--patient", "P001", "--format", "json", "--deidentified"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["deidentified"], true);
+    assert_eq!(v["rows"].as_array().unwrap().len(), rows.len());
+    assert!(v["rows"][0].get("date").is_none() && v["rows"][0].get("source").is_none());
+    assert_eq!(v["rows"][0]["day"], 0);
+
+    // A backup is a record of its own.
+    let backup = dir.path().join("backup/mirrorcue.db");
+    std::fs::create_dir_all(backup.parent().unwrap()).unwrap();
+    let out = mirrorcue(&data, &["backup", "--out", s(&backup)]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = mirrorcue(&dir.path().join("backup"), &["patient", "show", "P001"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("1 session"), "{}", text(&out));
+}
+
+#[test]
+fn record_faults_are_clear_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    // Nothing yet: reading says how to start.
+    let out = mirrorcue(data, &["patient", "list"]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(text(&out).contains("patient add"), "{}", text(&out));
+
+    let out = mirrorcue(data, &["patient", "add", "--id", "P 1"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let out = mirrorcue(data, &["patient", "add", "--id", "P1", "--condition", "flu"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("stroke"), "lists the conditions: {}", text(&out));
+    let out = mirrorcue(data, &["patient", "add", "--id", "P1", "--goal", "left shoulder flexion >= 150 deg"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    // An unknown patient on check fails before any frame is analysed.
+    let protocol = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/protocols/squat_knee_alignment.toml");
+    let clip = common::data("videos/tfjs_pose_squats.mp4");
+    let out = mirrorcue(data, &["check", protocol, s(&clip), "--patient", "P404", "--engine", "tract"]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(text(&out).contains("no patient with the ID P404"), "{}", text(&out));
+    let out = mirrorcue(data, &["report", "--patient", "P1", "--out", s(&data.join("r.html"))]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(text(&out).contains("no session"), "{}", text(&out));
+
+    // A second instance: another process writing gets a clear message; reading works.
+    {
+        let _first = mirrorcue::store::Store::open(data, mirrorcue::store::Access::Write).unwrap();
+        let out = mirrorcue(data, &["patient", "add", "--id", "P2"]);
+        assert_eq!(out.status.code(), Some(6), "{}", text(&out));
+        assert!(text(&out).contains("open for writing in another mirrorcue"), "{}", text(&out));
+        let out = mirrorcue(data, &["patient", "list"]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        assert!(text(&out).starts_with("P1\t"), "{}", text(&out));
+    }
+
+    // A damaged file: a clear message, exit 3, the file untouched.
+    let db = data.join(mirrorcue::store::DB_FILE);
+    std::fs::write(
+        &db,
+        b"this is a spreadsheet, not a record, and it is long enough to look like a file header........",
+    )
+    .unwrap();
+    let before = std::fs::read(&db).unwrap();
+    for args in [&["patient", "list"][..], &["patient", "add", "--id", "P3"][..]] {
+        let out = mirrorcue(data, args);
+        assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+        assert!(text(&out).contains("not a mirrorcue record"), "{}", text(&out));
+    }
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}
