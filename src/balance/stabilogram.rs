@@ -13,7 +13,7 @@ pub const CUTOFF_HZ: f64 = 10.0;
 /// The low-pass order.
 pub const ORDER: usize = 4;
 
-/// An evenly sampled, centred and filtered sway signal (cm), ready for [`super::descriptors`].
+/// An evenly sampled, centred and filtered sway signal (cm), ready for the descriptors (`balance::descriptors`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Stabilogram {
     /// Sampling rate, Hz.
