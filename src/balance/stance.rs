@@ -469,14 +469,7 @@ impl Contact {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::balance::testing::Figure;
-
-    fn track(figs: &[Figure], fps: f64) -> Vec<PoseSample> {
-        figs.iter()
-            .enumerate()
-            .map(|(i, f)| PoseSample { frame: i as u64, time_s: i as f64 / fps, pose: Some(f.pose()) })
-            .collect()
-    }
+    use crate::balance::testing::{Figure, track};
 
     /// 1 s standing, the right foot lifted 15 cm for 2 s, 1 s standing, at 30 fps.
     fn lift_sequence() -> Vec<Figure> {

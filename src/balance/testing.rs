@@ -7,7 +7,17 @@
 //! 1000 × 1000 pixels shows 2.5 m, the hips' centre at (500, 450) px when the figure stands at the origin.
 
 use super::body::P3;
+use super::track::PoseSample;
 use crate::pose::{Joint, Keypoint, Pose, Skeleton, WorldPoint};
+
+/// The pose track of `figures` seen one after another at `fps` frames per second (frame `i` at `i / fps` s).
+pub fn track(figures: &[Figure], fps: f64) -> Vec<PoseSample> {
+    figures
+        .iter()
+        .enumerate()
+        .map(|(i, f)| PoseSample { frame: i as u64, time_s: i as f64 / fps, pose: Some(f.pose()) })
+        .collect()
+}
 
 /// Frame size of the constructed poses, pixels.
 pub const FRAME_PX: u32 = 1000;

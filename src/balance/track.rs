@@ -235,14 +235,7 @@ pub fn com_trace(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::balance::testing::Figure;
-
-    fn track(figs: &[Figure], fps: f64) -> Vec<PoseSample> {
-        figs.iter()
-            .enumerate()
-            .map(|(i, f)| PoseSample { frame: i as u64, time_s: i as f64 / fps, pose: Some(f.pose()) })
-            .collect()
-    }
+    use crate::balance::testing::{Figure, track};
 
     #[test]
     fn a_lean_to_the_left_and_forwards_shows_as_positive_ml_and_ap() {
