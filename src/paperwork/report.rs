@@ -180,6 +180,19 @@ fn distinct_measures(sessions: &[SessionRecord], keep: impl Fn(&Measurement) -> 
     set.into_iter().collect()
 }
 
+/// One plot line per side that `measure` was taken on, each session's value (sides with no value left out).
+fn side_lines(sessions: &[SessionRecord], measure: &str) -> Vec<Line> {
+    sides_of(sessions, measure)
+        .into_iter()
+        .map(|side| Line {
+            label: side_name(side),
+            side,
+            points: series(sessions, measure, side).into_iter().map(|(n, v)| (n as f64, v)).collect(),
+        })
+        .filter(|l| !l.points.is_empty())
+        .collect()
+}
+
 fn sides_of(sessions: &[SessionRecord], measure: &str) -> Vec<Option<BodySide>> {
     let set: BTreeSet<Option<BodySide>> =
         sessions.iter().flat_map(|s| s.measurements.iter()).filter(|m| m.measure == measure).map(|m| m.side).collect();
@@ -240,15 +253,7 @@ fn progress_plots(sessions: &[SessionRecord]) -> Result<String, ReportError> {
         ),
     ] {
         for (name, unit) in distinct_measures(sessions, |m| m.measure.ends_with(suffix)) {
-            let lines: Vec<Line> = sides_of(sessions, &name)
-                .into_iter()
-                .map(|side| Line {
-                    label: side_name(side),
-                    side,
-                    points: series(sessions, &name, side).into_iter().map(|(n, v)| (n as f64, v)).collect(),
-                })
-                .filter(|l| !l.points.is_empty())
-                .collect();
+            let lines = side_lines(sessions, &name);
             if !lines.is_empty() {
                 let title = format!("{what}: {}", name.trim_end_matches(suffix));
                 html += &figure(
@@ -259,14 +264,10 @@ fn progress_plots(sessions: &[SessionRecord]) -> Result<String, ReportError> {
         }
     }
     for (name, unit) in distinct_measures(sessions, |m| m.unit == "score") {
-        let lines: Vec<Line> = sides_of(sessions, &name)
-            .into_iter()
-            .map(|side| Line {
-                label: side_name(side),
-                side,
-                points: series(sessions, &name, side).into_iter().map(|(n, v)| (n as f64, v)).collect(),
-            })
-            .collect();
+        let lines = side_lines(sessions, &name);
+        if lines.is_empty() {
+            continue;
+        }
         let title = format!("Match: {name}");
         html += &figure(
             plot(&title, "session", &axis_title(&unit), &lines, true)?,
