@@ -4,21 +4,10 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+
+use common::cli::{mirrorcue, s, stderr};
 
 use serde_json::Value;
-
-fn mirrorcue(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mirrorcue")).args(args).output().expect("run mirrorcue")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).to_string()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 fn reference() -> Value {
     serde_json::from_str(&std::fs::read_to_string(common::data("balance/quijoux_reference_descriptors.json")).unwrap())

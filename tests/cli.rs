@@ -2,20 +2,9 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn mirrorcue(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mirrorcue")).args(args).output().expect("run mirrorcue")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).to_string()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
+use common::cli::{mirrorcue, s, stderr};
 
 #[test]
 fn analyze_a_video_to_jsonl() {

@@ -6,6 +6,8 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
+use common::cli::s;
+
 fn mirrorcue(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_mirrorcue"))
         .arg("--data-dir")
@@ -18,10 +20,6 @@ fn mirrorcue(data: &Path, args: &[&str]) -> Output {
 
 fn text(o: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
 }
 
 #[test]
