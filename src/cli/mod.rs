@@ -220,8 +220,8 @@ fn parse_person(s: &str) -> Result<PersonSelector, String> {
 pub fn run(cli: Cli) -> u8 {
     let data_dir = cli.data_dir.clone().unwrap_or_else(crate::store::default_data_dir);
     let result = match cli.command {
-        None => run_app(&AppDefaults::parse_from(["mirrorcue"]).common),
-        Some(Command::App(common)) => run_app(&common),
+        None => run_app(&AppDefaults::parse_from(["mirrorcue"]).common, &data_dir),
+        Some(Command::App(common)) => run_app(&common, &data_dir),
         Some(Command::Analyze(args)) => analyze::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
         Some(Command::Check(args)) => check::run(&check::CheckArgs { data_dir: Some(data_dir), ..args }),
@@ -251,8 +251,9 @@ struct AppDefaults {
     common: CommonArgs,
 }
 
-fn run_app(common: &CommonArgs) -> Result<u8, CliError> {
-    crate::ui::run(common.engine_config(), common.model_store()).map_err(|e| CliError::new(EXIT_ENGINE, e))?;
+fn run_app(common: &CommonArgs, data_dir: &std::path::Path) -> Result<u8, CliError> {
+    crate::ui::run(common.engine_config(), common.model_store(), data_dir.to_path_buf())
+        .map_err(|e| CliError::new(EXIT_ENGINE, e))?;
     Ok(EXIT_OK)
 }
 
