@@ -139,6 +139,33 @@ impl LiveSession {
         self.trials += 1;
     }
 
+    /// Files a limits-of-stability drill: one balance-training activity with each direction's reach (cm) and time
+    /// to the target (s), as measured.
+    pub fn los_drill(&mut self, results: &[crate::balance::los::DirectionResult]) {
+        let activity = self.writer.begin_activity(NewActivity {
+            kind: ActivityKind::BalanceTraining,
+            name: "limits of stability".into(),
+            side: None,
+            source: None,
+            details: "{}".into(),
+        });
+        let time_s = crate::units::round_s(self.elapsed_s);
+        for r in results {
+            let values = [
+                (format!("limits of stability reach: {}", r.direction), r.reach_cm, "cm"),
+                (format!("limits of stability time: {}", r.direction), r.time_s, "seconds"),
+            ];
+            for (measure, value, unit) in values {
+                if let Some(v) = value {
+                    let value = crate::units::round_to(v, 1);
+                    let sample = Sample { measure, side: None, value, unit: unit.into(), time_s };
+                    self.writer.measure(Some(activity), sample);
+                }
+            }
+        }
+        self.trials += 1;
+    }
+
     /// Finishes the session; gives back the store and the session as written.
     pub fn finish(self) -> Result<(Store, Session), StoreError> {
         self.writer.finish()
@@ -175,7 +202,7 @@ mod tests {
         let mut trial = LiveTrial::new(TrialSetup { countdown_s: 0.0, duration_s: 5.0, ..Default::default() }).unwrap();
         for i in 0..200 {
             let mut f = Figure::standing();
-            f.lean(0.01 * (i as f64 / 7.0).sin(), 0.0);
+            f.lean(0.01 * (i as f64 / 7.0).sin(), 0.01 * (i as f64 / 5.0).cos());
             trial.update(i, i as f64 / 30.0, Some(&f.pose()));
         }
         live.balance_trial(trial.result().unwrap());

@@ -8,7 +8,7 @@ use egui::Color32;
 use egui_file_dialog::FileDialog;
 
 use super::action::{Action, DialogTarget};
-use super::balance::BalanceAction;
+use super::balance::{BalanceAction, Finished};
 use super::pane::Pane;
 use super::screen::{self, patient};
 use super::settings::{Settings, SourcePref};
@@ -305,8 +305,10 @@ impl MirrorcueApp {
                         .as_ref()
                         .map(|(n, side)| (n.as_str(), *side)),
                 );
-                if let Some(result) = &finished {
-                    live.balance_trial(result);
+                match &finished {
+                    Some(Finished::Trial(result)) => live.balance_trial(result),
+                    Some(Finished::Drill(results)) => live.los_drill(results),
+                    None => {}
                 }
             }
             s.record.push(&r.frame, r.pose.as_ref(), &events);
@@ -548,7 +550,7 @@ impl MirrorcueApp {
             Action::ToggleRecording => self.toggle_recording(),
             Action::Clinic(a) => s.clinic.apply(a),
             Action::Balance(a) => {
-                if a == BalanceAction::Start && !has_feet(s.settings.pose.model) {
+                if matches!(a, BalanceAction::Start | BalanceAction::StartDrill) && !has_feet(s.settings.pose.model) {
                     let before = s.settings.pose.model;
                     s.settings.pose.model = PoseModel::BlazeposeFull;
                     s.notice = Some(format!(
@@ -557,8 +559,10 @@ impl MirrorcueApp {
                         PoseModel::BlazeposeFull.label()
                     ));
                 }
-                if let (Some(result), Some(live)) = (s.balance.apply(a), s.clinic.live.as_mut()) {
-                    live.balance_trial(&result);
+                match (s.balance.apply(a), s.clinic.live.as_mut()) {
+                    (Some(Finished::Trial(result)), Some(live)) => live.balance_trial(&result),
+                    (Some(Finished::Drill(results)), Some(live)) => live.los_drill(&results),
+                    _ => {}
                 }
             }
         }

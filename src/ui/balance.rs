@@ -4,6 +4,7 @@
 
 use crate::balance::clinical::TestKind;
 use crate::balance::live::{LiveResult, LiveTrial, Phase, TrialSetup};
+use crate::balance::los::{DIRECTIONS, DirectionResult, LosDrill, LosPhase, LosSetup};
 use crate::pose::{Joint, Pose};
 use crate::view::ViewTransform;
 
@@ -17,7 +18,11 @@ pub enum BalanceAction {
     SetSetup(TrialSetup),
     /// Start a trial (its count-down first).
     Start,
-    /// Stop the trial now; its result is kept.
+    /// Use this setup for the next limits-of-stability drill.
+    SetDrillSetup(LosSetup),
+    /// Start the limits-of-stability drill.
+    StartDrill,
+    /// Stop the trial or drill now; its result is kept.
     Stop,
     /// The patient lost their balance now.
     MarkLoss,
@@ -34,6 +39,12 @@ pub struct BalanceState {
     pub setup: TrialSetup,
     /// The trial running (or counting down).
     pub trial: Option<LiveTrial>,
+    /// The setup of the next limits-of-stability drill.
+    pub drill_setup: LosSetup,
+    /// The drill running.
+    pub drill: Option<LosDrill>,
+    /// The last drill's results.
+    pub drill_results: Option<Vec<DirectionResult>>,
     /// Trials finished in this session, oldest first.
     pub results: Vec<LiveResult>,
     /// The trial whose stabilogram is shown.
@@ -53,6 +64,8 @@ pub struct TargetDisplay {
     pub left: (f32, f32),
     /// The dot, in target radii: (towards the person's left, forwards drawn upwards).
     pub dot: (f32, f32),
+    /// The drill's goal, in target radii like the dot.
+    pub goal: Option<(f32, f32)>,
     /// Whether the dot is inside the circle.
     pub inside: bool,
 }
@@ -66,24 +79,42 @@ pub struct BalanceDisplay {
     pub target: Option<TargetDisplay>,
 }
 
+/// What finished on a frame or by the therapist's Stop (for the record).
+#[derive(Clone, Debug)]
+pub enum Finished {
+    /// A trial, with its result.
+    Trial(LiveResult),
+    /// A limits-of-stability drill, with each direction's result.
+    Drill(Vec<DirectionResult>),
+}
+
 impl BalanceState {
-    /// Whether a trial is counting down or running.
+    /// Whether a trial or drill is counting down or running.
     pub fn is_running(&self) -> bool {
-        self.trial.as_ref().is_some_and(|t| t.result().is_none())
+        self.trial.as_ref().is_some_and(|t| t.result().is_none()) || self.drill.is_some()
     }
 
-    /// Does what the therapist asked; returns the result of a trial this stopped.
-    pub fn apply(&mut self, action: BalanceAction) -> Option<LiveResult> {
+    /// Does what the therapist asked; returns what this stopped.
+    pub fn apply(&mut self, action: BalanceAction) -> Option<Finished> {
         self.message = None;
         match action {
             BalanceAction::SetSetup(setup) => self.setup = setup,
-            BalanceAction::Start => match LiveTrial::new(self.setup.clone()) {
+            BalanceAction::Start if !self.is_running() => match LiveTrial::new(self.setup.clone()) {
                 Ok(t) => self.trial = Some(t),
                 Err(e) => self.message = Some(e.to_string()),
             },
+            BalanceAction::SetDrillSetup(setup) => self.drill_setup = setup,
+            BalanceAction::StartDrill if !self.is_running() => match LosDrill::new(self.drill_setup.clone()) {
+                Ok(d) => self.drill = Some(d),
+                Err(e) => self.message = Some(e.to_string()),
+            },
+            BalanceAction::Start | BalanceAction::StartDrill => {}
             BalanceAction::Stop => {
                 if let Some(t) = self.trial.as_mut() {
                     t.stop();
+                }
+                if let Some(d) = self.drill.as_mut() {
+                    d.stop();
                 }
                 return self.collect();
             }
@@ -101,19 +132,28 @@ impl BalanceState {
         None
     }
 
-    /// Feeds one frame to the running trial; returns the result when this frame finished it.
-    pub fn frame(&mut self, index: u64, time_s: f64, pose: Option<&Pose>) -> Option<LiveResult> {
+    /// Feeds one frame to the running trial or drill; returns what this frame finished.
+    pub fn frame(&mut self, index: u64, time_s: f64, pose: Option<&Pose>) -> Option<Finished> {
         self.now_s = time_s;
-        let t = self.trial.as_mut()?;
-        if t.result().is_some() {
-            return None;
+        if let Some(d) = self.drill.as_mut() {
+            d.update(index, time_s, pose);
+        } else if let Some(t) = self.trial.as_mut() {
+            t.update(index, time_s, pose);
         }
-        t.update(index, time_s, pose);
         self.collect()
     }
 
-    /// Moves a finished trial's result to the list (and shows it); returns it.
-    fn collect(&mut self) -> Option<LiveResult> {
+    /// Moves a finished trial's or drill's result to where it is shown; returns it.
+    fn collect(&mut self) -> Option<Finished> {
+        if let Some(d) = &self.drill {
+            if d.trial().result().is_none() {
+                return None;
+            }
+            let r = d.results().to_vec();
+            self.drill = None;
+            self.drill_results = Some(r.clone());
+            return Some(Finished::Drill(r));
+        }
         let r = self.trial.as_ref()?.result()?.clone();
         self.trial = None;
         if self.results.len() >= MAX_RESULTS {
@@ -121,11 +161,23 @@ impl BalanceState {
         }
         self.results.push(r.clone());
         self.shown = Some(self.results.len() - 1);
-        Some(r)
+        Some(Finished::Trial(r))
     }
 
     /// What the patient screen shows now: the running trial's phase and target, else the last result for a while.
     pub fn display(&self, pose: Option<&Pose>, view: Option<&ViewTransform>) -> Option<BalanceDisplay> {
+        if let Some(d) = &self.drill {
+            let (headline, goal) = match d.phase(self.now_s) {
+                LosPhase::Preparing => ("Get ready: stand still".to_string(), None),
+                LosPhase::Target { index, left_s } => {
+                    let g = LosDrill::goal(index);
+                    (format!("Lean {}: {} s", lean_words(index), left_s.ceil() as u32), Some((g.0 as f32, g.1 as f32)))
+                }
+                LosPhase::Finished => ("Done".to_string(), None),
+            };
+            let target = target(d.trial(), pose, view).map(|t| TargetDisplay { goal, ..t });
+            return Some(BalanceDisplay { headline, target });
+        }
         let Some(trial) = &self.trial else {
             let r = self.results.last()?;
             return Some(BalanceDisplay { headline: result_headline(r), target: None });
@@ -141,21 +193,39 @@ impl BalanceState {
             }
             Phase::Finished => "Done".into(),
         };
-        let target = trial.feedback().zip(pose).zip(view).and_then(|((fb, pose), view)| {
-            let base = feet_centre(pose)?;
-            let centre = view.map_real(base.0, base.1);
-            let (l, r) = (pose.get(Joint::LeftHip)?, pose.get(Joint::RightHip)?);
-            let (lx, ly) = view.map_real(l.x, l.y);
-            let (rx, ry) = view.map_real(r.x, r.y);
-            let radius = trial.setup().target_radius_cm;
-            Some(TargetDisplay {
-                centre,
-                left: (lx - rx, ly - ry),
-                dot: ((fb.offset_cm.0 / radius) as f32, (fb.offset_cm.1 / radius) as f32),
-                inside: fb.inside,
-            })
-        });
-        Some(BalanceDisplay { headline, target })
+        Some(BalanceDisplay { headline, target: target(trial, pose, view) })
+    }
+}
+
+/// The trial's target and dot where `view` shows the feet.
+fn target(trial: &LiveTrial, pose: Option<&Pose>, view: Option<&ViewTransform>) -> Option<TargetDisplay> {
+    let (fb, pose, view) = (trial.feedback()?, pose?, view?);
+    let base = feet_centre(pose)?;
+    let centre = view.map_real(base.0, base.1);
+    let (l, r) = (pose.get(Joint::LeftHip)?, pose.get(Joint::RightHip)?);
+    let (lx, ly) = view.map_real(l.x, l.y);
+    let (rx, ry) = view.map_real(r.x, r.y);
+    let radius = trial.setup().target_radius_cm;
+    Some(TargetDisplay {
+        centre,
+        left: (lx - rx, ly - ry),
+        dot: ((fb.offset_cm.0 / radius) as f32, (fb.offset_cm.1 / radius) as f32),
+        goal: None,
+        inside: fb.inside,
+    })
+}
+
+/// The drill's direction `index` in the patient's words ("forwards and to your right").
+pub fn lean_words(index: usize) -> &'static str {
+    match DIRECTIONS[index.min(7)].0 {
+        "forwards" => "forwards",
+        "forwards-right" => "forwards and to your right",
+        "right" => "to your right",
+        "backwards-right" => "backwards and to your right",
+        "backwards" => "backwards",
+        "backwards-left" => "backwards and to your left",
+        "left" => "to your left",
+        _ => "forwards and to your left",
     }
 }
 
@@ -248,5 +318,25 @@ mod tests {
         state.apply(BalanceAction::Start);
         assert!(state.trial.is_none());
         assert!(state.message.as_ref().unwrap().contains("trial length"), "{:?}", state.message);
+    }
+
+    #[test]
+    fn the_drill_shows_one_goal_at_a_time_in_the_patients_words() {
+        let mut state = BalanceState::default();
+        let setup = LosSetup { countdown_s: 0.0, per_target_s: 2.0, ..Default::default() };
+        state.apply(BalanceAction::SetDrillSetup(setup));
+        state.apply(BalanceAction::StartDrill);
+        // The centre (1 s), the first target (2 s), and into the second.
+        run(&mut state, 0, 95, 0.0);
+        let pose = Figure::standing().pose();
+        let view = ViewTransform::new(MirrorMode::Off, 1000, 1000, Seam::vertical(500.0), None, false, 0.0);
+        let d = state.display(Some(&pose), Some(&view)).unwrap();
+        assert!(d.headline.starts_with("Lean forwards and to your right"), "{}", d.headline);
+        let goal = d.target.unwrap().goal.unwrap();
+        // The person's right is ML negative; forwards is AP positive.
+        assert!(goal.0 < 0.0 && goal.1 > 0.0, "{goal:?}");
+        run(&mut state, 95, 30 * 16, 0.0);
+        assert!(state.drill.is_none());
+        assert_eq!(state.drill_results.as_ref().unwrap().len(), 8);
     }
 }

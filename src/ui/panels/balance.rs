@@ -65,6 +65,7 @@ pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
             out.push(Action::Balance(BalanceAction::Start));
         }
     });
+    drill(ui, state, &mut out);
     if let Some(t) = &b.trial {
         let text = match t.phase(b.now_s) {
             Phase::CountingDown(left) => format!("{}: starting in {:.0} s", t.setup().title(), left.ceil()),
@@ -101,6 +102,53 @@ pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
         result(ui, r);
     }
     out
+}
+
+/// The limits-of-stability drill: its reach, Start, and the last drill's table.
+fn drill(ui: &mut Ui, state: &State, out: &mut Vec<Action>) {
+    let b = &state.balance;
+    let mut setup = b.drill_setup.clone();
+    ui.horizontal_wrapped(|ui| {
+        ui.add_enabled_ui(!b.is_running(), |ui| {
+            if ui
+                .button("Limits of stability")
+                .on_hover_text("Lean towards eight targets in turn, feet still: reach and time per direction")
+                .clicked()
+            {
+                out.push(Action::Balance(BalanceAction::StartDrill));
+            }
+            ui.label("reach");
+            ui.add(egui::DragValue::new(&mut setup.reach_cm).range(1.0..=30.0).speed(0.2).suffix(" cm"));
+        });
+    });
+    if setup != b.drill_setup {
+        out.push(Action::Balance(BalanceAction::SetDrillSetup(setup)));
+    }
+    if let Some(d) = &b.drill {
+        let text = match d.phase(b.now_s) {
+            crate::balance::los::LosPhase::Target { index, .. } => {
+                format!("Limits of stability: target {} of 8 ({})", index + 1, crate::balance::los::DIRECTIONS[index].0)
+            }
+            _ => "Limits of stability: stand still".into(),
+        };
+        ui.label(text);
+    }
+    let Some(results) = &b.drill_results else { return };
+    egui::Grid::new("los").num_columns(3).striped(true).show(ui, |ui| {
+        ui.label(RichText::new("Direction").small());
+        ui.label(RichText::new("Reach").small());
+        ui.label(RichText::new("Time to target").small());
+        ui.end_row();
+        for r in results {
+            ui.label(r.direction);
+            ui.label(match (r.reach_cm, r.reach_pct) {
+                (Some(c), Some(p)) => format!("{} ({} %)", format_value(c, "cm"), p.round() as i64),
+                _ => "not measured".into(),
+            });
+            ui.label(r.time_s.map_or("not reached".into(), crate::units::format_seconds));
+            ui.end_row();
+        }
+    });
 }
 
 /// A trial's short name: its test and eyes.

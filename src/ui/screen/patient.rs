@@ -272,6 +272,12 @@ fn paint_target(ui: &mut Ui, rect: Rect, t: &crate::ui::balance::TargetDisplay, 
     let thin = egui::Stroke::new(1.5, Color32::from_gray(200));
     painter.line_segment([c - egui::vec2(arm, 0.0), c + egui::vec2(arm, 0.0)], thin);
     painter.line_segment([c - egui::vec2(0.0, arm), c + egui::vec2(0.0, arm)], thin);
+    if let Some(g) = t.goal {
+        // The drill's goal on the ring: a thick white ring to lean towards.
+        let at = c + (g.0 * left + g.1 * up) * radius;
+        painter.line_segment([c, at], egui::Stroke::new(2.0, Color32::from_white_alpha(120)));
+        painter.circle_stroke(at, radius * 0.24, egui::Stroke::new(4.0 * scale.min(1.5), Color32::WHITE));
+    }
     // Beyond the ring the dot waits on its edge, pointing the way back.
     let d = t.dot.0 * left + t.dot.1 * up;
     let d = if d.length() > 1.2 { d / d.length() * 1.2 } else { d };
