@@ -1,4 +1,3 @@
-
 /// Measures on a real hand: the raised open hand of the three-people photo is open (fingers nearly straight, tips
 /// far from the palm), with a palm of human size.
 #[test]

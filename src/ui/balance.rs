@@ -8,6 +8,9 @@ use crate::balance::los::{DIRECTIONS, DirectionResult, LosDrill, LosPhase, LosSe
 use crate::pose::{Joint, Pose};
 use crate::view::ViewTransform;
 
+/// How long the patient screen shows a finished trial's result, s.
+pub const RESULT_SHOWN_S: f64 = 10.0;
+
 /// The most trials kept on screen in one session (older ones are in the record).
 pub const MAX_RESULTS: usize = 50;
 
@@ -53,6 +56,8 @@ pub struct BalanceState {
     pub message: Option<String>,
     /// The newest time seen on the source, s.
     pub now_s: f64,
+    /// When the last trial finished (the source's clock), s.
+    pub finished_at_s: Option<f64>,
 }
 
 /// The target on the patient screen, in the displayed image's normalised coordinates.
@@ -161,10 +166,12 @@ impl BalanceState {
         }
         self.results.push(r.clone());
         self.shown = Some(self.results.len() - 1);
+        self.finished_at_s = Some(self.now_s);
         Some(Finished::Trial(r))
     }
 
-    /// What the patient screen shows now: the running trial's phase and target, else the last result for a while.
+    /// What the patient screen shows now: the running trial's phase and target, else the last result for
+    /// [`RESULT_SHOWN_S`].
     pub fn display(&self, pose: Option<&Pose>, view: Option<&ViewTransform>) -> Option<BalanceDisplay> {
         if let Some(d) = &self.drill {
             let (headline, goal) = match d.phase(self.now_s) {
@@ -179,7 +186,8 @@ impl BalanceState {
             return Some(BalanceDisplay { headline, target });
         }
         let Some(trial) = &self.trial else {
-            let r = self.results.last()?;
+            let recent = self.finished_at_s.is_some_and(|t| (0.0..RESULT_SHOWN_S).contains(&(self.now_s - t)));
+            let r = self.results.last().filter(|_| recent)?;
             return Some(BalanceDisplay { headline: result_headline(r), target: None });
         };
         let headline = match trial.phase(self.now_s) {
@@ -234,7 +242,7 @@ pub fn result_headline(r: &LiveResult) -> String {
     let time = crate::units::format_seconds(r.duration_s);
     match r.time_in_target_pct {
         Some(p) if r.setup.test != TestKind::SingleLeg => {
-            format!("Done: {time}, in the target {}% of the time", p.round() as i64)
+            format!("Done: {time}, {}% in the target", p.round() as i64)
         }
         _ => format!("Done: {time}"),
     }
@@ -314,6 +322,9 @@ mod tests {
         assert_eq!(state.shown, Some(0));
         let d = state.display(None, None).unwrap();
         assert!(d.headline.starts_with("Done: 3.0 s"), "{}", d.headline);
+        // Ten seconds later the patient screen is clear again.
+        run(&mut state, 90, 301, 0.0);
+        assert!(state.display(None, None).is_none());
         state.apply(BalanceAction::SetSetup(TrialSetup { duration_s: -1.0, ..Default::default() }));
         state.apply(BalanceAction::Start);
         assert!(state.trial.is_none());
