@@ -33,7 +33,7 @@
 //! ```
 
 pub mod landmarks;
-
+pub mod measures;
 pub mod palm;
 pub mod roi;
 pub mod smoothing;

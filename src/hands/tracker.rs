@@ -191,6 +191,7 @@ impl HandTracker {
                 presence: r.presence,
                 handedness: r.handedness,
                 roi: r.roi,
+                mirrored: frame.mirrored,
                 frame_width: fw,
                 frame_height: fh,
             });

@@ -244,6 +244,9 @@ pub struct Hand {
     pub handedness: f32,
     /// The rotated square the landmark model read, in frame pixels.
     pub roi: HandRoi,
+    /// Whether the frame was mirrored (its [`mirrored`](crate::Frame::mirrored) flag): the landmarks are in the
+    /// mirrored pixels, so the hand *looks* like the other side's in them.
+    pub mirrored: bool,
     /// Width of the frame in pixels.
     pub frame_width: u32,
     /// Height of the frame in pixels.
@@ -259,6 +262,12 @@ impl Hand {
     /// One world landmark (metres).
     pub fn world_of(&self, landmark: HandLandmark) -> WorldPoint {
         self.world[landmark.index()]
+    }
+
+    /// Whether the hand looks like a right hand in the frame's pixels (a right hand unmirrored, a left hand
+    /// mirrored): what decides the direction of the palm's normal in [`measures`](super::measures).
+    pub fn appears_right(&self) -> bool {
+        (self.side == crate::pose::Side::Right) != self.mirrored
     }
 
     /// The landmarks in frame pixels: 21 × (x, y).
