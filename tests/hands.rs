@@ -155,8 +155,7 @@ fn squat_hands_have_the_anatomical_sides() {
 /// landmarks read in it, against the reference's, on a video run that detects palms once and then tracks.
 #[test]
 fn tracking_step_matches_the_reference() {
-    let mut config = HandsConfig::default();
-    config.smoothing = None;
+    let config = HandsConfig { smoothing: None, ..HandsConfig::default() };
     let mut errors = Vec::new();
     for rf in reference().frames.iter().filter(|f| f.hands.len() == 2) {
         let mut tracker = HandTracker::new(&common::models(), engine(), config).expect("hand models");
@@ -171,7 +170,8 @@ fn tracking_step_matches_the_reference() {
             let h = second
                 .iter()
                 .min_by(|a, b| {
-                    let d = |h: &mirrorcue::hands::Hand| dist([h.roi.cx, h.roi.cy], [r.tracked.roi[0], r.tracked.roi[1]]);
+                    let d =
+                        |h: &mirrorcue::hands::Hand| dist([h.roi.cx, h.roi.cy], [r.tracked.roi[0], r.tracked.roi[1]]);
                     d(a).total_cmp(&d(b))
                 })
                 .expect("a hand");

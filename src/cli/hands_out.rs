@@ -115,7 +115,7 @@ impl Splice<'_> {
             Some(open) if body.starts_with(b"{") => {
                 self.out.write_all(open)?;
                 let sep = if open.len() > 1 { "," } else { "" };
-                write!(self.out, "{sep}\"{key}\":{value}}}\n")?;
+                writeln!(self.out, "{sep}\"{key}\":{value}}}")?;
             }
             _ => self.out.write_all(&self.line)?,
         }

@@ -58,7 +58,10 @@ impl HandLandmarker {
         let [lm, presence, handedness, world, ..] = out else {
             return Err(PoseError::BadOutput("hand landmark model returned too few outputs".into()));
         };
-        if lm.len() < NUM_LANDMARKS * 3 || presence.is_empty() || handedness.is_empty() || world.len() < NUM_LANDMARKS * 3
+        if lm.len() < NUM_LANDMARKS * 3
+            || presence.is_empty()
+            || handedness.is_empty()
+            || world.len() < NUM_LANDMARKS * 3
         {
             return Err(PoseError::BadOutput("hand landmark model returned unexpected output sizes".into()));
         }

@@ -124,7 +124,13 @@ pub fn measure_points(p: &[V3; NUM_LANDMARKS], appears_right: bool) -> Option<Ha
     if palm_size < 1e-9 {
         return None;
     }
-    let knuckles = [HandLandmark::Wrist, HandLandmark::IndexMcp, HandLandmark::MiddleMcp, HandLandmark::RingMcp, HandLandmark::PinkyMcp];
+    let knuckles = [
+        HandLandmark::Wrist,
+        HandLandmark::IndexMcp,
+        HandLandmark::MiddleMcp,
+        HandLandmark::RingMcp,
+        HandLandmark::PinkyMcp,
+    ];
     let mut centre = [0.0f32; 3];
     for k in knuckles {
         centre = [centre[0] + at(k)[0] / 5.0, centre[1] + at(k)[1] / 5.0, centre[2] + at(k)[2] / 5.0];

@@ -56,7 +56,8 @@ fn rotation_between(from: [f32; 2], to: [f32; 2]) -> f32 {
 /// the rectangle's own y axis by `shift_y` heights, make it square with the longer side, scale by `scale`.
 fn transform(cx: f32, cy: f32, w: f32, h: f32, rotation: f32, shift_y: f32, scale: f32) -> HandRoi {
     let (sin, cos) = rotation.sin_cos();
-    let (cx, cy) = if rotation == 0.0 { (cx, cy + h * shift_y) } else { (cx - h * shift_y * sin, cy + h * shift_y * cos) };
+    let (cx, cy) =
+        if rotation == 0.0 { (cx, cy + h * shift_y) } else { (cx - h * shift_y * sin, cy + h * shift_y * cos) };
     HandRoi { cx, cy, side: w.max(h) * scale, rotation }
 }
 

@@ -289,12 +289,10 @@ mod tests {
         assert_eq!(HandLandmark::IndexMcp.name(), "index_finger_mcp");
         assert_eq!(HandLandmark::PinkyTip.index(), 20);
         assert_eq!(Finger::Thumb.landmarks()[0], HandLandmark::ThumbCmc);
-        assert_eq!(Finger::Ring.landmarks(), [
-            HandLandmark::RingMcp,
-            HandLandmark::RingPip,
-            HandLandmark::RingDip,
-            HandLandmark::RingTip
-        ]);
+        assert_eq!(
+            Finger::Ring.landmarks(),
+            [HandLandmark::RingMcp, HandLandmark::RingPip, HandLandmark::RingDip, HandLandmark::RingTip]
+        );
         assert_eq!(Finger::Pinky.tip(), HandLandmark::PinkyTip);
         assert_eq!(HandLandmark::Wrist.finger(), None);
         assert_eq!(HandLandmark::MiddleDip.finger(), Some(Finger::Middle));
