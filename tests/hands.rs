@@ -234,3 +234,22 @@ fn dump_reference_inputs() {
         std::fs::write(dir.join(format!("{name}.json")), meta.to_string()).expect("write json");
     }
 }
+
+/// Measures on real hands (the raised hand of the three-people photo, whose fingertips lie beyond the photo's top
+/// edge, and the squatting woman's hands): a palm of human size, joint angles and opening in the range a human hand
+/// can take. A sanity check; the maths is tested on built geometry in `hands::measures`.
+#[test]
+fn measures_of_real_hands_are_plausible() {
+    let mut tracker = HandTracker::new(&common::models(), engine(), HandsConfig::stills()).expect("hand models");
+    for name in ["three_people", "squats_f000", "squats_f024"] {
+        for hand in tracker.process(frame_named(name)).expect("process") {
+            let m = mirrorcue::hands::measures::measure(&hand).expect("measures");
+            eprintln!("{name} {}: {m:?}", hand.side.name());
+            assert!((60.0..120.0).contains(&m.palm_size_mm), "{name}: palm {} mm", m.palm_size_mm);
+            assert!((0.3..1.6).contains(&m.opening), "{name}: opening {}", m.opening);
+            for a in m.flexion_deg.iter().flatten() {
+                assert!((-60.0..120.0).contains(a), "{name}: {:?}", m.flexion_deg);
+            }
+        }
+    }
+}

@@ -86,7 +86,8 @@ pub struct HandMeasures {
     /// Sum of each finger's three joint angles, degrees (the flexion part of total active motion).
     pub total_flexion_deg: [f32; 5],
     /// Hand opening: mean distance of the five fingertips from the palm's centre (the mean of the wrist and the four
-    /// knuckles), divided by the palm size. About 1.5–2 with the hand open flat, below 1 in a fist.
+    /// knuckles), divided by the palm size: about 1.2 for a hand of usual proportions open flat, smaller as it
+    /// closes (about 0.6 in the fist of the unit tests).
     pub opening: f32,
     /// Thumb opposition: distance from the thumb tip to the index, middle, ring and little fingertips, divided by
     /// the palm size (0 = touching).
@@ -298,7 +299,8 @@ mod tests {
         assert!((m.opposition_mm[0] - d).abs() < 1e-2 && (m.opposition[0] - d / 90.0).abs() < 1e-4);
         // A fist is less open than a flat hand.
         let fist = measure_points(&right_hand(80.0), true).expect("fist");
-        assert!(fist.opening < m.opening);
+        eprintln!("opening: flat {}, fist {}", m.opening, fist.opening);
+        assert!((1.1..1.3).contains(&m.opening) && fist.opening < 0.8, "{} {}", m.opening, fist.opening);
     }
 
     #[test]
