@@ -253,3 +253,34 @@ fn measures_of_real_hands_are_plausible() {
         }
     }
 }
+
+/// The body pose seeds the hand crops: with MediaPipe's BlazePose landmarks of squat frame 0, both hands are found
+/// through the seeded crops and one tracking step later, with the same sides and wrists within 15 px of the
+/// palm-detection pipeline's (the landmark model's wrist moves by up to about 10 px between crops of one hand).
+#[test]
+fn body_pose_seeds_both_hands() {
+    let pose = common::squat_blazepose();
+    let rf = reference().frames.iter().find(|f| f.name == "squats_f000").expect("reference frame");
+    let config = HandsConfig { smoothing: None, ..HandsConfig::default() };
+    let mut tracker = HandTracker::new(&common::models(), engine(), config).expect("hand models");
+    let frame = frame_named("squats_f000");
+    let seeded = tracker.process_with_pose(frame, Some(&pose)).expect("process");
+    let tracked = tracker.process(frame).expect("process");
+    for (hands, tolerance) in [(seeded, 15.0), (tracked, 15.0)] {
+        check_wrists(&hands, rf, tolerance);
+    }
+}
+
+fn check_wrists(hands: &[mirrorcue::hands::Hand], rf: &RefFrame, tolerance: f32) {
+    assert_eq!(hands.len(), 2);
+    for r in &rf.hands {
+        let want = [r.landmarks[0][0], r.landmarks[0][1]];
+        let h = hands
+            .iter()
+            .min_by(|a, b| dist(a.to_pixels()[0], want).total_cmp(&dist(b.to_pixels()[0], want)))
+            .expect("hand");
+        let e = dist(h.to_pixels()[0], want);
+        assert!(e < tolerance, "wrist {e:.1} px from the palm pipeline's (tolerance {tolerance} px)");
+        assert_eq!(h.side, side_from_handedness(r.handedness, false));
+    }
+}

@@ -101,6 +101,16 @@ impl HandRoi {
         transform(cx, cy, rb[2] - rb[0], rb[3] - rb[1], rotation, TRACK_SHIFT_Y, TRACK_SCALE)
     }
 
+    /// A crop seeded by the body pose (BlazePose's wrist, index and pinky points, pixels): centred between the index
+    /// and pinky points, rotated so that the wrist to that centre points up, side 4 × their distance (at least
+    /// 24 px). Not a MediaPipe rule (its hand graph does not read the body pose); the crop the shared model check
+    /// used around BlazePose's hands.
+    pub fn from_body(wrist: [f32; 2], index: [f32; 2], pinky: [f32; 2]) -> HandRoi {
+        let mid = [(index[0] + pinky[0]) / 2.0, (index[1] + pinky[1]) / 2.0];
+        let len = ((mid[0] - wrist[0]).powi(2) + (mid[1] - wrist[1]).powi(2)).sqrt();
+        HandRoi { cx: mid[0], cy: mid[1], side: (4.0 * len).max(24.0), rotation: rotation_between(wrist, mid) }
+    }
+
     /// Maps a point of the `size` × `size` model input (pixels, edge coordinates 0..size) to frame pixels
     /// (MediaPipe's LandmarkProjectionCalculator).
     pub fn project(&self, u: f32, v: f32, size: usize) -> [f32; 2] {
@@ -232,6 +242,16 @@ mod tests {
             let want = r.project(u, v, 224);
             assert!((x - 0.5 - want[0]).abs() < 1e-3 && (y - 0.5 - want[1]).abs() < 1e-3, "{u},{v}");
         }
+    }
+
+    #[test]
+    fn body_seeded_crop_points_along_the_hand() {
+        // Wrist below, index and pinky 20 px above it: centred between them, upright, side 80 px.
+        let r = HandRoi::from_body([100.0, 100.0], [95.0, 80.0], [105.0, 80.0]);
+        assert!((r.cx - 100.0).abs() < 1e-4 && (r.cy - 80.0).abs() < 1e-4 && r.rotation.abs() < 1e-6, "{r:?}");
+        assert!((r.side - 80.0).abs() < 1e-4);
+        // A tiny hand still gets a 24 px crop.
+        assert_eq!(HandRoi::from_body([0.0, 0.0], [0.0, -1.0], [0.0, -1.0]).side, 24.0);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::side_from_handedness;
 use super::smoothing::{HandSmoother, hand_one_euro};
 use super::types::{Hand, HandPoint, NUM_LANDMARKS};
 use crate::Frame;
-use crate::pose::{Engine, EngineKind, ModelStore, OneEuroParams, PoseError, RunMode, StageTimes};
+use crate::pose::{Engine, EngineKind, Joint, ModelStore, OneEuroParams, Pose, PoseError, RunMode, StageTimes};
 
 /// Below this presence the landmark model has lost the hand (MediaPipe's `minTrackingConfidence` default).
 pub const MIN_PRESENCE: f32 = 0.5;
@@ -113,6 +113,14 @@ impl HandTracker {
     /// own pixels (normalised); each hand's side is the person's own, also on a frame marked
     /// [`mirrored`](Frame::mirrored).
     pub fn process(&mut self, frame: &Frame) -> Result<Vec<Hand>, PoseError> {
+        self.process_with_pose(frame, None)
+    }
+
+    /// As [`process`](Self::process), with the body pose of the same frame: a BlazePose pose whose wrist, index and
+    /// pinky points are confident (score ≥ 0.5) seeds a crop for each hand not already tracked
+    /// ([`HandRoi::from_body`]), and the palm detector runs only when tracked and seeded crops together are fewer
+    /// than [`HandsConfig::max_hands`]. A seed that holds no hand (presence below 0.5) is dropped.
+    pub fn process_with_pose(&mut self, frame: &Frame, pose: Option<&Pose>) -> Result<Vec<Hand>, PoseError> {
         let mut times = StageTimes::default();
         if self.last_mirrored.is_some_and(|m| m != frame.mirrored) {
             self.reset();
@@ -129,6 +137,11 @@ impl HandTracker {
         // The crops to read: tracked hands first, then new palms that are not one of them.
         let mut crops: Vec<(HandRoi, Option<Track>)> =
             self.tracks.drain(..).map(|t| (t.next, Some(t))).take(max).collect();
+        for seed in pose.map(body_seeds).unwrap_or_default() {
+            if crops.len() < max && crops.iter().all(|(r, _)| r.iou(&seed) <= SAME_HAND_IOU) {
+                crops.push((seed, None));
+            }
+        }
         self.since_detection = self.since_detection.saturating_add(1);
         let want_palms = crops.len() < max
             && (crops.is_empty() || self.since_detection >= self.config.detect_every.max(1) || !video);
@@ -202,4 +215,19 @@ impl HandTracker {
         self.last_times = times;
         Ok(hands)
     }
+}
+
+/// Crops seeded by a body pose's hands (BlazePose's wrist, index and pinky points with score ≥ 0.5), in pixels.
+fn body_seeds(pose: &Pose) -> Vec<HandRoi> {
+    let (w, h) = (pose.frame_width, pose.frame_height);
+    let px = |j: Joint| {
+        pose.get_confident(j, 0.5).map(|k| {
+            let (x, y) = k.to_pixels(w, h);
+            [x, y]
+        })
+    };
+    [(Joint::LeftWrist, Joint::LeftIndex, Joint::LeftPinky), (Joint::RightWrist, Joint::RightIndex, Joint::RightPinky)]
+        .into_iter()
+        .filter_map(|(wr, ix, pk)| Some(HandRoi::from_body(px(wr)?, px(ix)?, px(pk)?)))
+        .collect()
 }
