@@ -1,7 +1,8 @@
 //! The command line, one file per subcommand:
 //!
 //! - `mirrorcue [app]` (the default): the clinic app ([`crate::ui`]);
-//! - [`analyze`]: keypoints of a recording, written as JSON lines, COCO or CSV ([`output`]);
+//! - [`analyze`]: keypoints of a recording, written as JSON lines, COCO or CSV ([`output`]), with `--hands` the
+//!   hands too ([`hands_out`]);
 //! - [`check`]: a posture protocol over a recording;
 //! - [`compare`]: two recordings aligned and compared by joint angles;
 //! - [`record`]: a source into a recording folder (video, pose track, manifest);
@@ -21,6 +22,7 @@ pub mod bench;
 pub mod check;
 pub mod compare;
 pub mod error;
+pub mod hands_out;
 pub mod output;
 pub mod patient;
 pub mod record;
@@ -187,6 +189,10 @@ pub struct AnalyzeArgs {
     /// Frame rate of an image folder, for timestamps.
     #[arg(long, default_value_t = 30.0, value_name = "FPS")]
     pub folder_fps: f64,
+    /// Also find up to two hands per frame (MediaPipe Hands): each JSON line gains `hands` (side, 21 landmarks
+    /// in pixels, world landmarks in metres). Needs `--format jsonl`.
+    #[arg(long)]
+    pub hands: bool,
     /// No progress bar or summary on stderr.
     #[arg(long, short)]
     pub quiet: bool,
