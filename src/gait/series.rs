@@ -34,6 +34,9 @@ pub const CUTOFF_HZ: f64 = 6.0;
 pub const MAX_BRIDGED_GAP_S: f64 = 0.25;
 /// Below this score a keypoint counts as not seen (for events at the picture's edges).
 pub const MIN_SCORE: f32 = 0.2;
+/// A keypoint closer than this to the picture's edge (fraction of the width or height) counts as not seen: the
+/// model guesses there.
+pub const EDGE_MARGIN: f32 = 0.02;
 /// Stature over (thigh + shank + trunk length): the segment proportions of Drillis & Contini 1966 (Winter 2009).
 pub const STATURE_PER_BODY_LENGTH: f64 = 1.0 / 0.779;
 
@@ -184,7 +187,8 @@ fn position(pose: &Pose, joint: Joint) -> Option<([f64; 2], bool)> {
         Joint::RightHeel | Joint::RightFootIndex => pose.get(Joint::RightAnkle),
         _ => None,
     })?;
-    let inside = (0.005..=0.995).contains(&k.x) && (0.005..=0.995).contains(&k.y) && k.score >= MIN_SCORE;
+    let inner = EDGE_MARGIN..=1.0 - EDGE_MARGIN;
+    let inside = inner.contains(&k.x) && inner.contains(&k.y) && k.score >= MIN_SCORE;
     Some(([k.x as f64 * aspect, k.y as f64], inside))
 }
 

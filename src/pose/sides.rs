@@ -44,6 +44,8 @@ const MIN_GAIN_TORSO: f32 = 0.08;
 /// when they pass each other in mid-swing, decide nothing: the prediction runs on from the last frame they were
 /// apart.
 const MIN_SEPARATION_TORSO: f32 = 0.1;
+/// A limb slower than this fraction of the other one is taken as standing still (see [`anchored_swap`]).
+const ANCHOR_SPEED_RATIO: f32 = 0.3;
 /// The prediction runs on for at most this many frames; after that the labels are taken as they come.
 const MAX_PREDICTED_FRAMES: usize = 8;
 
@@ -110,7 +112,9 @@ impl SideKeeper {
                         last.iter().zip(&track.velocity).map(|(l, v)| [l[0] + v[0] * n, l[1] + v[1] * n]).collect();
                     let straight = cost(&current, &predicted);
                     let other = cost(&crossed(&current), &predicted);
-                    if other < SWAP_RATIO * straight && straight - other > MIN_GAIN_TORSO * torso * joints {
+                    let min_gain = MIN_GAIN_TORSO * torso * joints;
+                    let by_motion = other < SWAP_RATIO * straight && straight - other > min_gain;
+                    if by_motion || anchored_swap(&current, last, &track.velocity, min_gain / 2.0) {
                         track.swapped = !track.swapped;
                         self.swaps += 1;
                     }
@@ -135,6 +139,23 @@ impl SideKeeper {
         }
         changed
     }
+}
+
+/// A limb standing still (the stance leg: under [`ANCHOR_SPEED_RATIO`] of the other limb's speed) stays where it
+/// was; when the other label is found there instead of its own (the swinging limb's prediction may be poor after a
+/// few frames without a decision), the labels have crossed.
+fn anchored_swap(current: &[[f32; 2]], last: &[[f32; 2]], velocity: &[[f32; 2]], min_gain: f32) -> bool {
+    let half = current.len() / 2;
+    let speed = |v: &[[f32; 2]]| v.iter().map(|v| (v[0] * v[0] + v[1] * v[1]).sqrt()).sum::<f32>();
+    let (left_speed, right_speed) = (speed(&velocity[..half]), speed(&velocity[half..]));
+    let (anchor, other) = if left_speed < right_speed { (0..half, half..2 * half) } else { (half..2 * half, 0..half) };
+    let (slow, fast) = (left_speed.min(right_speed), left_speed.max(right_speed));
+    if fast <= 0.0 || slow > ANCHOR_SPEED_RATIO * fast {
+        return false;
+    }
+    let straight = cost(&current[anchor.clone()], &last[anchor.clone()]);
+    let crossed = cost(&current[other], &last[anchor]);
+    crossed < SWAP_RATIO * straight && straight - crossed > min_gain
 }
 
 /// Left then right positions of `joints` (left ones given), x scaled by the aspect ratio so distances are even.
