@@ -3,8 +3,9 @@
 //! **Side view** (the camera sees the walk side-on): the pelvis moves across the picture. Its horizontal velocity
 //! (differences over ±0.25 s) above [`MIN_SPEED_BODY_PER_S`] body lengths per second marks walking; the sign gives
 //! the direction; a change of sign (a turn) or a stop ends a pass. **Front view** (towards or away from the camera):
-//! the pelvis hardly crosses the picture but the body grows (towards) or shrinks (away); a change of more than
-//! [`MIN_SIZE_CHANGE`] over the walk makes one pass. Passes shorter than [`MIN_PASS_S`] are dropped.
+//! the pelvis hardly crosses the picture but the body's width (shoulders and hips: squatting does not change it)
+//! grows (towards) or shrinks (away); a change of more than [`MIN_SIZE_CHANGE`] from the first quarter of the
+//! recording to the last makes one pass. Passes shorter than [`MIN_PASS_S`] are dropped.
 
 use serde::Serialize;
 
@@ -16,7 +17,7 @@ use crate::pose::Joint;
 pub const MIN_SPEED_BODY_PER_S: f64 = 0.12;
 /// Shortest pass, s.
 pub const MIN_PASS_S: f64 = 0.8;
-/// Smallest relative change of the body's size for a walk towards or away from the camera.
+/// Smallest relative change of the body's width for a walk towards or away from the camera.
 pub const MIN_SIZE_CHANGE: f64 = 0.2;
 
 /// How the camera sees the walk.
@@ -121,17 +122,24 @@ pub fn find(series: &Series) -> Result<(View, Vec<Pass>), GaitError> {
     if !passes.is_empty() {
         return Ok((View::Side, passes));
     }
-    // Front view: the body's apparent size over time.
-    let size: Vec<f64> = (0..n)
-        .map(|i| {
-            let d = |a: [f64; 2], b: [f64; 2]| ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
-            d(series.mid(Joint::LeftShoulder, Joint::RightShoulder, i), series.pelvis(i))
-                + d(series.pelvis(i), series.mid(Joint::LeftAnkle, Joint::RightAnkle, i))
-        })
-        .collect();
-    let (first, last) = (size[0], size[n - 1]);
+    // Front view: the body's apparent width (shoulders and hips, which squatting or bending does not change) grows
+    // or shrinks from the first quarter of the walk to the last.
+    let width = |i: usize| {
+        let d = |a: [f64; 2], b: [f64; 2]| ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
+        d(series.at(Joint::LeftShoulder, i), series.at(Joint::RightShoulder, i))
+            + d(series.at(Joint::LeftHip, i), series.at(Joint::RightHip, i))
+    };
+    let median = |r: std::ops::Range<usize>| {
+        let mut v: Vec<f64> = r.map(width).filter(|w| w.is_finite()).collect();
+        v.sort_by(f64::total_cmp);
+        v.get(v.len() / 2).copied()
+    };
+    let quarter = (n / 4).max(1);
     let duration = series.times[n - 1] - series.times[0];
-    if first > 0.0 && last > 0.0 && duration >= MIN_PASS_S {
+    if let (Some(first), Some(last)) = (median(0..quarter), median(n - quarter..n))
+        && first > 0.01 * body
+        && duration >= MIN_PASS_S
+    {
         let change = last / first - 1.0;
         if change.abs() >= MIN_SIZE_CHANGE {
             let direction = if change > 0.0 { Direction::TowardCamera } else { Direction::AwayFromCamera };
@@ -140,8 +148,8 @@ pub fn find(series: &Series) -> Result<(View, Vec<Pass>), GaitError> {
         }
     }
     Err(GaitError::NoWalking(format!(
-        "the pelvis moved less than {MIN_SPEED_BODY_PER_S} body lengths per second for {MIN_PASS_S} s, and the body \
-         did not grow or shrink by {:.0}% (walking towards or away from the camera)",
+        "the pelvis moved less than {MIN_SPEED_BODY_PER_S} body lengths per second for {MIN_PASS_S} s, and the body's \
+         width did not grow or shrink by {:.0}% (walking towards or away from the camera)",
         MIN_SIZE_CHANGE * 100.0
     )))
 }
