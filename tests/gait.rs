@@ -141,7 +141,10 @@ fn the_results_carry_every_part_the_clinic_reads() {
     let cycles = j["cycles"].as_array().unwrap();
     assert!(!cycles.is_empty());
     for c in cycles {
-        let (peak, hs) = (c["peak_knee_flexion_swing_deg"].as_f64().unwrap(), c["knee_flexion_at_heel_strike_deg"].as_f64().unwrap());
+        let (peak, hs) = (
+            c["peak_knee_flexion_swing_deg"].as_f64().unwrap(),
+            c["knee_flexion_at_heel_strike_deg"].as_f64().unwrap(),
+        );
         assert!(peak > hs + 20.0, "cycle {c}");
     }
     assert!(run().svg.contains("Knee flexion") && run().svg.contains("left (n = "));

@@ -12,7 +12,8 @@ fn opts() -> GaitOptions {
 
 #[test]
 fn nobody_is_no_person() {
-    let empty: Vec<PoseSample> = (0..60).map(|i| PoseSample { frame: i, time_s: i as f64 / 30.0, pose: None }).collect();
+    let empty: Vec<PoseSample> =
+        (0..60).map(|i| PoseSample { frame: i, time_s: i as f64 / 30.0, pose: None }).collect();
     assert_eq!(analyze(&empty, &opts()).unwrap_err(), GaitError::NoPerson);
     assert_eq!(analyze(&[], &opts()).unwrap_err(), GaitError::NoPerson);
 }

@@ -85,7 +85,8 @@ fn the_walking_woman_keeps_her_own_sides_where_she_is_followed() {
     // Labelled events (tests/data/gait/walk_events.csv) where the tracker follows her: at a heel strike that
     // foot's heel is ahead (she walks towards the picture's left: smaller x); at a toe-off that foot's toes are
     // behind.
-    let checks = [(170, Joint::RightHeel, true), (175, Joint::LeftFootIndex, false), (194, Joint::RightFootIndex, false)];
+    let checks =
+        [(170, Joint::RightHeel, true), (175, Joint::LeftFootIndex, false), (194, Joint::RightFootIndex, false)];
     let wrong = |track: &[Option<Pose>]| {
         let mut n = 0;
         let mut seen = 0;

@@ -59,8 +59,7 @@ pub fn run(args: &GaitArgs) -> Result<u8, CliError> {
     }
     let mut src = source::open(&args.input)?;
     let engine = Engine::select(&args.common.engine_config())?;
-    let mut est =
-        PoseEstimator::new(&args.common.model_store(), &engine, gait::track::estimator_config(args.model))?;
+    let mut est = PoseEstimator::new(&args.common.model_store(), &engine, gait::track::estimator_config(args.model))?;
     let (samples, run) = gait::track::read(src.as_mut(), &mut est, |e| eprintln!("warning: skipped a frame: {e}"))?;
     if let Some(e) = &run.failed {
         eprintln!("error: {e}");

@@ -115,7 +115,8 @@ fn mean_sd(curves: &[Vec<f64>]) -> (Vec<f64>, Vec<f64>) {
     (0..POINTS)
         .map(|k| {
             let m = curves.iter().map(|c| c[k]).sum::<f64>() / n;
-            let var = if curves.len() > 1 { curves.iter().map(|c| (c[k] - m).powi(2)).sum::<f64>() / (n - 1.0) } else { 0.0 };
+            let var =
+                if curves.len() > 1 { curves.iter().map(|c| (c[k] - m).powi(2)).sum::<f64>() / (n - 1.0) } else { 0.0 };
             (round(m, 1), round(var.sqrt(), 1))
         })
         .unzip()
@@ -161,17 +162,14 @@ pub fn build(angles: &Angles, events: &[GaitEvent], series: &Series) -> (JointCu
         if sets[0].is_empty() {
             continue;
         }
-        let toe_off_pct = (!toe_offs.is_empty()).then(|| round(toe_offs.iter().sum::<f64>() / toe_offs.len() as f64, 1));
+        let toe_off_pct =
+            (!toe_offs.is_empty()).then(|| round(toe_offs.iter().sum::<f64>() / toe_offs.len() as f64, 1));
         let make = |set: &Vec<Vec<f64>>| {
             let (mean_deg, sd_deg) = mean_sd(set);
             Some(SideCurve { mean_deg, sd_deg, strides: set.len(), toe_off_pct })
         };
-        let targets = [
-            &mut curves.trunk_lean,
-            &mut curves.hip_flexion,
-            &mut curves.knee_flexion,
-            &mut curves.ankle_dorsiflexion,
-        ];
+        let targets =
+            [&mut curves.trunk_lean, &mut curves.hip_flexion, &mut curves.knee_flexion, &mut curves.ankle_dorsiflexion];
         for (target, set) in targets.into_iter().zip(sets.iter()) {
             let c = make(set);
             if side == Side::Left {

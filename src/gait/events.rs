@@ -94,8 +94,9 @@ pub fn detect(series: &Series, passes: &[Pass], view: View) -> Vec<GaitEvent> {
                 }
                 View::Front => {
                     // Image y grows downwards: towards the camera the front foot is the lower one.
-                    let d: Vec<f64> =
-                        (0..series.len()).map(|i| (series.at(ankle, i)[1] - series.at(other_ankle, i)[1]) * dir).collect();
+                    let d: Vec<f64> = (0..series.len())
+                        .map(|i| (series.at(ankle, i)[1] - series.at(other_ankle, i)[1]) * dir)
+                        .collect();
                     for i in extremes(&d, pass, w, 0.3 * MIN_PROMINENCE_BODY * body) {
                         if d[i] > 0.0 && series.seen(ankle, i) && series.measured[i] {
                             push(i, EventKind::HeelStrike);
@@ -177,7 +178,9 @@ mod tests {
             // Nothing invented.
             for e in &found {
                 assert!(
-                    truth(144).iter().any(|(f, foot, kind)| e.foot == *foot && e.kind == *kind && (e.frame as f64 - f).abs() <= 2.0),
+                    truth(144)
+                        .iter()
+                        .any(|(f, foot, kind)| e.foot == *foot && e.kind == *kind && (e.frame as f64 - f).abs() <= 2.0),
                     "dir {dir}: unexpected {e:?}"
                 );
             }

@@ -60,7 +60,11 @@ impl Angles {
                 a.trunk[i] = lean;
                 for side in [Side::Left, Side::Right] {
                     let j = |l: Joint| if side == Side::Left { l } else { l.twin() };
-                    let (hip, knee, ankle) = (series.at(j(Joint::LeftHip), i), series.at(j(Joint::LeftKnee), i), series.at(j(Joint::LeftAnkle), i));
+                    let (hip, knee, ankle) = (
+                        series.at(j(Joint::LeftHip), i),
+                        series.at(j(Joint::LeftKnee), i),
+                        series.at(j(Joint::LeftAnkle), i),
+                    );
                     let (heel, toe) = (series.at(j(Joint::LeftHeel), i), series.at(j(Joint::LeftFootIndex), i));
                     let angles = joint_angles(lean, v(hip, knee), v(knee, ankle), v(heel, toe));
                     let s = if side == Side::Left { &mut a.left } else { &mut a.right };

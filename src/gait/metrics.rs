@@ -158,8 +158,7 @@ impl Stride {
 pub fn strides(events: &[GaitEvent]) -> Vec<Stride> {
     let mut out = Vec::new();
     for foot in [Side::Left, Side::Right] {
-        let hs: Vec<&GaitEvent> =
-            events.iter().filter(|e| e.kind == EventKind::HeelStrike && e.foot == foot).collect();
+        let hs: Vec<&GaitEvent> = events.iter().filter(|e| e.kind == EventKind::HeelStrike && e.foot == foot).collect();
         for w in hs.windows(2) {
             let (a, b) = (w[0], w[1]);
             if a.pass != b.pass || b.time_s - a.time_s > MAX_STRIDE_S {

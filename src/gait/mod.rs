@@ -92,9 +92,8 @@ pub struct GaitResult {
 /// that holds walking never makes this panic.
 pub fn analyze(samples: &[PoseSample], options: &GaitOptions) -> Result<GaitResult, GaitError> {
     let (track, info) = walker::pick(samples).ok_or(GaitError::NoPerson)?;
-    let series = series::Series::from_track(&track).ok_or_else(|| {
-        GaitError::NoWalking("the person was seen in too few frames (at least 1 s is needed)".into())
-    })?;
+    let series = series::Series::from_track(&track)
+        .ok_or_else(|| GaitError::NoWalking("the person was seen in too few frames (at least 1 s is needed)".into()))?;
     let (view, passes) = passes::find(&series)?;
     let events = events::detect(&series, &passes, view);
     let heel_strikes = events.iter().filter(|e| e.kind == EventKind::HeelStrike).count();
@@ -113,5 +112,16 @@ pub fn analyze(samples: &[PoseSample], options: &GaitOptions) -> Result<GaitResu
     } else {
         (None, Vec::new())
     };
-    Ok(GaitResult { fps: series.fps, walker: info, view, passes, events, steps, summary, curves, cycles, metres_per_unit })
+    Ok(GaitResult {
+        fps: series.fps,
+        walker: info,
+        view,
+        passes,
+        events,
+        steps,
+        summary,
+        curves,
+        cycles,
+        metres_per_unit,
+    })
 }

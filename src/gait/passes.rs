@@ -80,9 +80,8 @@ impl Pass {
 
 /// Finds the view and the passes of `series`; an error when nobody walks.
 pub fn find(series: &Series) -> Result<(View, Vec<Pass>), GaitError> {
-    let body = series
-        .body_length()
-        .ok_or_else(|| GaitError::NoWalking("the body's size could not be measured".into()))?;
+    let body =
+        series.body_length().ok_or_else(|| GaitError::NoWalking("the body's size could not be measured".into()))?;
     let n = series.len();
     let half = ((0.25 * series.fps).round() as usize).max(1);
     let x: Vec<f64> = (0..n).map(|i| series.pelvis(i)[0]).collect();
@@ -94,7 +93,13 @@ pub fn find(series: &Series) -> Result<(View, Vec<Pass>), GaitError> {
     let sign: Vec<i8> = (0..n)
         .map(|i| {
             let v = velocity(i);
-            if !series.measured[i] || v.abs() < threshold { 0 } else if v > 0.0 { 1 } else { -1 }
+            if !series.measured[i] || v.abs() < threshold {
+                0
+            } else if v > 0.0 {
+                1
+            } else {
+                -1
+            }
         })
         .collect();
     let mut passes = Vec::new();
@@ -143,7 +148,13 @@ pub fn find(series: &Series) -> Result<(View, Vec<Pass>), GaitError> {
         let change = last / first - 1.0;
         if change.abs() >= MIN_SIZE_CHANGE {
             let direction = if change > 0.0 { Direction::TowardCamera } else { Direction::AwayFromCamera };
-            let pass = Pass { first_frame: series.frames[0], last_frame: series.frames[n - 1], direction, start: 0, end: n - 1 };
+            let pass = Pass {
+                first_frame: series.frames[0],
+                last_frame: series.frames[n - 1],
+                direction,
+                start: 0,
+                end: n - 1,
+            };
             return Ok((View::Front, vec![pass]));
         }
     }

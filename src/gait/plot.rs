@@ -105,7 +105,8 @@ mod tests {
 
     #[test]
     fn both_sides_and_the_toe_off_lines_are_drawn() {
-        let c = SideCurve { mean_deg: vec![10.0; POINTS], sd_deg: vec![2.0; POINTS], strides: 3, toe_off_pct: Some(62.0) };
+        let c =
+            SideCurve { mean_deg: vec![10.0; POINTS], sd_deg: vec![2.0; POINTS], strides: 3, toe_off_pct: Some(62.0) };
         let jc = JointCurve { left: Some(c.clone()), right: Some(c) };
         let curves = JointCurves {
             hip_flexion: jc.clone(),

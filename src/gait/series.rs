@@ -156,7 +156,8 @@ impl Series {
         let mut v: Vec<f64> = (0..self.len())
             .filter(|&i| self.measured[i])
             .map(|i| {
-                let leg = |h: Joint, k: Joint, a: Joint| d(self.at(h, i), self.at(k, i)) + d(self.at(k, i), self.at(a, i));
+                let leg =
+                    |h: Joint, k: Joint, a: Joint| d(self.at(h, i), self.at(k, i)) + d(self.at(k, i), self.at(a, i));
                 let legs = (leg(Joint::LeftHip, Joint::LeftKnee, Joint::LeftAnkle)
                     + leg(Joint::RightHip, Joint::RightKnee, Joint::RightAnkle))
                     / 2.0;
@@ -325,7 +326,11 @@ mod tests {
         assert!(s.measured.iter().all(|m| *m));
         let truth = testing::walker_pose(50.0 / 30.0, 0.2 + 0.25 * 50.0 / 30.0, 1.0);
         let la = truth.get(Joint::LeftAnkle).unwrap();
-        assert!((s.at(Joint::LeftAnkle, 50)[0] - la.x as f64 * testing::ASPECT).abs() < 0.02, "{:?} vs {la:?}", s.at(Joint::LeftAnkle, 50));
+        assert!(
+            (s.at(Joint::LeftAnkle, 50)[0] - la.x as f64 * testing::ASPECT).abs() < 0.02,
+            "{:?} vs {la:?}",
+            s.at(Joint::LeftAnkle, 50)
+        );
     }
 
     #[test]

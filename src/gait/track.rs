@@ -46,4 +46,3 @@ pub fn read(
     })?;
     Ok((samples, run))
 }
-

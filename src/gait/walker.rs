@@ -75,10 +75,8 @@ pub fn pick(samples: &[PoseSample]) -> Option<(Vec<PoseSample>, WalkerInfo)> {
         (a.max_x - a.min_x).total_cmp(&(b.max_x - b.min_x)).then(a.members.len().cmp(&b.members.len()))
     })?;
     let (first, last) = (*best.members.first()?, *best.members.last()?);
-    let mut out: Vec<PoseSample> = samples[first..=last]
-        .iter()
-        .map(|s| PoseSample { frame: s.frame, time_s: s.time_s, pose: None })
-        .collect();
+    let mut out: Vec<PoseSample> =
+        samples[first..=last].iter().map(|s| PoseSample { frame: s.frame, time_s: s.time_s, pose: None }).collect();
     for &m in &best.members {
         out[m - first].pose = samples[m].pose.clone();
     }
