@@ -69,6 +69,9 @@ pub struct SideKeeper {
     legs: Track,
     arms: Track,
     swaps: usize,
+    /// The pelvis (aspect-corrected) of the last pose: a jump of more than a torso length is another person (the
+    /// tracker moved on) or a cut, and starts afresh.
+    last_pelvis: Option<[f32; 2]>,
 }
 
 impl SideKeeper {
@@ -81,6 +84,7 @@ impl SideKeeper {
     pub fn reset(&mut self) {
         self.legs = Track::default();
         self.arms = Track::default();
+        self.last_pelvis = None;
     }
 
     /// How many times a group's labels were traded (model flips caught) since the keeper was made.
@@ -94,6 +98,16 @@ impl SideKeeper {
         let Some(torso) = torso_length(pose, aspect) else {
             return false;
         };
+        let pelvis = match (pose.get(Joint::LeftHip), pose.get(Joint::RightHip)) {
+            (Some(l), Some(r)) => Some([(l.x + r.x) / 2.0 * aspect, (l.y + r.y) / 2.0]),
+            _ => None,
+        };
+        if let (Some(p), Some(q)) = (pelvis, self.last_pelvis)
+            && ((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2)).sqrt() > torso
+        {
+            self.reset();
+        }
+        self.last_pelvis = pelvis;
         let mut changed = false;
         for (group, track) in [(&LEGS, &mut self.legs), (&ARMS, &mut self.arms)] {
             let Some(observed) = positions(pose, group.voting, aspect) else {
