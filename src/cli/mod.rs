@@ -8,6 +8,7 @@
 //! - [`record`]: a source into a recording folder (video, pose track, manifest);
 //! - [`sway`]: the sway descriptors of a centre-of-pressure trace;
 //! - [`balance`]: a balance test (quiet, Romberg, single-leg, tandem, BESS) on a recording;
+//! - [`gait`]: heel strikes, toe-offs, step timing and joint curves of a walk;
 //! - [`bench`]: how fast each stage, the live path and side-by-side playback run;
 //! - [`patient`], [`session`], [`report`], [`backup`]: the clinic record (in `--data-dir`) and its paperwork;
 //! - `engine`: which inference engine runs and where it was found.
@@ -22,6 +23,7 @@ pub mod bench;
 pub mod check;
 pub mod compare;
 pub mod error;
+pub mod gait;
 pub mod hands_out;
 pub mod output;
 pub mod patient;
@@ -99,6 +101,10 @@ pub enum Command {
         after_help = "Example:\n  mirrorcue balance stance.mp4 --test single-leg --height-cm 172 --out results.json"
     )]
     Balance(balance::BalanceArgs),
+    /// Gait from a recording of the patient walking: heel strikes and toe-offs, step and stride times, cadence,
+    /// stance, swing, double support, symmetry, step length and speed (with --height-cm), and the joint curves.
+    #[command(after_help = "Example:\n  mirrorcue gait walk.mp4 --out gait.json --plot gait.svg --height-cm 168")]
+    Gait(gait::GaitArgs),
     /// Say which inference engine would run, where it was found, and how to get the faster one.
     Engine(CommonArgs),
     /// The patients in the clinic record: add, list, show.
@@ -235,6 +241,7 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Record(args)) => record::run(&args),
         Some(Command::Sway(args)) => sway::run(&args),
         Some(Command::Balance(args)) => balance::run(&args),
+        Some(Command::Gait(args)) => gait::run(&args),
         Some(Command::Engine(common)) => engine_report(&common),
         Some(Command::Patient(args)) => patient::run(&args, &data_dir),
         Some(Command::Session(args)) => session::run(&args, &data_dir),

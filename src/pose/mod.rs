@@ -7,6 +7,7 @@
 //! - [`engine`]: which inference engine runs (ONNX Runtime, or tract as the fallback);
 //! - [`models`]: the shipped model files, verified when loaded;
 //! - [`movenet`], [`blazepose`]: the models' pipelines;
+//! - [`sides`]: steady left/right labels of legs and arms over a sequence (the label fix-up);
 //! - [`smoothing`]: the One Euro filter;
 //! - [`keypoints`], [`types`]: joint names, sides and the [`Pose`] type.
 
@@ -17,6 +18,7 @@ pub mod imgproc;
 pub mod keypoints;
 pub mod models;
 pub mod movenet;
+pub mod sides;
 pub mod smoothing;
 pub mod types;
 
@@ -146,6 +148,7 @@ pub struct PoseEstimator {
     backend: Backend,
     config: EstimatorConfig,
     smoother: PoseSmoother,
+    sides: Option<sides::SideKeeper>,
     last_mirrored: Option<bool>,
     last_times: StageTimes,
     engine: EngineKind,
@@ -172,6 +175,7 @@ impl PoseEstimator {
             backend,
             smoother: PoseSmoother::new(config.smoothing.unwrap_or_default()),
             config,
+            sides: Some(sides::SideKeeper::new()),
             last_mirrored: None,
             last_times: StageTimes::default(),
             engine: engine.kind(),
@@ -212,6 +216,15 @@ impl PoseEstimator {
             Backend::BlazePose(b) => b.reset(),
         }
         self.smoother.reset();
+        if let Some(k) = self.sides.as_mut() {
+            k.reset();
+        }
+    }
+
+    /// Turns the steady-sides stage ([`sides::SideKeeper`], on by default) on or off; off leaves the model's own
+    /// left/right labels (for measuring how often they flip).
+    pub fn set_steady_sides(&mut self, on: bool) {
+        self.sides = on.then(sides::SideKeeper::new);
     }
 
     /// Estimates the pose of the followed person in `frame`; `None` when nobody is seen.
@@ -242,6 +255,9 @@ impl PoseEstimator {
             if frame.mirrored {
                 p.swap_sides();
             }
+            if tracking && let Some(keeper) = self.sides.as_mut() {
+                keeper.apply(&mut p);
+            }
             if tracking && self.config.smoothing.is_some() {
                 let t = Instant::now();
                 self.smoother.apply(&mut p, frame.time_s);
@@ -251,6 +267,9 @@ impl PoseEstimator {
         });
         if pose.is_none() {
             self.smoother.reset();
+            if let Some(k) = self.sides.as_mut() {
+                k.reset();
+            }
         }
         self.last_times = times;
         Ok(pose)

@@ -1,0 +1,337 @@
+//! Steady sides: keeps each limb's left/right labels continuous when the model's labels flip.
+//!
+//! Seen side-on, a model often swaps the names of the two legs (or arms) for a frame or for good, above all where
+//! the nearer leg hides the farther one. [`SideKeeper`] follows each limb group from frame to frame: it predicts
+//! where the left and the right limb should be (last position plus a damped velocity) and, when the model's labels
+//! fit that prediction clearly worse than the crossed labels, it trades the group's labels back; the trade stays in
+//! force until the model flips back. Legs and arms are decided apart (a model may swap one and not the other).
+//! Hips and shoulders move with their limb but do not vote (seen side-on they lie on top of each other).
+//!
+//! It only renames keypoints; it never moves one. It is a stage of the video path ([`super::PoseEstimator`]) and
+//! of any other sequence of poses (the gait analysis); unrelated stills need no continuity and skip it.
+
+use super::keypoints::Joint;
+use super::types::Pose;
+
+/// A limb group: the joints that change sides together; `voting` ones decide.
+struct Group {
+    joints: &'static [Joint],
+    voting: &'static [Joint],
+}
+
+const LEGS: Group = Group {
+    joints: &[Joint::LeftHip, Joint::LeftKnee, Joint::LeftAnkle, Joint::LeftHeel, Joint::LeftFootIndex],
+    voting: &[Joint::LeftKnee, Joint::LeftAnkle, Joint::LeftHeel, Joint::LeftFootIndex],
+};
+
+const ARMS: Group = Group {
+    joints: &[
+        Joint::LeftShoulder,
+        Joint::LeftElbow,
+        Joint::LeftWrist,
+        Joint::LeftPinky,
+        Joint::LeftIndex,
+        Joint::LeftThumb,
+    ],
+    voting: &[Joint::LeftElbow, Joint::LeftWrist, Joint::LeftPinky, Joint::LeftIndex, Joint::LeftThumb],
+};
+
+/// The crossed labels must fit the prediction at least this much better (cost ratio) to trade sides.
+const SWAP_RATIO: f32 = 0.5;
+/// …and by at least this distance per voting joint, as a fraction of the torso length.
+const MIN_GAIN_TORSO: f32 = 0.08;
+/// Limbs closer together than this (mean distance between twin joints, fraction of the torso), as the legs are
+/// when they pass each other in mid-swing, decide nothing: the prediction runs on from the last frame they were
+/// apart.
+const MIN_SEPARATION_TORSO: f32 = 0.1;
+/// A limb slower than this fraction of the other one is taken as standing still (see [`anchored_swap`]).
+const ANCHOR_SPEED_RATIO: f32 = 0.3;
+/// The prediction runs on for at most this many frames; after that the labels are taken as they come.
+const MAX_PREDICTED_FRAMES: usize = 8;
+
+/// Per-group memory.
+#[derive(Clone, Debug, Default)]
+struct Track {
+    /// Whether the model's labels are currently traded back.
+    swapped: bool,
+    /// The output positions (aspect-corrected) at the last frame the limbs were apart: left then right per
+    /// voting joint.
+    last: Option<Vec<[f32; 2]>>,
+    /// Their velocity per frame.
+    velocity: Vec<[f32; 2]>,
+    /// Frames since `last`.
+    since: usize,
+}
+
+/// Keeps left/right labels of legs and arms continuous over a sequence of poses. See the [module](self) docs.
+#[derive(Clone, Debug, Default)]
+pub struct SideKeeper {
+    legs: Track,
+    arms: Track,
+    swaps: usize,
+    /// The pelvis (aspect-corrected) of the last pose: a jump of more than a torso length is another person (the
+    /// tracker moved on) or a cut, and starts afresh.
+    last_pelvis: Option<[f32; 2]>,
+}
+
+impl SideKeeper {
+    /// A keeper with no history.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Forgets the history (a new recording, the person lost); the model's labels are taken as they come.
+    pub fn reset(&mut self) {
+        self.legs = Track::default();
+        self.arms = Track::default();
+        self.last_pelvis = None;
+    }
+
+    /// How many times a group's labels were traded (model flips caught) since the keeper was made.
+    pub fn swaps_caught(&self) -> usize {
+        self.swaps
+    }
+
+    /// Puts `pose`'s leg and arm labels in line with the previous poses; returns whether any label was changed.
+    pub fn apply(&mut self, pose: &mut Pose) -> bool {
+        let aspect = pose.frame_width as f32 / pose.frame_height.max(1) as f32;
+        let Some(torso) = torso_length(pose, aspect) else {
+            return false;
+        };
+        let pelvis = match (pose.get(Joint::LeftHip), pose.get(Joint::RightHip)) {
+            (Some(l), Some(r)) => Some([(l.x + r.x) / 2.0 * aspect, (l.y + r.y) / 2.0]),
+            _ => None,
+        };
+        if let (Some(p), Some(q)) = (pelvis, self.last_pelvis)
+            && ((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2)).sqrt() > torso
+        {
+            self.reset();
+        }
+        self.last_pelvis = pelvis;
+        let mut changed = false;
+        for (group, track) in [(&LEGS, &mut self.legs), (&ARMS, &mut self.arms)] {
+            let Some(observed) = positions(pose, group.voting, aspect) else {
+                continue;
+            };
+            let joints = (observed.len() / 2) as f32;
+            // The model's labels as currently corrected.
+            let current = if track.swapped { crossed(&observed) } else { observed.clone() };
+            let half = observed.len() / 2;
+            let separation = cost(&current[..half], &current[half..]);
+            if separation >= MIN_SEPARATION_TORSO * torso * joints {
+                let fresh = track.last.is_some() && track.since <= MAX_PREDICTED_FRAMES;
+                if let (Some(last), true) = (&track.last, fresh) {
+                    let n = track.since as f32;
+                    let predicted: Vec<[f32; 2]> =
+                        last.iter().zip(&track.velocity).map(|(l, v)| [l[0] + v[0] * n, l[1] + v[1] * n]).collect();
+                    let straight = cost(&current, &predicted);
+                    let other = cost(&crossed(&current), &predicted);
+                    let min_gain = MIN_GAIN_TORSO * torso * joints;
+                    let by_motion = other < SWAP_RATIO * straight && straight - other > min_gain;
+                    if by_motion || anchored_swap(&current, last, &track.velocity, min_gain / 2.0) {
+                        track.swapped = !track.swapped;
+                        self.swaps += 1;
+                    }
+                }
+                let output = if track.swapped { crossed(&observed) } else { observed };
+                track.velocity = match (&track.last, fresh) {
+                    (Some(last), true) => {
+                        let n = track.since as f32;
+                        output.iter().zip(last).map(|(o, l)| [(o[0] - l[0]) / n, (o[1] - l[1]) / n]).collect()
+                    }
+                    _ => vec![[0.0, 0.0]; output.len()],
+                };
+                track.last = Some(output);
+                track.since = 1;
+            } else {
+                track.since += 1;
+            }
+            if track.swapped {
+                swap_group(pose, group.joints);
+                changed = true;
+            }
+        }
+        changed
+    }
+}
+
+/// A limb standing still (the stance leg: under [`ANCHOR_SPEED_RATIO`] of the other limb's speed) stays where it
+/// was; when the other label is found there instead of its own (the swinging limb's prediction may be poor after a
+/// few frames without a decision), the labels have crossed.
+fn anchored_swap(current: &[[f32; 2]], last: &[[f32; 2]], velocity: &[[f32; 2]], min_gain: f32) -> bool {
+    let half = current.len() / 2;
+    let speed = |v: &[[f32; 2]]| v.iter().map(|v| (v[0] * v[0] + v[1] * v[1]).sqrt()).sum::<f32>();
+    let (left_speed, right_speed) = (speed(&velocity[..half]), speed(&velocity[half..]));
+    let (anchor, other) = if left_speed < right_speed { (0..half, half..2 * half) } else { (half..2 * half, 0..half) };
+    let (slow, fast) = (left_speed.min(right_speed), left_speed.max(right_speed));
+    if fast <= 0.0 || slow > ANCHOR_SPEED_RATIO * fast {
+        return false;
+    }
+    let straight = cost(&current[anchor.clone()], &last[anchor.clone()]);
+    let crossed = cost(&current[other], &last[anchor]);
+    crossed < SWAP_RATIO * straight && straight - crossed > min_gain
+}
+
+/// Left then right positions of `joints` (left ones given), x scaled by the aspect ratio so distances are even.
+fn positions(pose: &Pose, joints: &[Joint], aspect: f32) -> Option<Vec<[f32; 2]>> {
+    let mut out = Vec::with_capacity(joints.len() * 2);
+    let mut right = Vec::with_capacity(joints.len());
+    for &j in joints {
+        let (Some(l), Some(r)) = (pose.get(j), pose.get(j.twin())) else {
+            continue;
+        };
+        out.push([l.x * aspect, l.y]);
+        right.push([r.x * aspect, r.y]);
+    }
+    if out.is_empty() {
+        return None;
+    }
+    out.extend(right);
+    Some(out)
+}
+
+/// The same positions with left and right halves exchanged.
+fn crossed(p: &[[f32; 2]]) -> Vec<[f32; 2]> {
+    let n = p.len() / 2;
+    p[n..].iter().chain(p[..n].iter()).copied().collect()
+}
+
+fn cost(a: &[[f32; 2]], b: &[[f32; 2]]) -> f32 {
+    a.iter().zip(b).map(|(a, b)| ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()).sum()
+}
+
+/// Mid-shoulder to mid-hip distance (aspect-corrected), if the pose has those joints.
+fn torso_length(pose: &Pose, aspect: f32) -> Option<f32> {
+    let mid = |a: Joint, b: Joint| {
+        let (a, b) = (pose.get(a)?, pose.get(b)?);
+        Some([(a.x + b.x) / 2.0 * aspect, (a.y + b.y) / 2.0])
+    };
+    let s = mid(Joint::LeftShoulder, Joint::RightShoulder)?;
+    let h = mid(Joint::LeftHip, Joint::RightHip)?;
+    let d = ((s[0] - h[0]).powi(2) + (s[1] - h[1]).powi(2)).sqrt();
+    (d > 1e-4).then_some(d)
+}
+
+/// Exchanges the keypoints (and world points) of each left joint in `joints` with its twin.
+fn swap_group(pose: &mut Pose, joints: &[Joint]) {
+    for &j in joints {
+        let (Some(a), Some(b)) = (pose.skeleton.index_of(j), pose.skeleton.index_of(j.twin())) else {
+            continue;
+        };
+        pose.keypoints.swap(a, b);
+        if let Some(w) = pose.world.as_mut()
+            && a < w.len()
+            && b < w.len()
+        {
+            w.swap(a, b);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pose::{Keypoint, Skeleton};
+
+    /// A side-on walker at time `t` (frames): legs swinging in antiphase, arms opposite to the legs.
+    fn walker(t: f32) -> Pose {
+        let phase = t * 0.35;
+        let mut p = Pose {
+            skeleton: Skeleton::BlazePose33,
+            keypoints: vec![Keypoint { x: 0.5, y: 0.3, score: 0.9, presence: None, z: None }; 33],
+            score: 0.9,
+            world: None,
+            mask: None,
+            frame_width: 1000,
+            frame_height: 1000,
+        };
+        let hip_x = 0.8 - 0.01 * t;
+        let mut set = |j: Joint, x: f32, y: f32| {
+            let i = Skeleton::BlazePose33.index_of(j).unwrap();
+            p.keypoints[i].x = x;
+            p.keypoints[i].y = y;
+        };
+        for (side, sign) in [(true, 1.0f32), (false, -1.0f32)] {
+            let swing = 0.12 * (phase).sin() * sign;
+            let j = |l: Joint| if side { l } else { l.twin() };
+            set(j(Joint::LeftShoulder), hip_x, 0.3);
+            set(j(Joint::LeftHip), hip_x, 0.55);
+            set(j(Joint::LeftKnee), hip_x + swing * 0.5, 0.72);
+            set(j(Joint::LeftAnkle), hip_x + swing, 0.9);
+            set(j(Joint::LeftHeel), hip_x + swing + 0.01, 0.92);
+            set(j(Joint::LeftFootIndex), hip_x + swing - 0.04, 0.93);
+            set(j(Joint::LeftElbow), hip_x - swing * 0.3, 0.42);
+            set(j(Joint::LeftWrist), hip_x - swing * 0.5, 0.52);
+        }
+        p
+    }
+
+    fn ankle_x(p: &Pose, j: Joint) -> f32 {
+        p.get(j).unwrap().x
+    }
+
+    #[test]
+    fn flipped_frames_are_put_back() {
+        let mut keeper = SideKeeper::new();
+        let flips = [20usize, 33, 34, 50];
+        let mut fixed = 0;
+        for t in 0..80usize {
+            let truth = walker(t as f32);
+            let mut seen = truth.clone();
+            // The model swaps the legs at a few frames, and for good from frame 60 on.
+            if flips.contains(&t) || t >= 60 {
+                swap_group(&mut seen, LEGS.joints);
+            }
+            keeper.apply(&mut seen);
+            let ok = (ankle_x(&seen, Joint::LeftAnkle) - ankle_x(&truth, Joint::LeftAnkle)).abs() < 1e-6;
+            // Frames where the ankles are together cannot be told apart, and need not be.
+            let apart = (ankle_x(&truth, Joint::LeftAnkle) - ankle_x(&truth, Joint::RightAnkle)).abs() > 0.02;
+            if apart {
+                assert!(ok, "frame {t}: left ankle labelled wrongly");
+                fixed += 1;
+            }
+        }
+        assert!(fixed > 60);
+    }
+
+    #[test]
+    fn no_swap_is_invented_and_positions_never_move() {
+        let mut keeper = SideKeeper::new();
+        for t in 0..100 {
+            let truth = walker(t as f32);
+            let mut seen = truth.clone();
+            assert!(!keeper.apply(&mut seen));
+            assert_eq!(seen.keypoints, truth.keypoints);
+        }
+        assert_eq!(keeper.swaps_caught(), 0);
+    }
+
+    #[test]
+    fn arms_are_kept_apart_from_legs() {
+        let mut keeper = SideKeeper::new();
+        for t in 0..30 {
+            let truth = walker(t as f32 + 2.0);
+            let mut seen = truth.clone();
+            if t == 12 {
+                swap_group(&mut seen, ARMS.joints);
+            }
+            keeper.apply(&mut seen);
+            assert_eq!(seen.get(Joint::LeftWrist), truth.get(Joint::LeftWrist), "frame {t}");
+            assert_eq!(seen.get(Joint::LeftAnkle), truth.get(Joint::LeftAnkle), "frame {t}");
+        }
+    }
+
+    #[test]
+    fn a_reset_takes_the_labels_as_they_come() {
+        let mut keeper = SideKeeper::new();
+        for t in 0..10 {
+            keeper.apply(&mut walker(t as f32));
+        }
+        keeper.reset();
+        let mut p = walker(10.0);
+        swap_group(&mut p, LEGS.joints);
+        let before = p.keypoints.clone();
+        keeper.apply(&mut p);
+        assert_eq!(p.keypoints, before);
+    }
+}
