@@ -33,6 +33,7 @@ pub mod balance;
 pub mod cli;
 pub mod compare;
 pub mod frame;
+pub mod hands;
 pub mod live;
 pub mod mailbox;
 pub mod paperwork;

@@ -94,7 +94,7 @@ fn side_name(s: Side) -> &'static str {
 }
 
 /// Marks the descriptors that need AP as not computed (image plane).
-fn without_ap(mut d: Descriptors) -> Descriptors {
+pub fn without_ap(mut d: Descriptors) -> Descriptors {
     for x in d.list.iter_mut() {
         let ml_only = x.name.ends_with("_ML") && !x.name.contains("_AND_");
         if !ml_only && x.value.is_ok() {

@@ -14,6 +14,8 @@
 //! - [`track`]: a pose track and the centre of mass's sway relative to the base of support, in cm;
 //! - [`stance`]: foot contact, single-leg stance and quiet standing from the pose; [`bess`]: BESS errors;
 //! - [`clinical`]: the tests (quiet, Romberg, tandem, single-leg, BESS) and the Romberg/mCTSIB ratios;
+//! - [`live`]: a trial run live (count-down, timer, the centre of mass against a target, losses of balance);
+//! - [`los`]: the limits-of-stability drill (eight targets, reach and time per direction);
 //! - [`testing`]: a constructed figure for tests;
 //! - [`error`]: the one error type, [`BalanceError`].
 //!
@@ -29,6 +31,8 @@ pub mod descriptors;
 pub mod diffusion;
 pub mod error;
 pub mod filter;
+pub mod live;
+pub mod los;
 pub mod position;
 pub mod resample;
 pub mod spectrum;

@@ -67,6 +67,49 @@ pub fn confidence_ellipse_area(x: &[f64], y: &[f64]) -> f64 {
     2.0 * std::f64::consts::PI * f95_2(n - 2.0) * (n + 1.0) * (n - 1.0) / (n * (n - 2.0)) * det.sqrt()
 }
 
+/// The 95 % prediction ellipse as a shape (for drawing it over a stabilogram), cm and radians.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Ellipse {
+    /// Centre (ML, AP), cm: the origin, as the area is taken about it (a stabilogram is centred).
+    pub centre: (f64, f64),
+    /// Semi-axis along the principal sway direction, cm.
+    pub semi_major: f64,
+    /// Semi-axis across it, cm.
+    pub semi_minor: f64,
+    /// Angle of the major axis from the ML axis towards AP, radians.
+    pub angle: f64,
+}
+
+impl Ellipse {
+    /// `n` points around the ellipse (ML, AP), cm, the first repeated at the end.
+    pub fn outline(&self, n: usize) -> Vec<(f64, f64)> {
+        let (c, s) = (self.angle.cos(), self.angle.sin());
+        (0..=n.max(3))
+            .map(|i| {
+                let t = i as f64 / n.max(3) as f64 * std::f64::consts::TAU;
+                let (u, v) = (self.semi_major * t.cos(), self.semi_minor * t.sin());
+                (self.centre.0 + u * c - v * s, self.centre.1 + u * s + v * c)
+            })
+            .collect()
+    }
+}
+
+/// The ellipse whose area is [`confidence_ellipse_area`]: semi-axes `√(k·λ)` of the second-moment matrix's
+/// eigenvalues `λ`, with `k = 2·F₀.₉₅(2, N−2)·(N+1)(N−1)/(N(N−2))`. `None` below 3 points.
+pub fn confidence_ellipse(x: &[f64], y: &[f64]) -> Option<Ellipse> {
+    let n = x.len() as f64;
+    if x.len() < 3 || y.len() != x.len() {
+        return None;
+    }
+    let (sxx, syy, sxy) = moments(x, y);
+    let half_trace = 0.5 * (sxx + syy);
+    let root = (0.25 * (sxx - syy).powi(2) + sxy * sxy).sqrt();
+    let (l1, l2) = (half_trace + root, (half_trace - root).max(0.0));
+    let k = 2.0 * f95_2(n - 2.0) * (n + 1.0) * (n - 1.0) / (n * (n - 2.0));
+    let angle = 0.5 * (2.0 * sxy).atan2(sxx - syy);
+    Some(Ellipse { centre: (0.0, 0.0), semi_major: (k * l1).sqrt(), semi_minor: (k * l2).sqrt(), angle })
+}
+
 /// The angle in degrees, 0 to 90, between the AP axis and the principal axis of sway (the eigenvector of the
 /// largest eigenvalue of the mean-removed covariance).
 pub fn principal_sway_direction(x: &[f64], y: &[f64]) -> f64 {
@@ -190,5 +233,26 @@ mod tests {
         assert!((mean_frequency_planar(&x, &y, fs) - 0.4).abs() < 1e-3);
         let expected = 4.0 * 0.4 / (4.0 * std::f64::consts::SQRT_2 * 2.0 / PI);
         assert!((mean_frequency_axis(&x, fs) - expected).abs() < 2e-3);
+    }
+
+    #[test]
+    fn the_ellipse_shape_has_the_reported_area_and_points_along_the_sway() {
+        // Sway mostly along a line 30° from ML towards AP.
+        let (x, y): (Vec<f64>, Vec<f64>) = (0..500)
+            .map(|i| {
+                let (u, v) = ((i as f64 * 0.37).sin() * 2.0, (i as f64 * 1.3).cos() * 0.4);
+                let a = 30f64.to_radians();
+                (u * a.cos() - v * a.sin(), u * a.sin() + v * a.cos())
+            })
+            .unzip();
+        let e = confidence_ellipse(&x, &y).unwrap();
+        let area = PI * e.semi_major * e.semi_minor;
+        assert!((area - confidence_ellipse_area(&x, &y)).abs() < 1e-9 * area, "{area}");
+        assert!((e.angle.to_degrees() - 30.0).abs() < 2.0, "{}", e.angle.to_degrees());
+        assert!(e.semi_major > 3.0 * e.semi_minor);
+        let ring = e.outline(64);
+        assert_eq!(ring.len(), 65);
+        assert!((ring[0].0 - ring[64].0).abs() < 1e-12);
+        assert!(confidence_ellipse(&x[..2], &y[..2]).is_none());
     }
 }

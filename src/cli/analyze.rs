@@ -88,8 +88,11 @@ pub fn run(args: &AnalyzeArgs) -> Result<u8, CliError> {
         std::fs::create_dir_all(dir).writing(dir)?;
     }
 
+    let mut hands =
+        super::hands_out::HandsOutput::new(args.hands, args.format, &store, &engine, stills, !args.no_smoothing)?;
     let mut sink = open_sink(args.out.as_deref())?;
-    let mut writer = Writer::new(&mut sink, args.format, args.model);
+    let mut out = hands.wrap(&mut sink);
+    let mut writer = Writer::new(&mut out, args.format, args.model);
     writer
         .header(&Header { engine: engine.kind().name(), source: &info.name, width: info.width, height: info.height })
         .map_err(|e| output_error(e, args.out.as_deref()))?;
@@ -122,6 +125,7 @@ pub fn run(args: &AnalyzeArgs) -> Result<u8, CliError> {
         |frame| -> Result<Flow, CliError> {
             let pose = estimator.estimate(&frame)?;
             with_person += u64::from(pose.is_some());
+            hands.process(&frame)?;
             writer.frame(&frame, pose.as_ref()).map_err(|e| output_error(e, args.out.as_deref()))?;
             if let Some(dir) = &args.render {
                 let mut img = (*frame.image).clone();
@@ -141,6 +145,7 @@ pub fn run(args: &AnalyzeArgs) -> Result<u8, CliError> {
     let (frames, skipped) = (run.frames, run.unreadable());
     bar.finish_and_clear();
     writer.finish().map_err(|e| output_error(e, args.out.as_deref()))?;
+    drop(out);
     close_sink(sink, args.out.as_deref())?;
 
     if frames == 0 {

@@ -1,7 +1,8 @@
 //! The command line, one file per subcommand:
 //!
 //! - `mirrorcue [app]` (the default): the clinic app ([`crate::ui`]);
-//! - [`analyze`]: keypoints of a recording, written as JSON lines, COCO or CSV ([`output`]);
+//! - [`analyze`]: keypoints of a recording, written as JSON lines, COCO or CSV ([`output`]), with `--hands` the
+//!   hands too ([`hands_out`]);
 //! - [`check`]: a posture protocol over a recording;
 //! - [`compare`]: two recordings aligned and compared by joint angles;
 //! - [`record`]: a source into a recording folder (video, pose track, manifest);
@@ -21,6 +22,7 @@ pub mod bench;
 pub mod check;
 pub mod compare;
 pub mod error;
+pub mod hands_out;
 pub mod numbers;
 pub mod output;
 pub mod patient;
@@ -188,6 +190,10 @@ pub struct AnalyzeArgs {
     /// Frame rate of an image folder, for timestamps.
     #[arg(long, default_value_t = 30.0, value_name = "FPS", value_parser = numbers::positive, allow_negative_numbers = true)]
     pub folder_fps: f64,
+    /// Also find up to two hands per frame (MediaPipe Hands): each JSON line gains `hands` (side, 21 landmarks
+    /// in pixels, world landmarks in metres). Needs `--format jsonl`.
+    #[arg(long)]
+    pub hands: bool,
     /// No progress bar or summary on stderr.
     #[arg(long, short)]
     pub quiet: bool,
@@ -240,8 +246,8 @@ pub fn no_frames(input: &std::path::Path, unreadable: u64) -> CliError {
 pub fn run(cli: Cli) -> u8 {
     let data_dir = cli.data_dir.clone().unwrap_or_else(crate::store::default_data_dir);
     let result = match cli.command {
-        None => run_app(&AppDefaults::parse_from(["mirrorcue"]).common),
-        Some(Command::App(common)) => run_app(&common),
+        None => run_app(&AppDefaults::parse_from(["mirrorcue"]).common, &data_dir),
+        Some(Command::App(common)) => run_app(&common, &data_dir),
         Some(Command::Analyze(args)) => analyze::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
         Some(Command::Check(args)) => check::run(&check::CheckArgs { data_dir: Some(data_dir), ..args }),
@@ -271,8 +277,9 @@ struct AppDefaults {
     common: CommonArgs,
 }
 
-fn run_app(common: &CommonArgs) -> Result<u8, CliError> {
-    crate::ui::run(common.engine_config(), common.model_store()).map_err(|e| CliError::new(EXIT_ENGINE, e))?;
+fn run_app(common: &CommonArgs, data_dir: &std::path::Path) -> Result<u8, CliError> {
+    crate::ui::run(common.engine_config(), common.model_store(), data_dir.to_path_buf())
+        .map_err(|e| CliError::new(EXIT_ENGINE, e))?;
     Ok(EXIT_OK)
 }
 

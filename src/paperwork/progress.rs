@@ -44,7 +44,8 @@ pub fn load(store: &Store, patient: &str, range: Range) -> Result<(Patient, Vec<
 }
 
 /// A number with its unit, rounded to what it means: "121.5°", "0.12 torso lengths", "42.3 s", "10 repetitions",
-/// "3 cues", "85 %", "0.82 match (0 to 1)". An unknown unit is written after the number.
+/// "3 cues", "85 %", "0.82 match (0 to 1)", "1.2 cm", "3.4 cm²", "0.85 cm/s", "2" (a count). An unknown unit is
+/// written after the number.
 pub fn format_value(value: f64, unit: &str) -> String {
     let n = |singular: &str, plural: &str| u::count(value.round().max(0.0) as u64, singular, plural);
     match unit {
@@ -56,6 +57,10 @@ pub fn format_value(value: f64, unit: &str) -> String {
         "holds" => n("hold", "holds"),
         "percent" => format!("{} %", u::fixed(value, 0)),
         "score" => format!("{} match (0 to 1)", u::fixed(value, 2)),
+        "cm" => format!("{} cm", u::fixed(value, 1)),
+        "cm2" => format!("{} cm²", u::fixed(value, 1)),
+        "cm_per_s" => format!("{} cm/s", u::fixed(value, 2)),
+        "count" => format!("{}", value.round().max(0.0) as u64),
         other => format!("{} {other}", u::fixed(value, 2)),
     }
 }
@@ -68,6 +73,8 @@ pub fn unit_label(unit: &str) -> &str {
         "seconds" => "s",
         "percent" => "%",
         "score" => "match (0 to 1)",
+        "cm2" => "cm²",
+        "cm_per_s" => "cm/s",
         other => other,
     }
 }

@@ -24,6 +24,10 @@ pub enum ModelFile {
     BlazeposeLandmarkLite,
     /// BlazePose landmark model, full (256×256).
     BlazeposeLandmarkFull,
+    /// MediaPipe Hands palm detector, full (192×192); see `crate::hands`.
+    PalmDetectionFull,
+    /// MediaPipe Hands landmark model, full (224×224): 21 landmarks, world landmarks, presence, handedness.
+    HandLandmarkFull,
 }
 
 /// What a shipped file must be.
@@ -100,6 +104,26 @@ impl ModelFile {
                 input_dtype: DType::F32,
                 input_shape: [1, 256, 256, 3],
                 outputs: &["Identity", "Identity_1", "Identity_2", "Identity_3", "Identity_4"],
+            },
+            ModelFile::PalmDetectionFull => ModelSpec {
+                file: "palm_detection_full.onnx",
+                title: "MediaPipe Hands palm detector (full)",
+                bytes: 4_544_855,
+                sha256: "c9ab9d49ebebf807ea0e184aae45ad275b44e26324f07a48ea8fe9847595ce4c",
+                input: "input_1",
+                input_dtype: DType::F32,
+                input_shape: [1, 192, 192, 3],
+                outputs: &["Identity", "Identity_1"],
+            },
+            ModelFile::HandLandmarkFull => ModelSpec {
+                file: "hand_landmark_full.onnx",
+                title: "MediaPipe Hands landmark model (full)",
+                bytes: 10_873_360,
+                sha256: "4e98ed202b44b97ccefe6472eb7ab0495421ba61f7ecd93cbaf62b0fbbe19806",
+                input: "input_1",
+                input_dtype: DType::F32,
+                input_shape: [1, 224, 224, 3],
+                outputs: &["Identity", "Identity_1", "Identity_2", "Identity_3"],
             },
         }
     }
@@ -436,6 +460,8 @@ mod tests {
             ModelFile::BlazeposeDetector,
             ModelFile::BlazeposeLandmarkLite,
             ModelFile::BlazeposeLandmarkFull,
+            ModelFile::PalmDetectionFull,
+            ModelFile::HandLandmarkFull,
         ] {
             store.verify_file(f).unwrap_or_else(|e| panic!("{e}"));
         }

@@ -6,18 +6,21 @@
 //! - [`sessions`]: sessions, activities, measurements, clinic settings;
 //! - [`writer`]: the writer thread the live pipeline hands measurements to, never waiting on the disk;
 //! - [`posture`]: a posture protocol's session filed as an activity with its measurements;
+//! - [`live`]: a session run in the app (mirror therapy minutes, balance trials), filed as it goes;
 //! - [`backup`]: SQLite's online backup.
 //!
 //! The paperwork made from the record (97112 units, the note, reports, exports) is in [`crate::paperwork`].
 
 pub mod backup;
 pub mod db;
+pub mod live;
 pub mod patients;
 pub mod posture;
 pub mod sessions;
 pub mod writer;
 
 pub use db::{Access, DB_FILE, LOCK_FILE, SCHEMA_VERSION, Store, StoreError, default_data_dir};
+pub use live::LiveSession;
 pub use patients::{AffectedSide, Comparison, Condition, Goal, Patient};
 pub use posture::PostureFiling;
 pub use sessions::{Activity, ActivityKind, BodySide, Measurement, NewActivity, Session};

@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use super::balance::BalanceAction;
+use super::clinic::ClinicAction;
 use super::compare::CompareAction;
 use super::settings::{Layout, OverlaySettings, PatientOverlay};
 use super::state::ActiveSource;
@@ -127,6 +129,16 @@ pub enum Action {
     EditCheckpoint(usize, Checkpoint),
     /// Remove the checkpoint at this index.
     RemoveCheckpoint(usize),
+
+    // --- The clinic record ------------------------------------------------------------------------------------------
+    /// Something the patient and session panel asks (open the record, choose or add a patient, start or end the
+    /// session, the trend plotted).
+    Clinic(ClinicAction),
+
+    // --- Balance --------------------------------------------------------------------------------------------------
+    /// Something balance training asks (setup, start, stop, a loss of balance); starting a trial switches to a
+    /// BlazePose model when the one in use sees no feet.
+    Balance(BalanceAction),
 
     // --- Compare and record ---------------------------------------------------------------------------------------
     /// Something only the comparison's own state needs.

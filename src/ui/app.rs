@@ -8,13 +8,14 @@ use egui::Color32;
 use egui_file_dialog::FileDialog;
 
 use super::action::{Action, DialogTarget};
+use super::balance::{BalanceAction, Finished};
 use super::pane::Pane;
 use super::screen::{self, patient};
 use super::settings::{Settings, SourcePref};
 use super::state::{ActiveSource, SourceView, State};
 use crate::compare::SyncMode;
 use crate::live::{LivePipeline, SourceFactory};
-use crate::pose::{EngineConfig, ModelStore};
+use crate::pose::{EngineConfig, ModelStore, PoseModel};
 use crate::posture::{ModelFit, PostureSession, Protocol, ProtocolLibrary};
 use crate::recording::events::Event;
 use crate::source::FrameSource;
@@ -294,6 +295,22 @@ impl MirrorcueApp {
                 }
                 s.posture_frame = Some(result);
             }
+            let finished = s.balance.frame(r.frame.index, r.frame.time_s, r.pose.as_ref());
+            if let Some(live) = s.clinic.live.as_mut() {
+                // Session time runs with the frames (a paused recording does not count).
+                let dt = s.current.as_ref().map_or(0.0, |c| r.frame.time_s - c.frame.time_s);
+                live.tick(
+                    dt,
+                    crate::store::live::mirror_activity(s.settings.mirror)
+                        .as_ref()
+                        .map(|(n, side)| (n.as_str(), *side)),
+                );
+                match &finished {
+                    Some(Finished::Trial(result)) => live.balance_trial(result),
+                    Some(Finished::Drill(results)) => live.los_drill(results),
+                    None => {}
+                }
+            }
             s.record.push(&r.frame, r.pose.as_ref(), &events);
             if let Some(last) = s.current_frame().map(|f| f.time_s)
                 && r.frame.time_s > last
@@ -531,6 +548,23 @@ impl MirrorcueApp {
             Action::SetGhost(on) => s.settings.ghost = on,
             Action::SetDelayMemory(mb) => s.settings.delay_memory_mb = mb,
             Action::ToggleRecording => self.toggle_recording(),
+            Action::Clinic(a) => s.clinic.apply(a),
+            Action::Balance(a) => {
+                if matches!(a, BalanceAction::Start | BalanceAction::StartDrill) && !has_feet(s.settings.pose.model) {
+                    let before = s.settings.pose.model;
+                    s.settings.pose.model = PoseModel::BlazeposeFull;
+                    s.notice = Some(format!(
+                        "Switched the model from {} to {}: balance needs the heels and toes.",
+                        before.label(),
+                        PoseModel::BlazeposeFull.label()
+                    ));
+                }
+                match (s.balance.apply(a), s.clinic.live.as_mut()) {
+                    (Some(Finished::Trial(result)), Some(live)) => live.balance_trial(&result),
+                    (Some(Finished::Drill(results)), Some(live)) => live.los_drill(&results),
+                    _ => {}
+                }
+            }
         }
     }
 
@@ -637,6 +671,11 @@ impl MirrorcueApp {
     }
 }
 
+/// Whether `model` sees the heels and toes (the base of support of a balance trial).
+fn has_feet(model: PoseModel) -> bool {
+    matches!(model, PoseModel::BlazeposeLite | PoseModel::BlazeposeFull)
+}
+
 /// A folder in mirrorcue's data folder (created on use).
 fn user_dir(sub: &str) -> Option<std::path::PathBuf> {
     eframe::storage_dir("mirrorcue").map(|d| d.join(sub))
@@ -672,5 +711,10 @@ impl eframe::App for MirrorcueApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, eframe::APP_KEY, &self.state.settings);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        // A session still running when the window closes is filed as ended.
+        self.state.clinic.end_session();
     }
 }

@@ -9,9 +9,14 @@
 //!              recording: `recording::RecordingControl`)
 //! action.rs    Action: everything a panel (or the window: a dropped file, a click on the video) can ask for
 //! panels/      the therapist's controls, one file per panel: show(ui, &State) -> Vec<Action>
-//!              (source, mirror, pose, overlay, posture, compare, record, patient screen, readout)
+//!              (patient and session, source, mirror, pose, overlay, posture, balance, compare, record, patient
+//!              screen, readout)
 //! screen/      what is drawn on the video, for the therapist's preview and the patient screen alike:
 //!              patient.rs (one pane: image, overlay, cue, ghost, badge), panes.rs (the two panes side by side)
+//! balance.rs   BalanceState: balance trials in the app (setup, the running trial, results) and BalanceAction; what
+//!              the patient screen shows of a trial (count-down, timer, the centre of mass in a target circle)
+//! clinic.rs    ClinicState: the clinic record in the app (the patient, the running session filed as it goes, the
+//!              history and a trend) and ClinicAction
 //! compare.rs   CompareState: the comparison's UI state (reference pane, delay) and its CompareAction; the display
 //!              step of both panes (CompareState::display_step), which the app and `mirrorcue bench --side-by-side` call
 //! pane.rs      one video pane: a frame through its mirror mode into a texture
@@ -32,6 +37,8 @@
 
 pub mod action;
 pub mod app;
+pub mod balance;
+pub mod clinic;
 pub mod compare;
 pub mod keys;
 pub mod monitors;
@@ -51,7 +58,12 @@ pub use screen::patient;
 pub use state::{ActiveSource, State};
 
 /// Opens the app window and runs until it is closed; the models are read from `models`.
-pub fn run(engine: crate::pose::EngineConfig, models: crate::pose::ModelStore) -> Result<(), String> {
+/// The clinic record is in `data_dir`.
+pub fn run(
+    engine: crate::pose::EngineConfig,
+    models: crate::pose::ModelStore,
+    data_dir: std::path::PathBuf,
+) -> Result<(), String> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("mirrorcue")
@@ -64,7 +76,11 @@ pub fn run(engine: crate::pose::EngineConfig, models: crate::pose::ModelStore) -
     eframe::run_native(
         "mirrorcue",
         options,
-        Box::new(move |cc| Ok(Box::new(app::MirrorcueApp::from_eframe(cc, engine, models)))),
+        Box::new(move |cc| {
+            let mut app = app::MirrorcueApp::from_eframe(cc, engine, models);
+            app.state.clinic = clinic::ClinicState::new(data_dir);
+            Ok(Box::new(app))
+        }),
     )
     .map_err(|e| {
         format!("could not open the window: {e}. mirrorcue needs a desktop session (X11 or Wayland) with OpenGL.")

@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use super::balance::BalanceState;
+use super::clinic::ClinicState;
 use super::compare::CompareState;
 use super::monitors::Monitor;
 use super::settings::Settings;
@@ -82,6 +84,10 @@ pub struct State {
     pub compare: CompareState,
     /// Recording in the app.
     pub record: RecordingControl,
+    /// Balance trials.
+    pub balance: BalanceState,
+    /// The clinic record: patient, session, history.
+    pub clinic: ClinicState,
 }
 
 impl State {
@@ -107,6 +113,8 @@ impl State {
             picking: None,
             compare: CompareState::default(),
             record: RecordingControl::new(),
+            balance: BalanceState::default(),
+            clinic: ClinicState::new(crate::store::default_data_dir()),
         }
     }
 

@@ -1,6 +1,7 @@
 //! The therapist's controls, one file per panel. Each panel reads the [`State`] and returns the [`Action`]s the
 //! therapist asked for; none changes anything itself.
 
+pub mod balance;
 pub mod compare;
 pub mod mirror;
 pub mod overlay;
@@ -9,6 +10,7 @@ pub mod pose;
 pub mod posture;
 pub mod readout;
 pub mod record;
+pub mod session;
 pub mod source;
 
 use egui::{RichText, Ui};
@@ -23,11 +25,14 @@ pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
     ui.add_space(4.0);
     ui.heading("mirrorcue");
     out.extend(notice(ui, state));
-    let sections: [fn(&mut Ui, &State) -> Vec<Action>; 7] = [
+    ui.separator();
+    out.extend(session::show(ui, state));
+    let sections: [fn(&mut Ui, &State) -> Vec<Action>; 8] = [
         source::show,
         mirror::show,
         |ui, state| [pose::show(ui, state), overlay::show(ui, state)].concat(),
         posture::show,
+        balance::show,
         compare::show,
         patient::show,
         readout::show,

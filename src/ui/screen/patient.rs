@@ -34,6 +34,8 @@ pub struct ViewContent<'a> {
     pub badge: Option<String>,
     /// Repetition counts and the hold timer, large, for the patient ("3 repetitions", "Hold 4 s of 10 s").
     pub counts: Vec<String>,
+    /// A balance trial: its count-down or timer (in the cue's place when there is no cue) and the target.
+    pub balance: Option<crate::ui::balance::BalanceDisplay>,
 }
 
 /// The ghost: a pose in the patient's frame (normalised) and the joints to highlight.
@@ -148,6 +150,20 @@ pub fn show(ui: &mut Ui, content: &ViewContent<'_>, large: bool) -> (Rect, egui:
         ui.painter().galley(at, galley, CUE_COLOR);
         accessible_text(ui, band, &format!("Cue: {}", cue.text));
     }
+    if let Some(b) = &content.balance {
+        if content.cue.is_none() {
+            let top = image_rect.top() + if content.caption.is_some() { caption_height } else { 0.0 };
+            let (galley, band) = cue_layout(ui, &b.headline, image_rect, top, scale);
+            below_cue = band.bottom();
+            ui.painter().rect_filled(band, 0.0, Color32::from_black_alpha(200));
+            let at = egui::pos2(band.center().x - galley.size().x / 2.0, band.top() + CUE_PAD);
+            ui.painter().galley(at, galley, Color32::WHITE);
+            accessible_text(ui, band, &format!("Balance: {}", b.headline));
+        }
+        if let Some(t) = &b.target {
+            paint_target(ui, image_rect, t, scale);
+        }
+    }
     if let (Some(pose), Some(view)) = (content.pose, content.view) {
         // Angle being picked: the joints clicked so far.
         let pts: Vec<egui::Pos2> = content
@@ -227,6 +243,57 @@ fn accessible_text(ui: &mut Ui, rect: Rect, text: &str) {
     ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {
         ui.label(egui::RichText::new(text).size(1.0).color(Color32::TRANSPARENT));
     });
+}
+
+/// Colours of the balance target: calm green inside, the cue's amber outside.
+const TARGET_IN: Color32 = Color32::from_rgb(120, 220, 140);
+
+/// The balance target over the feet: a ring of the target's radius, a cross at its centre, the centre of mass as
+/// a dot (towards the person's left as the view shows it, forwards drawn upwards), and "left" on the person's
+/// left side of the ring.
+fn paint_target(ui: &mut Ui, rect: Rect, t: &crate::ui::balance::TargetDisplay, scale: f32) {
+    let radius = rect.width().min(rect.height()) * 0.12;
+    let margin = radius + 6.0;
+    let c = rect.min + egui::vec2(t.centre.0 * rect.width(), t.centre.1 * rect.height());
+    // Kept whole inside the picture (feet near its bottom edge).
+    let c = egui::pos2(
+        c.x.clamp(rect.left() + margin, (rect.right() - margin).max(rect.left() + margin)),
+        c.y.clamp(rect.top() + margin, (rect.bottom() - margin).max(rect.top() + margin)),
+    );
+    let left = egui::vec2(t.left.0 * rect.width(), t.left.1 * rect.height());
+    let left = if left.length() > 0.0 { left / left.length() } else { egui::vec2(1.0, 0.0) };
+    // Forwards is drawn upwards, whatever the view.
+    let up = egui::vec2(0.0, -1.0);
+    let color = if t.inside { TARGET_IN } else { CUE_COLOR };
+    let painter = ui.painter();
+    painter.circle_filled(c, radius, Color32::from_black_alpha(90));
+    painter.circle_stroke(c, radius, egui::Stroke::new(3.0 * scale.min(1.5), color));
+    let arm = radius * 0.15;
+    let thin = egui::Stroke::new(1.5, Color32::from_gray(200));
+    painter.line_segment([c - egui::vec2(arm, 0.0), c + egui::vec2(arm, 0.0)], thin);
+    painter.line_segment([c - egui::vec2(0.0, arm), c + egui::vec2(0.0, arm)], thin);
+    if let Some(g) = t.goal {
+        // The drill's goal on the ring: a thick white ring to lean towards.
+        let at = c + (g.0 * left + g.1 * up) * radius;
+        painter.line_segment([c, at], egui::Stroke::new(2.0, Color32::from_white_alpha(120)));
+        painter.circle_stroke(at, radius * 0.24, egui::Stroke::new(4.0 * scale.min(1.5), Color32::WHITE));
+    }
+    // Beyond the ring the dot waits on its edge, pointing the way back.
+    let d = t.dot.0 * left + t.dot.1 * up;
+    let d = if d.length() > 1.2 { d / d.length() * 1.2 } else { d };
+    painter.circle_filled(c + d * radius, radius * 0.16, color);
+    painter.text(
+        c + left * (radius + 4.0),
+        if left.x >= 0.0 { Align2::LEFT_CENTER } else { Align2::RIGHT_CENTER },
+        "left",
+        FontId::proportional(14.0 * scale.min(1.5)),
+        Color32::from_gray(220),
+    );
+    accessible_text(
+        ui,
+        egui::Rect::from_center_size(c, egui::vec2(2.0 * radius, 2.0 * radius)),
+        &format!("Balance target: {}", if t.inside { "inside" } else { "outside" }),
+    );
 }
 
 /// The ghost skeleton, thin and soft, with rings on the joints that differ most.

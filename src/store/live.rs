@@ -1,0 +1,222 @@
+//! A session run in the app, filed as it goes through a [`RecordWriter`] (the live pipeline never waits on the
+//! disk): mirror therapy minutes per mode, and each balance trial with its numbers. A program killed mid-session
+//! leaves the session unfinished with everything up to its last second (the writer's guarantee).
+
+use std::collections::HashMap;
+
+use super::db::{Store, StoreError};
+use super::sessions::{ActivityKind, BodySide, NewActivity, Session};
+use super::writer::{ActivityRef, RecordWriter, Sample};
+use crate::balance::live::LiveResult;
+
+/// The mirror therapy activity a view is (its name and trained side), or `None` when the view is not mirrored.
+/// A split reflection trains the side that is *not* shown twice (the healthy side stands in for it).
+pub fn mirror_activity(mode: crate::view::MirrorMode) -> Option<(String, Option<BodySide>)> {
+    use crate::view::{MirrorMode, SplitSource};
+    match mode {
+        MirrorMode::Off => None,
+        MirrorMode::Mirror => Some(("mirror".into(), None)),
+        MirrorMode::Split { source, .. } => {
+            let trained = match source {
+                SplitSource::PatientLeft => Some(BodySide::Right),
+                SplitSource::PatientRight => Some(BodySide::Left),
+                SplitSource::Upper | SplitSource::Lower => None,
+            };
+            Some((format!("split reflection: {}", source.label()), trained))
+        }
+    }
+}
+
+/// The running session of the app. See the [module](self).
+pub struct LiveSession {
+    writer: RecordWriter,
+    /// Session time, s (advanced by the frames' clock, so a paused recording does not count).
+    elapsed_s: f64,
+    /// Mirror therapy activities by mode name, with their seconds so far.
+    mirror: HashMap<String, (ActivityRef, f64)>,
+    trials: u32,
+}
+
+impl LiveSession {
+    /// Starts a session for `patient` (written now).
+    pub fn start(store: Store, patient: &str) -> Result<LiveSession, StoreError> {
+        Ok(LiveSession {
+            writer: RecordWriter::start(store, patient)?,
+            elapsed_s: 0.0,
+            mirror: HashMap::new(),
+            trials: 0,
+        })
+    }
+
+    /// The session as it was started (its number, its patient).
+    pub fn session(&self) -> &Session {
+        self.writer.session()
+    }
+
+    /// Session time so far, s.
+    pub fn elapsed_s(&self) -> f64 {
+        self.elapsed_s
+    }
+
+    /// Balance trials filed.
+    pub fn trials(&self) -> u32 {
+        self.trials
+    }
+
+    /// The first write error, if any (a full disk).
+    pub fn error(&self) -> Option<String> {
+        self.writer.error()
+    }
+
+    /// Advances the session by `dt_s` of the source's time; `mirror` names the mirror therapy mode on screen
+    /// ("mirror", "split reflection: patient's left shown on both sides") and its side, if one is on.
+    pub fn tick(&mut self, dt_s: f64, mirror: Option<(&str, Option<BodySide>)>) {
+        if !(dt_s.is_finite() && dt_s > 0.0 && dt_s < 5.0) {
+            return;
+        }
+        self.elapsed_s += dt_s;
+        let Some((mode, side)) = mirror else { return };
+        let writer = &mut self.writer;
+        let entry = self.mirror.entry(mode.to_string()).or_insert_with(|| {
+            let r = writer.begin_activity(NewActivity {
+                kind: ActivityKind::MirrorTherapy,
+                name: mode.to_string(),
+                side,
+                source: None,
+                details: serde_json::json!({ "mode": mode }).to_string(),
+            });
+            (r, 0.0)
+        });
+        let before = entry.1.floor();
+        entry.1 += dt_s;
+        // Once a second is enough for the minutes (and for a kill to lose at most one).
+        if entry.1.floor() > before {
+            writer.set_activity_seconds(entry.0, crate::units::round_s(entry.1));
+        }
+    }
+
+    /// Files a finished balance trial: one balance-training activity with its numbers.
+    pub fn balance_trial(&mut self, r: &LiveResult) {
+        let side = r.stance_foot.and_then(BodySide::of);
+        let details = serde_json::json!({
+            "test": r.setup.title(),
+            "ended_by": r.ended_by,
+            "target_radius_cm": r.setup.target_radius_cm,
+            "losses_at_s": r.losses.iter().map(|l| crate::units::round_s(l.at_s)).collect::<Vec<_>>(),
+            "scale": r.scale_note,
+        });
+        let activity = self.writer.begin_activity(NewActivity {
+            kind: ActivityKind::BalanceTraining,
+            name: r.setup.title(),
+            side,
+            source: None,
+            details: details.to_string(),
+        });
+        for (name, value, unit) in r.headline() {
+            // The stance time is the single-leg measure a goal names ("single-leg stance ≥ 10 s").
+            let measure = match (name, r.setup.test) {
+                ("trial time", crate::balance::clinical::TestKind::SingleLeg) => "single-leg stance",
+                _ => name,
+            };
+            let sample = Sample {
+                measure: measure.to_string(),
+                side: if measure == "single-leg stance" { side } else { None },
+                // Rounded to what it means: 0.01 cm/s, whole counts and percent, 0.1 otherwise.
+                value: crate::units::round_to(
+                    value,
+                    match unit {
+                        "cm_per_s" => 2,
+                        "count" | "percent" => 0,
+                        _ => 1,
+                    },
+                ),
+                unit: unit.to_string(),
+                time_s: crate::units::round_s(self.elapsed_s),
+            };
+            self.writer.measure(Some(activity), sample);
+        }
+        self.writer.set_activity_seconds(activity, crate::units::round_s(r.duration_s.max(0.0)));
+        self.trials += 1;
+    }
+
+    /// Files a limits-of-stability drill: one balance-training activity with each direction's reach (cm) and time
+    /// to the target (s), as measured.
+    pub fn los_drill(&mut self, results: &[crate::balance::los::DirectionResult]) {
+        let activity = self.writer.begin_activity(NewActivity {
+            kind: ActivityKind::BalanceTraining,
+            name: "limits of stability".into(),
+            side: None,
+            source: None,
+            details: "{}".into(),
+        });
+        let time_s = crate::units::round_s(self.elapsed_s);
+        for r in results {
+            let values = [
+                (format!("limits of stability reach: {}", r.direction), r.reach_cm, "cm"),
+                (format!("limits of stability time: {}", r.direction), r.time_s, "seconds"),
+            ];
+            for (measure, value, unit) in values {
+                if let Some(v) = value {
+                    let value = crate::units::round_to(v, 1);
+                    let sample = Sample { measure, side: None, value, unit: unit.into(), time_s };
+                    self.writer.measure(Some(activity), sample);
+                }
+            }
+        }
+        self.trials += 1;
+    }
+
+    /// Finishes the session; gives back the store and the session as written.
+    pub fn finish(self) -> Result<(Store, Session), StoreError> {
+        self.writer.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::balance::live::{LiveTrial, TrialSetup};
+    use crate::balance::testing::Figure;
+    use crate::store::Access;
+    use crate::store::patients::Patient;
+
+    #[test]
+    fn a_split_reflection_trains_the_side_not_shown_twice() {
+        use crate::view::{MirrorMode, SplitSource};
+        let split = |source| MirrorMode::Split { source, selfie: false };
+        assert_eq!(mirror_activity(MirrorMode::Off), None);
+        assert_eq!(mirror_activity(split(SplitSource::PatientRight)).unwrap().1, Some(BodySide::Left));
+        assert_eq!(mirror_activity(split(SplitSource::PatientLeft)).unwrap().1, Some(BodySide::Right));
+        assert_eq!(mirror_activity(MirrorMode::Mirror).unwrap().1, None);
+    }
+
+    #[test]
+    fn mirror_minutes_and_a_balance_trial_are_filed_in_one_session() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path(), Access::Write).unwrap();
+        store.add_patient(&Patient::new("P001")).unwrap();
+        let mut live = LiveSession::start(store, "P001").unwrap();
+        for _ in 0..(30 * 90) {
+            live.tick(1.0 / 30.0, Some(("mirror", None)));
+        }
+        let mut trial = LiveTrial::new(TrialSetup { countdown_s: 0.0, duration_s: 5.0, ..Default::default() }).unwrap();
+        for i in 0..200 {
+            let mut f = Figure::standing();
+            f.lean(0.01 * (i as f64 / 7.0).sin(), 0.01 * (i as f64 / 5.0).cos());
+            trial.update(i, i as f64 / 30.0, Some(&f.pose()));
+        }
+        live.balance_trial(trial.result().unwrap());
+        assert!((live.elapsed_s() - 90.0).abs() < 0.01);
+        let (store, session) = live.finish().unwrap();
+        let s = store.session("P001", session.number).unwrap();
+        assert!(s.is_finished());
+        let kinds: Vec<ActivityKind> = s.activities.iter().map(|a| a.kind).collect();
+        assert_eq!(kinds, vec![ActivityKind::MirrorTherapy, ActivityKind::BalanceTraining]);
+        assert!((s.activities[0].seconds - 90.0).abs() < 1.01, "{}", s.activities[0].seconds);
+        let ms = store.measurements(s.id).unwrap();
+        let area = ms.iter().find(|m| m.measure == "sway area (95% ellipse)").unwrap();
+        assert_eq!(area.unit, "cm2");
+        assert!(area.value > 0.0);
+        assert!(ms.iter().any(|m| m.measure == "losses of balance" && m.value == 0.0));
+    }
+}
