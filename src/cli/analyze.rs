@@ -1,34 +1,35 @@
 //! `mirrorcue analyze`: a recording in, keypoints out.
 
-use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::output::{Header, Writer};
-use super::{AnalyzeArgs, CliError, EXIT_OK, EXIT_OUTPUT, EXIT_SKIPPED_FRAMES, WriteContext};
+use super::{AnalyzeArgs, CliError, EXIT_OK, EXIT_OUTPUT, EXIT_SKIPPED_FRAMES, WriteContext, refuse_inputs};
 use crate::pose::{Engine, EstimatorConfig, OneEuroParams, PoseEstimator, RunMode};
+use crate::posture::files::OutputFile;
 use crate::source::{self, Flow, OpenOptions, SourceKind};
 use crate::view::{SideColors, draw_pose};
 
-/// Where results go: a file written under a temporary name and renamed when complete, or standard output.
+/// Where results go: a file (written by the rules of [`OutputFile`]: atomically, through links, into devices; a
+/// failed run leaves no partial file), or standard output.
 enum Sink {
-    File { tmp: PathBuf, dest: PathBuf, w: BufWriter<File> },
+    File(OutputFile),
     Stdout(BufWriter<std::io::Stdout>),
 }
 
 impl Write for Sink {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         match self {
-            Sink::File { w, .. } => w.write(buf),
+            Sink::File(w) => w.write(buf),
             Sink::Stdout(w) => w.write(buf),
         }
     }
     fn flush(&mut self) -> std::io::Result<()> {
         match self {
-            Sink::File { w, .. } => w.flush(),
+            Sink::File(w) => w.flush(),
             Sink::Stdout(w) => w.flush(),
         }
     }
@@ -38,21 +39,17 @@ fn open_sink(out: Option<&Path>) -> Result<Sink, CliError> {
     let Some(dest) = out else {
         return Ok(Sink::Stdout(BufWriter::new(std::io::stdout())));
     };
-    let name = dest.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "out".into());
-    let tmp = dest.with_file_name(format!(".{name}.partial"));
-    let f =
-        File::create(&tmp).map_err(|e| format!("{e}. Check that the folder exists and is writable.")).writing(dest)?;
-    Ok(Sink::File { tmp, dest: dest.to_path_buf(), w: BufWriter::new(f) })
+    let f = OutputFile::create(dest)
+        .map_err(|e| format!("{e}. Check that the folder exists and is writable."))
+        .writing(dest)?;
+    Ok(Sink::File(f))
 }
 
-fn close_sink(sink: Sink) -> Result<(), CliError> {
-    match sink {
-        Sink::File { tmp, dest, w } => {
-            let f = w.into_inner().map_err(|e| e.into_error()).writing(&dest)?;
-            f.sync_all().writing(&dest)?;
-            std::fs::rename(&tmp, &dest).writing(&dest)
-        }
-        Sink::Stdout(mut w) => {
+fn close_sink(sink: Sink, out: Option<&Path>) -> Result<(), CliError> {
+    match (sink, out) {
+        (Sink::File(f), Some(dest)) => f.commit().writing(dest),
+        (Sink::File(f), None) => f.commit().writing(Path::new("the output")),
+        (Sink::Stdout(mut w), _) => {
             w.flush().map_err(|e| CliError::new(EXIT_OUTPUT, format!("cannot write to standard output: {e}")))
         }
     }
@@ -66,9 +63,7 @@ fn output_error(e: std::io::Error, out: Option<&Path>) -> CliError {
 /// Runs `mirrorcue analyze`; returns the exit code.
 pub fn run(args: &AnalyzeArgs) -> Result<u8, CliError> {
     let options = OpenOptions { folder_fps: args.folder_fps, ..OpenOptions::default() };
-    if !(args.folder_fps.is_finite() && args.folder_fps > 0.0) {
-        return Err(CliError::usage("--folder-fps must be a positive number"));
-    }
+    refuse_inputs(&[args.out.as_deref(), args.render.as_deref()], &[&args.input])?;
     let mut src = source::open_with(&args.input, &options)?;
     let info = src.info().clone();
 
@@ -124,7 +119,7 @@ pub fn run(args: &AnalyzeArgs) -> Result<u8, CliError> {
     let run = source::for_each_frame(
         src.as_mut(),
         |e| {
-            bar.suspend(|| eprintln!("warning: skipped a frame: {e}"));
+            bar.suspend(|| eprintln!("warning: {e}"));
             bar.inc(1);
         },
         |frame| -> Result<Flow, CliError> {
@@ -151,13 +146,10 @@ pub fn run(args: &AnalyzeArgs) -> Result<u8, CliError> {
     bar.finish_and_clear();
     writer.finish().map_err(|e| output_error(e, args.out.as_deref()))?;
     drop(out);
-    close_sink(sink)?;
+    close_sink(sink, args.out.as_deref())?;
 
     if frames == 0 {
-        return Err(CliError::input(format!(
-            "no frame of {} could be read ({skipped} failed); nothing was analysed",
-            args.input.display()
-        )));
+        return Err(super::no_frames(&args.input, skipped));
     }
     let secs = started.elapsed().as_secs_f64();
     if !args.quiet {

@@ -33,7 +33,7 @@ pub struct BalanceArgs {
     #[arg(long, value_enum)]
     pub test: TestKind,
     /// The patient's height in cm, to scale the centre of mass's sway (otherwise the pose model's own metres).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = super::numbers::height_cm)]
     pub height_cm: Option<f64>,
     /// The condition the therapist confirms, written into the results (e.g. eyes-open, eyes-closed, foam); eyes
     /// closed cannot be seen reliably from the pose.
@@ -85,15 +85,11 @@ pub fn trial_json(t: &TrialResult) -> Value {
 
 /// Runs `mirrorcue balance`; returns the exit code.
 pub fn run(args: &BalanceArgs) -> Result<u8, CliError> {
-    if let Some(h) = args.height_cm
-        && !(h.is_finite() && (50.0..=250.0).contains(&h))
-    {
-        return Err(CliError::usage(format!("--height-cm {h}: give the patient's height in cm (50 to 250)")));
-    }
+    super::refuse_inputs(&[args.out.as_deref()], &[&args.input])?;
     let mut src = source::open(&args.input)?;
     let engine = Engine::select(&args.common.engine_config())?;
     let mut est = PoseEstimator::new(&args.common.model_store(), &engine, EstimatorConfig::video(args.model))?;
-    let (samples, run) = collect(src.as_mut(), &mut est, |e| eprintln!("warning: skipped a frame: {e}"))?;
+    let (samples, run) = collect(src.as_mut(), &mut est, |e| eprintln!("warning: {e}"))?;
     if let Some(e) = &run.failed {
         eprintln!("error: {e}");
     }

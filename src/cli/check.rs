@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{CliError, CommonArgs, EXIT_INPUT, EXIT_OK, EXIT_OUTPUT};
+use super::{CliError, CommonArgs, EXIT_OK, EXIT_OUTPUT};
 use crate::pose::{Engine, EstimatorConfig, PoseEstimator, PoseModel};
 use crate::posture::{ModelFit, PostureSession, Protocol, SessionContext, export};
 use crate::source::{self, Flow};
@@ -43,6 +43,7 @@ pub struct CheckArgs {
 
 /// Runs `mirrorcue check`; returns the exit code.
 pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
+    super::refuse_inputs(&[args.out.as_deref(), args.csv.as_deref()], &[&args.protocol, &args.input])?;
     let protocol = Protocol::load(&args.protocol)?;
     let requirement = protocol.requirement();
     let model = args.model.unwrap_or_else(|| requirement.preferred(PoseModel::MovenetThunder));
@@ -67,7 +68,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
         .transpose()?;
     let run = source::for_each_frame(
         src.as_mut(),
-        |e| eprintln!("warning: skipped a frame: {e}"),
+        |e| eprintln!("warning: {e}"),
         |frame| -> Result<Flow, CliError> {
             let pose = est.estimate(&frame)?;
             let result = session.update(frame.time_s, pose.as_ref());
@@ -82,7 +83,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
     }
     let skipped = run.unreadable();
     if session.summary().frames == 0 {
-        return Err(CliError::new(EXIT_INPUT, format!("no frame of {} could be read", args.input.display())));
+        return Err(super::no_frames(&args.input, skipped));
     }
     print!("{}", report(&session));
     if let Some(f) = filing {

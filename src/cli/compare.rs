@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::{CliError, CommonArgs, EXIT_OK, WriteContext};
+use super::{CliError, CommonArgs, EXIT_OK};
 use crate::compare::{AngleTrack, angles, compare};
 use crate::pose::{Engine, EstimatorConfig, PoseEstimator, PoseModel};
 use crate::source::{self, Flow};
@@ -29,18 +29,21 @@ pub struct CompareArgs {
     pub common: CommonArgs,
 }
 
-/// The feature angles of every frame of `path`, and its frame rate.
+/// The feature angles of every frame of `path`, and its frame rate. Fails ([`EXIT_INPUT`](super::EXIT_INPUT))
+/// when no frame could be read, or no person was found in any.
 pub fn angle_track(path: &Path, model: PoseModel, common: &CommonArgs) -> Result<(AngleTrack, f64), CliError> {
     let mut src = source::open(path)?;
     let fps = src.info().fps.unwrap_or(30.0);
     let engine = Engine::select(&common.engine_config())?;
     let mut est = PoseEstimator::new(&common.model_store(), &engine, EstimatorConfig::video(model))?;
     let mut track = Vec::new();
+    let mut with_person = 0usize;
     let run = source::for_each_frame(
         src.as_mut(),
-        |e| eprintln!("warning: skipped a frame: {e}"),
+        |e| eprintln!("warning: {e}"),
         |frame| -> Result<Flow, CliError> {
             let pose = est.estimate(&frame)?;
+            with_person += usize::from(pose.is_some());
             track.push(angles(pose.as_ref(), 0.3));
             Ok(Flow::Continue)
         },
@@ -49,13 +52,22 @@ pub fn angle_track(path: &Path, model: PoseModel, common: &CommonArgs) -> Result
         eprintln!("error: {e}");
     }
     if track.is_empty() {
-        return Err(CliError::input(format!("no frame of {} could be read", path.display())));
+        return Err(super::no_frames(path, run.unreadable()));
+    }
+    if with_person == 0 {
+        return Err(CliError::input(format!(
+            "no person was found in {} ({} frames read): there is nothing to compare. Check that the person is in \
+             view, whole and lit",
+            path.display(),
+            track.len()
+        )));
     }
     Ok((track, fps))
 }
 
 /// Runs `mirrorcue compare`; returns the exit code.
 pub fn run(args: &CompareArgs) -> Result<u8, CliError> {
+    super::refuse_inputs(&[args.out.as_deref()], &[&args.reference, &args.input])?;
     let (reference, fps) = angle_track(&args.reference, args.model, &args.common)?;
     let (input, _) = angle_track(&args.input, args.model, &args.common)?;
     let c = compare(&reference, &input, fps);
@@ -66,6 +78,14 @@ pub fn run(args: &CompareArgs) -> Result<u8, CliError> {
         c.offset_frames,
         c.path.len()
     );
+    if c.joints.iter().all(|j| j.similarity.is_none()) {
+        return Err(CliError::input(format!(
+            "no joint angle was seen in both {} and {} at the frames the alignment pairs: there is no similarity to \
+             give. Check that the same body parts are in view in both",
+            args.reference.display(),
+            args.input.display()
+        )));
+    }
     println!("overall similarity: {:.3} (0..1, from joint angles)", c.overall);
     for j in &c.joints {
         match (j.similarity, j.mean_difference_deg) {
@@ -77,7 +97,7 @@ pub fn run(args: &CompareArgs) -> Result<u8, CliError> {
         println!("differ most: {}", c.differ_most.join(", "));
     }
     if let Some(path) = &args.out {
-        std::fs::write(path, serde_json::to_string_pretty(&c).unwrap_or_default()).writing(path)?;
+        super::write_json(path, &c)?;
     }
     Ok(EXIT_OK)
 }

@@ -121,7 +121,8 @@ impl From<ProtocolError> for CliError {
 
 impl From<RecordError> for CliError {
     fn from(e: RecordError) -> Self {
-        Self::new(EXIT_OUTPUT, e.to_string())
+        let code = if matches!(e, RecordError::TooSmall { .. }) { EXIT_INPUT } else { EXIT_OUTPUT };
+        Self::new(code, e.to_string())
     }
 }
 
@@ -188,10 +189,44 @@ impl<T, E: std::fmt::Display> WriteContext<T> for Result<T, E> {
     }
 }
 
-/// Writes `value` as pretty JSON to `path`.
+/// Writes `value` as pretty JSON to `path` ([`write_file`]).
 pub fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<(), CliError> {
-    let text = serde_json::to_string_pretty(value).writing(path)?;
-    std::fs::write(path, text).writing(path)
+    let mut text = serde_json::to_string_pretty(value).writing(path)?;
+    text.push('\n');
+    write_file(path, text.as_bytes())
+}
+
+/// Writes `bytes` to the file the user named, by the one set of output rules
+/// ([`crate::posture::files::OutputFile`]: atomically over a regular file, through a link, into a device; every
+/// write checked, exit [`EXIT_OUTPUT`] naming the file on failure).
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    crate::posture::files::write_atomic(path, bytes).writing(path)
+}
+
+/// Refuses ([`EXIT_USAGE`]) an output that is one of the command's `inputs`, or two outputs that are the same file
+/// (links followed): writing would replace an input, or one output the other. Call it before reading anything.
+pub fn refuse_inputs(outputs: &[Option<&Path>], inputs: &[&Path]) -> Result<(), CliError> {
+    let outputs: Vec<&Path> = outputs.iter().flatten().copied().collect();
+    for (i, out) in outputs.iter().enumerate() {
+        crate::posture::files::refuse_input(out, inputs).map_err(CliError::usage)?;
+        let resolved = crate::posture::files::resolve_links(out).unwrap_or_else(|_| out.to_path_buf());
+        for other in &outputs[..i] {
+            let other_resolved = crate::posture::files::resolve_links(other).unwrap_or_else(|_| other.to_path_buf());
+            if (crate::posture::files::same_file(out, other) || resolved == other_resolved) && !is_device(out) {
+                return Err(CliError::usage(format!(
+                    "two outputs are the same file ({} and {}): give each its own name",
+                    other.display(),
+                    out.display()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `true` for a device, pipe or socket (two outputs may both go to /dev/null).
+fn is_device(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ pub mod compare;
 pub mod error;
 pub mod gait;
 pub mod hands_out;
+pub mod numbers;
 pub mod output;
 pub mod patient;
 pub mod record;
@@ -39,7 +40,7 @@ use clap::{Args, Parser, Subcommand};
 use error::EXIT_HELP;
 pub use error::{
     CliError, EXIT_ENGINE, EXIT_INPUT, EXIT_MODEL, EXIT_OK, EXIT_OUTPUT, EXIT_SKIPPED_FRAMES, EXIT_USAGE, WriteContext,
-    write_json,
+    refuse_inputs, write_file, write_json,
 };
 
 use crate::pose::{EngineChoice, EngineConfig, ModelCheck, ModelStore, PersonSelector, PoseModel};
@@ -185,7 +186,7 @@ pub struct AnalyzeArgs {
     #[arg(long)]
     pub no_smoothing: bool,
     /// Smoothing strength from 0 (light) to 1 (very steady); 0.5 is MediaPipe's tuning.
-    #[arg(long, default_value_t = 0.5, value_name = "0..1")]
+    #[arg(long, default_value_t = 0.5, value_name = "0..1", value_parser = numbers::fraction, allow_negative_numbers = true)]
     pub smoothing: f32,
     /// Whom to follow when several people are in view: confident (the person the detector is surest of), largest
     /// (the biggest body), or X,Y (a normalised position, 0..1, near the person; e.g. 0.3,0.5 for someone left of
@@ -193,7 +194,7 @@ pub struct AnalyzeArgs {
     #[arg(long, default_value = "confident", value_parser = parse_person)]
     pub person: PersonSelector,
     /// Frame rate of an image folder, for timestamps.
-    #[arg(long, default_value_t = 30.0, value_name = "FPS")]
+    #[arg(long, default_value_t = 30.0, value_name = "FPS", value_parser = numbers::positive, allow_negative_numbers = true)]
     pub folder_fps: f64,
     /// Also find up to two hands per frame (MediaPipe Hands): each JSON line gains `hands` (side, 21 landmarks
     /// in pixels, world landmarks in metres). Needs `--format jsonl`.
@@ -226,6 +227,25 @@ fn parse_person(s: &str) -> Result<PersonSelector, String> {
             }
         }
     }
+}
+
+/// The error ([`EXIT_INPUT`]) when no frame of `input` could be read (`unreadable` of them failed). A recording
+/// folder whose video has no frame yet (killed in its first second) says what is there: its pose track.
+pub fn no_frames(input: &std::path::Path, unreadable: u64) -> CliError {
+    if let Some(view) = crate::recording::inspect(input)
+        && view.pose_frames > 0
+    {
+        return CliError::input(format!(
+            "the recording {} has no video frame to read, but it holds a pose track: {}. A recording killed in its \
+             first second keeps its pose track (poses.jsonl, one line per frame) and not yet any video",
+            input.display(),
+            view.describe()
+        ));
+    }
+    CliError::input(format!(
+        "no frame of {} could be read ({unreadable} failed); nothing was analysed",
+        input.display()
+    ))
 }
 
 /// Runs a parsed command line; returns the exit code.

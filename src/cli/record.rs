@@ -23,11 +23,14 @@ pub struct RecordArgs {
     #[arg(long, short, default_value = "movenet-lightning", value_parser = super::parse_model)]
     pub model: PoseModel,
     /// Stop after this many seconds (default: the end of a file; 60 s for a camera).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = super::numbers::positive, allow_negative_numbers = true)]
     pub seconds: Option<f64>,
     /// Play a file at its own pace, as a camera would deliver it (for tests and demonstrations).
     #[arg(long)]
     pub realtime: bool,
+    /// Replace a recording already in the folder (without it, an existing take is kept and recording refused).
+    #[arg(long)]
+    pub overwrite: bool,
     /// Engine and model settings.
     #[command(flatten)]
     pub common: CommonArgs,
@@ -37,6 +40,9 @@ pub struct RecordArgs {
 /// read (skipped, or the source failed part way), [`EXIT_OUTPUT`] if the recording could not be written (a full
 /// disk stops it; what was written is kept and the manifest says it is incomplete).
 pub fn run(args: &RecordArgs) -> Result<u8, CliError> {
+    if !args.source.starts_with("camera") {
+        super::refuse_inputs(&[Some(&args.out)], &[std::path::Path::new(&args.source)])?;
+    }
     let (mut src, is_camera): (Box<dyn source::FrameSource>, bool) =
         if let Some(rest) = args.source.strip_prefix("camera") {
             let id = rest.strip_prefix(':').map(str::to_string);
@@ -50,14 +56,15 @@ pub fn run(args: &RecordArgs) -> Result<u8, CliError> {
     let limit = args.seconds.unwrap_or(if is_camera { 60.0 } else { f64::INFINITY });
     let engine = Engine::select(&args.common.engine_config())?;
     let mut est = PoseEstimator::new(&args.common.model_store(), &engine, EstimatorConfig::video(args.model))?;
+    let fps = info.fps.unwrap_or(30.0);
     let mut writer =
-        RecordingWriter::create(&args.out, info.width, info.height, info.fps.unwrap_or(30.0), args.model, &info.name)?;
+        RecordingWriter::create_with(&args.out, info.width, info.height, fps, args.model, &info.name, args.overwrite)?;
     let started = Instant::now();
     let mut first: Option<f64> = None;
     let mut write_error = None;
     let run = source::for_each_frame(
         src.as_mut(),
-        |e| eprintln!("warning: skipped a frame: {e}"),
+        |e| eprintln!("warning: {e}"),
         |frame| -> Result<Flow, CliError> {
             let t0 = *first.get_or_insert(frame.time_s);
             if frame.time_s - t0 > limit {

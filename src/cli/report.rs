@@ -18,7 +18,7 @@ pub struct ReportArgs {
     #[arg(long, value_name = "ID")]
     pub patient: String,
     /// One session (a session report with the note draft).
-    #[arg(long, value_name = "N", conflicts_with_all = ["from", "to"])]
+    #[arg(long, value_name = "N", conflicts_with_all = ["from", "to"], value_parser = super::numbers::session_number)]
     pub session: Option<i64>,
     /// The first day of a progress report (YYYY-MM-DD, UTC; default: the first session).
     #[arg(long, value_name = "DATE", value_parser = parse_date)]

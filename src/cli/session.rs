@@ -35,7 +35,7 @@ pub enum SessionAction {
         #[arg(long, value_name = "ID")]
         patient: String,
         /// The session's number (see `session list`).
-        #[arg(value_name = "N")]
+        #[arg(value_name = "N", value_parser = super::numbers::session_number)]
         number: i64,
     },
     /// Export measures, one row per measure, as CSV or JSON (all sessions, or one with --session).
@@ -62,7 +62,7 @@ pub struct ExportArgs {
     #[arg(long, value_name = "ID")]
     pub patient: String,
     /// Only this session.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = super::numbers::session_number)]
     pub session: Option<i64>,
     /// csv or json.
     #[arg(long, value_enum, default_value = "csv")]

@@ -95,6 +95,7 @@ pub fn emit(out: Option<&Path>, value: &Value) -> Result<(), CliError> {
 
 /// Runs `mirrorcue sway`; returns the exit code.
 pub fn run(args: &SwayArgs) -> Result<u8, CliError> {
+    super::refuse_inputs(&[args.out.as_deref()], &[&args.input])?;
     let trace = Trace::load(&args.input)?;
     let s = if args.processed { Stabilogram::processed(&trace, 25.0)? } else { Stabilogram::from_trace(&trace)? };
     let d = descriptors::compute(&s);

@@ -8,6 +8,11 @@
 //! Recordings are aligned in two steps: a constant **offset** (the lag that best matches the two angle sequences),
 //! then **dynamic time warping** on the angle sequences, so a slower repetition still lines up with the
 //! demonstration.
+//!
+//! **Bounds.** The warping keeps one byte per cell, at most [`DTW_MAX_CELLS`] (256 MiB): recordings whose full
+//! matrix fits (up to 16 384 frames each, 9 minutes at 30 fps) are warped exactly; longer ones within a band around
+//! the diagonal ([`dtw_band`]: ±2 485 frames, 83 s, for two 30-minute sessions at 30 fps). The offset search
+//! compares at most 20 million frame pairs at full resolution, coarse to fine beyond that ([`best_offset`]).
 
 use serde::Serialize;
 
@@ -103,12 +108,30 @@ pub struct JointScore {
     pub mean_difference_deg: Option<f32>,
 }
 
+/// The most frame pairs [`best_offset`] compares at full resolution; longer searches go coarse to fine.
+const OFFSET_MAX_PAIRS: u64 = 20_000_000;
+
 /// The lag (reference index − input index) that minimises the mean cost, searched within ±`max_lag`, requiring an
-/// overlap of at least half the shorter sequence.
+/// overlap of at least half the shorter sequence. Time is bounded: when the search would compare more than
+/// 20 million frame pairs, it runs on every k-th frame first, then at full resolution within ±k of the coarse lag.
 pub fn best_offset(reference: &[Vec<Option<f32>>], input: &[Vec<Option<f32>>], max_lag: usize) -> i64 {
+    let pairs = input.len() as u64 * (2 * max_lag as u64 + 1);
+    if pairs <= OFFSET_MAX_PAIRS {
+        return offset_in(reference, input, -(max_lag as i64)..=(max_lag as i64));
+    }
+    let k = ((pairs as f64 / OFFSET_MAX_PAIRS as f64).sqrt().ceil() as usize).max(2);
+    let coarse = |s: &[Vec<Option<f32>>]| s.iter().step_by(k).cloned().collect::<Vec<_>>();
+    let lag = offset_in(&coarse(reference), &coarse(input), -((max_lag / k) as i64)..=((max_lag / k) as i64));
+    let centre = lag * k as i64;
+    let span = k as i64;
+    offset_in(reference, input, (centre - span).max(-(max_lag as i64))..=(centre + span).min(max_lag as i64))
+}
+
+/// [`best_offset`] over the lags in `lags`, at full resolution.
+fn offset_in(reference: &[Vec<Option<f32>>], input: &[Vec<Option<f32>>], lags: std::ops::RangeInclusive<i64>) -> i64 {
     let min_overlap = (reference.len().min(input.len()) / 2).max(1);
     let mut best = (f32::INFINITY, 0i64);
-    for lag in -(max_lag as i64)..=(max_lag as i64) {
+    for lag in lags {
         let (mut sum, mut n) = (0.0f32, 0usize);
         for (i, inp) in input.iter().enumerate() {
             let r = i as i64 + lag;
@@ -131,39 +154,97 @@ pub fn best_offset(reference: &[Vec<Option<f32>>], input: &[Vec<Option<f32>>], m
     best.1
 }
 
-/// Dynamic time warping of two angle sequences; returns the path of (reference, input) index pairs.
+/// The most cells the warping keeps (one byte each: the step into the cell): 256 MiB. Two sequences whose full
+/// matrix fits are warped exactly; longer ones within a band around the diagonal as wide as this allows.
+pub const DTW_MAX_CELLS: usize = 256 << 20;
+
+/// The band a warping of `n` reference and `m` input frames keeps within: the path stays within ± this many input
+/// frames of the straight line from (0, 0) to (n − 1, m − 1). `None` when the whole matrix fits in
+/// [`DTW_MAX_CELLS`] (exact warping). For two 30-minute sessions at 30 fps (54 000 frames each): ± 2 485 frames
+/// (83 s).
+pub fn dtw_band(n: usize, m: usize) -> Option<usize> {
+    if n.saturating_mul(m) <= DTW_MAX_CELLS {
+        return None;
+    }
+    let per_row = DTW_MAX_CELLS / n.max(1);
+    // Consecutive rows' windows must overlap for a path to exist: at least the slope, plus one.
+    let slope = m.div_ceil(n.max(1));
+    Some((per_row.saturating_sub(1) / 2).max(slope + 1))
+}
+
+/// Dynamic time warping of two angle sequences; returns the path of (reference, input) index pairs, from (0, 0) to
+/// the last pair. Memory is bounded: one byte per cell kept, at most [`DTW_MAX_CELLS`] cells (see [`dtw_band`]), plus
+/// two rows of costs.
 pub fn dtw(reference: &[Vec<Option<f32>>], input: &[Vec<Option<f32>>]) -> Vec<(usize, usize)> {
+    dtw_within(reference, input, dtw_band(reference.len(), input.len()))
+}
+
+/// [`dtw`] within ± `band` input frames of the diagonal (`None`: the whole matrix).
+fn dtw_within(reference: &[Vec<Option<f32>>], input: &[Vec<Option<f32>>], band: Option<usize>) -> Vec<(usize, usize)> {
     let (n, m) = (reference.len(), input.len());
     if n == 0 || m == 0 {
         return Vec::new();
     }
-    let cost = |i: usize, j: usize| frame_cost(&reference[i], &input[j]).unwrap_or(MISSING_COST);
-    let mut acc = vec![f32::INFINITY; n * m];
-    for i in 0..n {
-        for j in 0..m {
-            let c = cost(i, j);
-            let prev = if i == 0 && j == 0 {
-                0.0
-            } else {
-                let a = if i > 0 { acc[(i - 1) * m + j] } else { f32::INFINITY };
-                let b = if j > 0 { acc[i * m + j - 1] } else { f32::INFINITY };
-                let d = if i > 0 && j > 0 { acc[(i - 1) * m + j - 1] } else { f32::INFINITY };
-                a.min(b).min(d)
+    // Each row i keeps the columns lo(i) .. lo(i) + width.
+    let (width, lo): (usize, Box<dyn Fn(usize) -> usize>) = match band {
+        None => (m, Box::new(|_| 0)),
+        Some(r) => {
+            let width = (2 * r + 1).min(m);
+            let lo = move |i: usize| {
+                let centre = if n > 1 { (i as f64 * (m - 1) as f64 / (n - 1) as f64).round() as usize } else { m - 1 };
+                centre.saturating_sub(r).min(m - width)
             };
-            acc[i * m + j] = prev + c;
+            (width, Box::new(lo))
         }
+    };
+    const DIAG: u8 = 0;
+    const UP: u8 = 1;
+    const LEFT: u8 = 2;
+    let mut steps = vec![DIAG; n * width];
+    let mut prev = vec![f32::INFINITY; width];
+    let mut row = vec![f32::INFINITY; width];
+    let mut prev_lo = 0;
+    for i in 0..n {
+        let lo_i = lo(i);
+        let at_prev = |prev: &[f32], j: usize| {
+            if i > 0 && j >= prev_lo && j < prev_lo + width { prev[j - prev_lo] } else { f32::INFINITY }
+        };
+        for k in 0..width {
+            let j = lo_i + k;
+            let c = frame_cost(&reference[i], &input[j]).unwrap_or(MISSING_COST);
+            let (best, step) = if i == 0 && j == 0 {
+                (0.0, DIAG)
+            } else {
+                let d = if j > 0 { at_prev(&prev, j - 1) } else { f32::INFINITY };
+                let a = at_prev(&prev, j);
+                let b = if k > 0 { row[k - 1] } else { f32::INFINITY };
+                // Ties: the diagonal, then the reference's step, then the input's.
+                if d <= a && d <= b {
+                    (d, DIAG)
+                } else if a <= b {
+                    (a, UP)
+                } else {
+                    (b, LEFT)
+                }
+            };
+            row[k] = best + c;
+            steps[i * width + k] = step;
+        }
+        std::mem::swap(&mut prev, &mut row);
+        prev_lo = lo_i;
     }
     let (mut i, mut j) = (n - 1, m - 1);
     let mut path = vec![(i, j)];
     while i > 0 || j > 0 {
-        let candidates = [
-            (i > 0 && j > 0).then(|| (acc[(i - 1) * m + j - 1], i - 1, j - 1)),
-            (i > 0).then(|| (acc[(i - 1) * m + j], i - 1, j)),
-            (j > 0).then(|| (acc[i * m + j - 1], i, j - 1)),
-        ];
-        let Some((_, pi, pj)) = candidates.into_iter().flatten().min_by(|a, b| a.0.total_cmp(&b.0)) else { break };
-        i = pi;
-        j = pj;
+        let step = steps[i * width + (j - lo(i))];
+        match step {
+            DIAG if i > 0 && j > 0 => (i, j) = (i - 1, j - 1),
+            UP if i > 0 => i -= 1,
+            LEFT if j > 0 => j -= 1,
+            // The first row or column: only one way back.
+            _ if i == 0 => j -= 1,
+            _ => i -= 1,
+        }
         path.push((i, j));
     }
     path.reverse();
@@ -264,6 +345,31 @@ mod tests {
         assert_eq!(path.first(), Some(&(0, 0)));
         assert_eq!(path.last(), Some(&(59, 119)));
         assert!(path.iter().all(|&(a, b)| (a as i64 - (b / 2) as i64).abs() <= 1), "{path:?}");
+    }
+
+    #[test]
+    fn defect_9_alignment_memory_is_bounded() {
+        // 4000 × 4000 frames is exact (16 MB of steps, not a 64 MB float matrix); two 30-minute sessions are banded.
+        assert_eq!(dtw_band(4000, 4000), None);
+        let band = dtw_band(54_000, 54_000).unwrap();
+        assert!(54_000 * (2 * band + 1) <= DTW_MAX_CELLS && band > 2000, "{band}");
+        // A band still finds the path of a copy slowed down by 2 (the band grows with the slope).
+        assert!(dtw_band(60_000, 120_000).unwrap() >= 3);
+        // Banded equals exact where the path stays in the band: a long sequence against a shifted copy.
+        let base: Vec<f32> = (0..3000).map(|i| 90.0 + 60.0 * (i as f32 * 0.05).sin()).collect();
+        let (r, i) = (seq(&base), seq(&base[5..]));
+        let exact = dtw(&r, &i);
+        let banded = dtw_within(&r, &i, Some(20));
+        assert_eq!(exact, banded);
+    }
+
+    #[test]
+    fn a_long_offset_search_goes_coarse_to_fine() {
+        let base: Vec<f32> =
+            (0..9000).map(|i| 90.0 + 60.0 * (i as f32 * 0.013).sin() + (i as f32 * 0.0011).cos() * 20.0).collect();
+        let r = seq(&base);
+        let later = seq(&base[137..]);
+        assert_eq!(best_offset(&r, &later, 4500), 137);
     }
 
     #[test]

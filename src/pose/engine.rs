@@ -9,8 +9,12 @@
 //! 5. a Python `onnxruntime` package (`pip install onnxruntime` puts `onnxruntime/capi/libonnxruntime.so.1.*` in
 //!    site-packages).
 //!
-//! A library that cannot be loaded, or is older than the ONNX Runtime API level mirrorcue is built for, is skipped
-//! with a note; with none left, mirrorcue falls back to [tract](https://github.com/sonos/tract), which runs the same
+//! Before a library file is loaded it is checked ([`check_library`]): a regular file of a plausible size whose
+//! header is a shared library for this platform and, for ELF, whose program and section headers all lie within the
+//! file. A truncated library (a half-finished `pip install`) would otherwise crash the process inside `dlopen`
+//! (SIGBUS) with no message. A library that fails the check, cannot be loaded, or is older than the ONNX Runtime API
+//! level mirrorcue is built for, is skipped with a note; a library asked for by `--ort-lib` or `ORT_DYLIB_PATH`
+//! that is skipped is named in [`Engine::fallback_note`] with the reason, beside the library used instead; with none left, mirrorcue falls back to [tract](https://github.com/sonos/tract), which runs the same
 //! models 3.6–5.4× slower with outputs equal within 1e-2. [`Engine::report`] says which engine runs and how to get
 //! the faster one.
 
@@ -192,8 +196,15 @@ struct OrtLoaded {
     version: String,
 }
 
+/// How initialising ONNX Runtime went: the library loaded (or what was tried), and the libraries asked for by name
+/// (`--ort-lib`, `ORT_DYLIB_PATH`) that were not used, with why.
+struct OrtInit {
+    loaded: Result<OrtLoaded, String>,
+    not_used: Vec<String>,
+}
+
 /// ONNX Runtime can be initialised once per process; the outcome is kept here.
-static ORT: OnceLock<Result<OrtLoaded, String>> = OnceLock::new();
+static ORT: OnceLock<OrtInit> = OnceLock::new();
 
 impl Engine {
     /// Picks the engine as configured. With [`EngineChoice::Auto`] this never fails: it falls back to tract.
@@ -206,12 +217,14 @@ impl Engine {
         if config.choice == EngineChoice::Tract {
             return Ok(Engine { kind: EngineKind::Tract, detail: tract_detail(), note: None, threads: 1 });
         }
-        let loaded = ORT.get_or_init(|| init_ort(config.ort_library.as_deref()));
-        match (loaded, config.choice) {
+        let init = ORT.get_or_init(|| init_ort(config.ort_library.as_deref()));
+        let asked = (!init.not_used.is_empty()).then(|| init.not_used.join("\n"));
+        match (&init.loaded, config.choice) {
             (Ok(o), _) => Ok(Engine {
                 kind: EngineKind::OnnxRuntime,
                 detail: format!("ONNX Runtime {} ({})", o.version, o.path.display()),
-                note: None,
+                note: asked
+                    .map(|a| format!("{a}\nUsing ONNX Runtime {} from {} instead.", o.version, o.path.display())),
                 threads,
             }),
             (Err(tried), EngineChoice::OnnxRuntime) => Err(EngineError::OrtUnavailable { tried: tried.clone() }),
@@ -238,7 +251,8 @@ impl Engine {
         self.detail.clone()
     }
 
-    /// Why the faster engine is not running and how to get it, if that is the case.
+    /// Why the faster engine is not running and how to get it, if that is the case; or which ONNX Runtime library
+    /// asked for (`--ort-lib`, `ORT_DYLIB_PATH`) was not used, why, and which one is used instead.
     pub fn fallback_note(&self) -> Option<&str> {
         self.note.as_deref()
     }
@@ -268,13 +282,7 @@ fn tract_detail() -> String {
 
 /// Where an ONNX Runtime library might be, in the order they are tried.
 pub fn ort_candidates(explicit: Option<&Path>) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    if let Some(p) = explicit {
-        out.push(p.to_path_buf());
-    }
-    if let Some(p) = std::env::var_os("ORT_DYLIB_PATH").filter(|v| !v.is_empty()) {
-        out.push(PathBuf::from(p));
-    }
+    let mut out = asked_libraries(explicit).into_iter().map(|(p, _)| p).collect::<Vec<_>>();
     if let Some(dir) = std::env::current_exe().ok().and_then(|e| e.parent().map(Path::to_path_buf)) {
         out.extend(libs_in(&dir));
     }
@@ -355,29 +363,135 @@ fn python_lib_dirs(lib: &Path) -> Vec<PathBuf> {
     v
 }
 
-fn init_ort(explicit: Option<&Path>) -> Result<OrtLoaded, String> {
-    let mut tried = Vec::new();
-    for cand in ort_candidates(explicit) {
-        // A bare name is resolved by the system loader; a path must exist.
-        if cand.components().count() > 1 && !cand.exists() {
-            tried.push(format!("  - {}: no such file", cand.display()));
-            continue;
+/// The libraries the user asked for by name, with where the request came from.
+fn asked_libraries(explicit: Option<&Path>) -> Vec<(PathBuf, &'static str)> {
+    let mut out = Vec::new();
+    if let Some(p) = explicit {
+        out.push((p.to_path_buf(), "--ort-lib (MIRRORCUE_ORT_LIB)"));
+    }
+    if let Some(p) = std::env::var_os("ORT_DYLIB_PATH").filter(|v| !v.is_empty()) {
+        out.push((PathBuf::from(p), "ORT_DYLIB_PATH"));
+    }
+    out
+}
+
+/// The smallest file taken for an ONNX Runtime library: real ones are 15 MB and more.
+const MIN_LIBRARY_BYTES: u64 = 1 << 20;
+
+/// Checks a candidate library file before it is loaded: a regular file of at least [`MIN_LIBRARY_BYTES`] whose
+/// header is a shared library (ELF, Mach-O or PE) and, for ELF, whose program headers, loaded segments and section
+/// headers all lie within the file (a truncated copy fails here instead of crashing inside `dlopen`). The error
+/// says what is wrong.
+pub fn check_library(path: &Path) -> Result<(), String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot be read ({e})"))?;
+    if !meta.is_file() {
+        return Err("is not a file".into());
+    }
+    let len = meta.len();
+    let mut head = vec![0u8; 4096];
+    let mut file = std::fs::File::open(path).map_err(|e| format!("cannot be read ({e})"))?;
+    let n = file.read(&mut head).map_err(|e| format!("cannot be read ({e})"))?;
+    head.truncate(n);
+    let is_library = matches!(
+        head.get(..4),
+        Some([0x7F, b'E', b'L', b'F'] | [0xCF, 0xFA, 0xED, 0xFE] | [0xCA, 0xFE, 0xBA, 0xBE] | [b'M', b'Z', _, _])
+    );
+    if is_library && len < MIN_LIBRARY_BYTES {
+        return Err(format!("is only {len} bytes, too small to be ONNX Runtime (a damaged or unfinished copy?)"));
+    }
+    match head.get(..4) {
+        Some([0x7F, b'E', b'L', b'F']) => check_elf(&mut file, &head, len),
+        Some([0xCF, 0xFA, 0xED, 0xFE] | [0xCA, 0xFE, 0xBA, 0xBE]) | Some([b'M', b'Z', _, _]) => Ok(()),
+        _ => Err("is not a shared library (no ELF, Mach-O or PE header)".into()),
+    }
+}
+
+/// The ELF checks of [`check_library`]: every program header's segment and the section header table lie within
+/// the file's `len` bytes.
+fn check_elf(file: &mut std::fs::File, head: &[u8], len: u64) -> Result<(), String> {
+    use std::io::{Read, Seek, SeekFrom};
+    let bad = |what: &str| Err(format!("is a damaged ELF library ({what}): a truncated or unfinished copy?"));
+    let (is64, little) = (head.get(4) == Some(&2), head.get(5) == Some(&1));
+    if !little || head.len() < 64 {
+        return if little { bad("header cut short") } else { Ok(()) };
+    }
+    let u16_at = |b: &[u8], o: usize| u64::from(u16::from_le_bytes([b[o], b[o + 1]]));
+    let u32_at = |b: &[u8], o: usize| u64::from(u32::from_le_bytes([b[o], b[o + 1], b[o + 2], b[o + 3]]));
+    let u64_at = |b: &[u8], o: usize| u64::from_le_bytes(b[o..o + 8].try_into().unwrap_or([0; 8]));
+    let (phoff, shoff, phentsize, phnum, shentsize, shnum) = if is64 {
+        (u64_at(head, 32), u64_at(head, 40), u16_at(head, 54), u16_at(head, 56), u16_at(head, 58), u16_at(head, 60))
+    } else {
+        (u32_at(head, 28), u32_at(head, 32), u16_at(head, 42), u16_at(head, 44), u16_at(head, 46), u16_at(head, 48))
+    };
+    if shoff.saturating_add(shentsize * shnum) > len {
+        return bad(&format!("its section headers end at byte {} of {len}", shoff.saturating_add(shentsize * shnum)));
+    }
+    let table = phentsize * phnum;
+    if phoff.saturating_add(table) > len || table > 1 << 20 {
+        return bad("its program headers lie past its end");
+    }
+    let mut ph = vec![0u8; table as usize];
+    file.seek(SeekFrom::Start(phoff))
+        .and_then(|_| file.read_exact(&mut ph))
+        .map_err(|e| format!("cannot be read ({e})"))?;
+    for i in 0..phnum as usize {
+        let e = &ph[i * phentsize as usize..];
+        let (kind, offset, size) = if is64 {
+            (u32_at(e, 0), u64_at(e, 8), u64_at(e, 32))
+        } else {
+            (u32_at(e, 0), u32_at(e, 4), u32_at(e, 16))
+        };
+        // PT_LOAD: a segment mapped from the file.
+        if kind == 1 && offset.saturating_add(size) > len {
+            return bad(&format!("a loaded segment ends at byte {} of {len}", offset.saturating_add(size)));
         }
-        match ort::init_from(&cand) {
-            Ok(builder) => match builder.with_name("mirrorcue").with_telemetry(false).build() {
-                Ok(env) => {
-                    let version = ort_version(&cand);
-                    return Ok(OrtLoaded { env, path: cand, version });
+    }
+    Ok(())
+}
+
+fn init_ort(explicit: Option<&Path>) -> OrtInit {
+    let mut tried = Vec::new();
+    let asked = asked_libraries(explicit);
+    let mut not_used = Vec::new();
+    for cand in ort_candidates(explicit) {
+        let why_not = (|| {
+            // A bare name is resolved by the system loader; a path must exist and look whole.
+            if cand.components().count() > 1 {
+                if !cand.exists() {
+                    return Err("does not exist".to_string());
                 }
-                Err(e) => tried.push(format!("  - {}: loaded, but could not start: {e}", cand.display())),
-            },
-            Err(e) => tried.push(format!("  - {}: {e}", cand.display())),
+                check_library(&cand)?;
+            }
+            match ort::init_from(&cand) {
+                Ok(builder) => match builder.with_name("mirrorcue").with_telemetry(false).build() {
+                    Ok(env) => Ok(env),
+                    Err(e) => Err(format!("was loaded, but could not start: {e}")),
+                },
+                Err(e) => Err(format!("could not be loaded: {e}")),
+            }
+        })();
+        match why_not {
+            Ok(env) => {
+                let version = ort_version(&cand);
+                return OrtInit { loaded: Ok(OrtLoaded { env, path: cand, version }), not_used };
+            }
+            Err(reason) => {
+                if let Some((_, from)) = asked.iter().find(|(p, _)| *p == cand) {
+                    not_used.push(format!(
+                        "The ONNX Runtime library asked for by {from}, {}, was not used: it {reason}.",
+                        cand.display()
+                    ));
+                }
+                tried.push(format!("  - {}: {reason}", cand.display()));
+            }
         }
     }
     if tried.is_empty() {
         tried.push("  - no candidate locations".into());
     }
-    Err(format!("Looked for ONNX Runtime (1.{ORT_MIN_MINOR} or newer) in:\n{}", tried.join("\n")))
+    let loaded = Err(format!("Looked for ONNX Runtime (1.{ORT_MIN_MINOR} or newer) in:\n{}", tried.join("\n")));
+    OrtInit { loaded, not_used }
 }
 
 /// The version ONNX Runtime reports (`OrtGetApiBase()->GetVersionString()`), read from the library that was loaded.
@@ -449,7 +563,7 @@ impl OrtSession {
             model: name.clone(),
             detail: e.to_string(),
         };
-        let env = match ORT.get() {
+        let env = match ORT.get().map(|i| &i.loaded) {
             Some(Ok(o)) => &o.env,
             _ => {
                 return Err(EngineError::Config("ONNX Runtime is not initialised".into()));
@@ -639,5 +753,27 @@ impl InferenceSession for TractSession {
             }
         }
         Ok(&self.buffers)
+    }
+}
+
+#[cfg(test)]
+mod library_tests {
+    use super::*;
+
+    #[test]
+    fn defect_2_a_truncated_or_foreign_library_is_refused_before_loading() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = dir.path().join("libonnxruntime.so");
+        std::fs::write(&text, "not a library").unwrap();
+        assert!(check_library(&text).unwrap_err().contains("ELF"));
+        // A whole library of this system passes; its first half does not.
+        let whole = std::env::current_exe().unwrap();
+        check_library(&whole).unwrap();
+        let bytes = std::fs::read(&whole).unwrap();
+        let half = dir.path().join("half.so");
+        std::fs::write(&half, &bytes[..bytes.len() / 2]).unwrap();
+        let e = check_library(&half).unwrap_err();
+        assert!(e.contains("damaged ELF"), "{e}");
+        assert!(check_library(dir.path()).is_err());
     }
 }

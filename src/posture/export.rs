@@ -141,14 +141,16 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn never_writes_through_a_link() {
+    fn never_replaces_a_link() {
+        // Issue 10: a link is written through (the file it points to gets the export), never replaced by a file.
         let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("precious.txt");
-        std::fs::write(&target, "keep").unwrap();
+        let target = dir.path().join("summary-target.json");
+        std::fs::write(&target, "old").unwrap();
         let link = dir.path().join("out.json");
         std::os::unix::fs::symlink(&target, &link).unwrap();
-        assert!(write_summary(&session(), &link).is_err());
-        assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep");
+        write_summary(&session(), &link).unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(std::fs::read_to_string(&target).unwrap().contains("\"frames\""));
     }
 
     #[test]

@@ -37,6 +37,10 @@ use crate::pose::PoseModel;
 /// The protocol file format this mirrorcue writes (it reads 1 and 2).
 pub const FORMAT_VERSION: u32 = 2;
 
+/// The largest protocol file mirrorcue reads: 1 MiB (the shipped ones are 1–2 KiB; parsing a file takes about 20
+/// times its size in memory).
+pub const MAX_PROTOCOL_BYTES: u64 = 1 << 20;
+
 /// A protocol.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -81,6 +85,19 @@ pub enum ProtocolError {
         /// What and where (line, column, field).
         detail: String,
     },
+    /// Larger than [`MAX_PROTOCOL_BYTES`]: refused before it is read.
+    #[error(
+        "the protocol {path} is {:.1} MiB, over the limit of {} MiB for a protocol file (a protocol is a few KiB): \
+         is it the file you meant?",
+        *.bytes as f64 / 1048576.0,
+        MAX_PROTOCOL_BYTES >> 20
+    )]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size in bytes.
+        bytes: u64,
+    },
     /// Written by a newer mirrorcue.
     #[error(
         "the protocol {path} has format_version {found} (line {line}), newer than this mirrorcue reads ({FORMAT_VERSION}). Update mirrorcue, or export the protocol again from the newer version choosing format {FORMAT_VERSION}."
@@ -88,8 +105,8 @@ pub enum ProtocolError {
     FutureVersion {
         /// The file.
         path: PathBuf,
-        /// Its version.
-        found: u32,
+        /// Its version, as given.
+        found: i64,
         /// The line of `format_version`.
         line: usize,
     },
@@ -116,7 +133,7 @@ impl Protocol {
             let line = text.lines().position(|l| l.trim_start().starts_with("format_version")).map_or(0, |i| i + 1);
             match v.as_integer() {
                 Some(n) if n > FORMAT_VERSION as i64 => {
-                    return Err(ProtocolError::FutureVersion { path: path.to_path_buf(), found: n as u32, line });
+                    return Err(ProtocolError::FutureVersion { path: path.to_path_buf(), found: n, line });
                 }
                 Some(n) if n >= 1 => {}
                 _ => return Err(invalid(format!("line {line}: format_version must be 1 or {FORMAT_VERSION}"))),
@@ -135,8 +152,18 @@ impl Protocol {
 
     /// Reads a protocol file.
     pub fn load(path: &Path) -> Result<Protocol, ProtocolError> {
-        let text =
-            std::fs::read_to_string(path).map_err(|source| ProtocolError::Io { path: path.to_path_buf(), source })?;
+        use std::io::Read;
+        let io = |source| ProtocolError::Io { path: path.to_path_buf(), source };
+        let file = std::fs::File::open(path).map_err(io)?;
+        // Read one byte past the limit (a size from metadata would not hold for a pipe or a growing file).
+        let mut bytes = Vec::new();
+        file.take(MAX_PROTOCOL_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
+        if bytes.len() as u64 > MAX_PROTOCOL_BYTES {
+            let size = std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
+            return Err(ProtocolError::TooLarge { path: path.to_path_buf(), bytes: size });
+        }
+        let text = String::from_utf8(bytes)
+            .map_err(|e| io(std::io::Error::new(std::io::ErrorKind::InvalidData, format!("not UTF-8 text: {e}"))))?;
         Protocol::from_toml(&text, path)
     }
 
@@ -183,6 +210,12 @@ impl Protocol {
             if !c.target.is_finite() {
                 return e("target", "target must be a number".into());
             }
+            if !(c.min_score.is_finite() && (0.0..=1.0).contains(&c.min_score)) {
+                return e("min_score", "min_score must be a number from 0 to 1 (a keypoint confidence)".into());
+            }
+            if let Some(msg) = self.missing_joints(&c.measure) {
+                return e("measure", msg);
+            }
             if c.hold_s.is_some_and(|h| !(h.is_finite() && h > 0.0)) {
                 return e("hold_s", "hold_s must be a positive number of seconds".into());
             }
@@ -207,6 +240,18 @@ impl Protocol {
             }
         }
         for (i, r) in self.reps.iter().enumerate() {
+            let e = |field, msg: String| Err(("rep", i, field, format!("rep {} (\"{}\"): {msg}", i + 1, r.name)));
+            for (field, v) in [("count_at", r.count_at), ("reset_at", r.reset_at)] {
+                if !v.is_finite() {
+                    return e(field, format!("{field} must be a number"));
+                }
+            }
+            if !(r.min_score.is_finite() && (0.0..=1.0).contains(&r.min_score)) {
+                return e("min_score", "min_score must be a number from 0 to 1 (a keypoint confidence)".into());
+            }
+            if let Some(msg) = self.missing_joints(&r.measure) {
+                return e("measure", msg);
+            }
             if r.count_at == r.reset_at {
                 return Err((
                     "rep",
@@ -220,6 +265,49 @@ impl Protocol {
             }
         }
         Ok(())
+    }
+}
+
+impl Protocol {
+    /// What is wrong when `measure` uses a joint the protocol's model does not have (a BlazePose-only joint such as
+    /// `left_pinky` in a MoveNet protocol: it would never be visible).
+    fn missing_joints(&self, measure: &super::Measure) -> Option<String> {
+        let model = self.model?;
+        let skeleton = match model {
+            PoseModel::MovenetLightning | PoseModel::MovenetThunder => crate::pose::Skeleton::Coco17,
+            _ => return None,
+        };
+        let mut names = Vec::new();
+        collect_strings(&serde_json::to_value(measure).ok()?, &mut names);
+        let missing: Vec<String> = names
+            .iter()
+            .filter_map(|n| n.parse::<super::Point>().ok())
+            .flat_map(|p| match p {
+                super::Point::Joint(j) => vec![j],
+                super::Point::Mid(a, b) => vec![a, b],
+            })
+            .filter(|j| skeleton.index_of(*j).is_none())
+            .map(|j| j.name().to_string())
+            .collect();
+        (!missing.is_empty()).then(|| {
+            format!(
+                "{} {} not among the keypoints of {} (the model this protocol names), so it would never be \
+                 visible; use a BlazePose model or another joint",
+                missing.join(", "),
+                if missing.len() == 1 { "is" } else { "are" },
+                model.name()
+            )
+        })
+    }
+}
+
+/// Every string inside a JSON value.
+fn collect_strings(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) => out.push(s.clone()),
+        serde_json::Value::Array(a) => a.iter().for_each(|x| collect_strings(x, out)),
+        serde_json::Value::Object(o) => o.values().for_each(|x| collect_strings(x, out)),
+        _ => {}
     }
 }
 
@@ -358,5 +446,88 @@ measure = { kind = "joint_angle", a = "left_hip", vertex = "left_knee", c = "lef
         assert_eq!(saved.format_version, FORMAT_VERSION);
         assert_eq!(Protocol { format_version: p.format_version, ..saved }, p);
         assert!(!dir.path().join("mine.toml.partial").exists());
+    }
+}
+
+#[cfg(test)]
+mod hardening_tests {
+    use super::*;
+
+    const BASE: &str = r#"format_version = 2
+name = "Curls"
+model = "movenet-thunder"
+
+[cues]
+delay_s = 1.0
+cooldown_s = 3.0
+
+[[checkpoint]]
+name = "left elbow"
+cue = "Bend your left elbow"
+target = 90.0
+tolerance = 10.0
+min_score = 0.3
+measure = { kind = "joint_angle", a = "left_shoulder", vertex = "left_elbow", c = "left_wrist" }
+
+[[checkpoint]]
+name = "right elbow"
+cue = "Bend your right elbow"
+target = 90.0
+tolerance = 10.0
+measure = { kind = "joint_angle", a = "right_shoulder", vertex = "right_elbow", c = "right_wrist" }
+
+[[rep]]
+name = "curls"
+count_at = 60.0
+reset_at = 150.0
+measure = { kind = "joint_angle", a = "left_shoulder", vertex = "left_elbow", c = "left_wrist" }
+"#;
+
+    fn error(text: &str) -> String {
+        match Protocol::from_toml(text, Path::new("p.toml")) {
+            Ok(_) => panic!("accepted:\n{text}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn defect_12_protocols_that_can_never_work_are_refused_with_line_and_field() {
+        Protocol::from_toml(BASE, Path::new("p.toml")).unwrap();
+        let e = error(&BASE.replace("count_at = 60.0", "count_at = nan"));
+        assert!(e.contains("line 26") && e.contains("`count_at`"), "{e}");
+        let e = error(&BASE.replace("min_score = 0.3", "min_score = nan"));
+        assert!(e.contains("line 14") && e.contains("`min_score`"), "{e}");
+        let e = error(&BASE.replace("min_score = 0.3", "min_score = 2.0"));
+        assert!(e.contains("line 14") && e.contains("`min_score`"), "{e}");
+        let e = error(&BASE.replace(
+            "vertex = \"left_elbow\", c = \"left_wrist\" }\n\n[[checkpoint]]",
+            "vertex = \"left_elbow\", c = \"left_pinky\" }\n\n[[checkpoint]]",
+        ));
+        assert!(e.contains("left_pinky") && e.contains("movenet-thunder") && e.contains("`measure`"), "{e}");
+        assert!(e.contains("line 15"), "{e}");
+        let e = error(&BASE.replace("delay_s = 1.0", "delay_s = -1.0"));
+        assert!(e.contains("line 6") && e.contains("`delay_s`"), "{e}");
+        let e = error(&BASE.replace("cooldown_s = 3.0", "cooldown_s = nan"));
+        assert!(e.contains("line 7") && e.contains("`cooldown_s`"), "{e}");
+        let e = error(&BASE.replace("name = \"right elbow\"", "name = \"left elbow\""));
+        assert!(e.contains("line 18") && e.contains("`name`"), "{e}");
+    }
+
+    #[test]
+    fn defect_18_a_huge_format_version_is_reported_as_given() {
+        let e = error(&BASE.replace("format_version = 2", "format_version = 4294967297"));
+        assert!(e.contains("4294967297"), "{e}");
+        assert!(!e.contains("format_version 1 "), "{e}");
+    }
+
+    #[test]
+    fn defect_10_a_protocol_file_over_the_size_limit_is_refused_before_parsing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.toml");
+        let mut text = BASE.to_string();
+        text.push_str(&format!("# {}\n", "x".repeat(2 << 20)));
+        std::fs::write(&path, text).unwrap();
+        let e = Protocol::load(&path).unwrap_err().to_string();
+        assert!(e.contains("big.toml") && e.contains("MiB") && e.contains("limit"), "{e}");
     }
 }

@@ -94,6 +94,57 @@ pub enum RecordError {
     /// FFmpeg could not set up the encoder.
     #[error("cannot start the video encoder (H.264 through FFmpeg's libx264): {0}")]
     Encoder(String),
+    /// The pictures are too small to encode as H.264.
+    #[error(
+        "the picture is {width} x {height} pixels, too small to record as video: H.264 needs at least \
+         {MIN_SIDE} x {MIN_SIDE} pixels. Record a larger source"
+    )]
+    TooSmall {
+        /// The source's width.
+        width: u32,
+        /// The source's height.
+        height: u32,
+    },
+    /// The folder already holds a recording, and overwriting was not asked for.
+    #[error(
+        "{dir} already holds a recording; it is kept. Choose a new folder, or pass --overwrite to replace that take"
+    )]
+    Exists {
+        /// The folder.
+        dir: PathBuf,
+    },
+    /// Another recording is writing into the folder (another `mirrorcue record`, or the app).
+    #[error(
+        "another recording is writing into {dir} right now (its lock file {LOCK_FILE} is held); wait for it to end, \
+         or choose another folder"
+    )]
+    InUse {
+        /// The folder.
+        dir: PathBuf,
+    },
+}
+
+/// The smallest width and height recorded (H.264 works in 16 × 16 macroblocks).
+pub const MIN_SIDE: u32 = 16;
+
+/// The lock a recording holds on its folder while it writes (an SQLite file with an exclusive lock, released by the
+/// operating system when the process ends, even when killed).
+pub const LOCK_FILE: &str = ".recording.lock";
+
+/// Takes the folder's recording lock ([`LOCK_FILE`]): fails with [`RecordError::InUse`] when another process holds
+/// it.
+fn lock_folder(dir: &Path) -> Result<rusqlite::Connection, RecordError> {
+    let path = dir.join(LOCK_FILE);
+    let werr = |e: rusqlite::Error| RecordError::Write { dir: dir.to_path_buf(), detail: format!("{LOCK_FILE}: {e}") };
+    let conn = rusqlite::Connection::open(&path).map_err(werr)?;
+    conn.busy_timeout(std::time::Duration::ZERO).map_err(werr)?;
+    match conn.execute_batch("PRAGMA journal_mode = DELETE; BEGIN EXCLUSIVE") {
+        Ok(()) => Ok(conn),
+        Err(e) if matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy)) => {
+            Err(RecordError::InUse { dir: dir.to_path_buf() })
+        }
+        Err(e) => Err(werr(e)),
+    }
 }
 
 /// Writes one recording.
@@ -114,6 +165,8 @@ pub struct RecordingWriter {
     stream_tb: ffmpeg::Rational,
     /// The first write failure; nothing more is written after it.
     failed: Option<String>,
+    /// The folder's lock, held until the writer is dropped.
+    _lock: rusqlite::Connection,
 }
 
 // SAFETY: the FFmpeg contexts are only used through `&mut self`, from one thread at a time; they hold no
@@ -123,7 +176,8 @@ unsafe impl Send for RecordingWriter {}
 const TIME_BASE: ffmpeg::Rational = ffmpeg::Rational(1, 1000);
 
 impl RecordingWriter {
-    /// Starts a recording in `dir` (created if needed) for frames of `width` × `height` at about `fps`.
+    /// Starts a recording in `dir` (created if needed) for frames of `width` × `height` at about `fps`. Refuses a
+    /// folder that already holds a recording ([`RecordError::Exists`]; see [`create_with`](Self::create_with)).
     pub fn create(
         dir: &Path,
         width: u32,
@@ -132,8 +186,35 @@ impl RecordingWriter {
         model: PoseModel,
         source: &str,
     ) -> Result<Self, RecordError> {
+        Self::create_with(dir, width, height, fps, model, source, false)
+    }
+
+    /// [`create`](Self::create), replacing a recording already in `dir` when `overwrite` is set. The folder is
+    /// locked while the writer lives ([`LOCK_FILE`]): a second writer into it fails with [`RecordError::InUse`].
+    /// Pictures smaller than [`MIN_SIDE`] are refused ([`RecordError::TooSmall`]) before anything is created.
+    pub fn create_with(
+        dir: &Path,
+        width: u32,
+        height: u32,
+        fps: f64,
+        model: PoseModel,
+        source: &str,
+        overwrite: bool,
+    ) -> Result<Self, RecordError> {
         let werr = |d: String| RecordError::Write { dir: dir.to_path_buf(), detail: d };
+        if width < MIN_SIDE || height < MIN_SIDE {
+            return Err(RecordError::TooSmall { width, height });
+        }
         std::fs::create_dir_all(dir).map_err(|e| werr(e.to_string()))?;
+        let lock = lock_folder(dir)?;
+        let taken = ["manifest.json", "video.mp4", "poses.jsonl"].iter().any(|f| dir.join(f).exists());
+        if taken && !overwrite {
+            return Err(RecordError::Exists { dir: dir.to_path_buf() });
+        }
+        if taken {
+            // The old take's events must not join the new one.
+            let _ = std::fs::remove_file(dir.join(events::EVENTS_FILE));
+        }
         ffmpeg::init().map_err(|e| RecordError::Encoder(e.to_string()))?;
         // H.264 in 4:2:0 needs even sizes.
         let (w, h) = (width & !1, height & !1);
@@ -225,6 +306,7 @@ impl RecordingWriter {
             frames: 0,
             stream_tb,
             failed: None,
+            _lock: lock,
         })
     }
 
@@ -265,23 +347,39 @@ impl RecordingWriter {
             pts = self.last_pts + 1;
         }
         self.last_pts = pts;
-        // Copy the RGB pixels into FFmpeg's frame (its rows may be padded), cropping to even size.
-        let (w, h) = (self.manifest.width as usize, self.manifest.height as usize);
-        let src = frame.image.as_raw();
-        let src_stride = frame.image.width() as usize * 3;
-        if frame.image.width() as usize >= w && frame.image.height() as usize >= h {
-            let stride = self.rgb.stride(0);
-            let data = self.rgb.data_mut(0);
-            for y in 0..h {
-                data[y * stride..y * stride + w * 3].copy_from_slice(&src[y * src_stride..y * src_stride + w * 3]);
+        // Copy the RGB pixels into FFmpeg's frame (its rows may be padded), cropping to even size. A picture of
+        // another size (an image folder of mixed sizes) is scaled to fit and centred, and its pose moved with it.
+        let (w, h) = (self.manifest.width, self.manifest.height);
+        let fitted = Letterbox::fit(frame.image.width(), frame.image.height(), w, h);
+        let scaled;
+        let image: &image::RgbImage = match &fitted {
+            None => &frame.image,
+            Some(fit) => {
+                scaled = fit.apply(&frame.image, w, h);
+                &scaled
             }
+        };
+        let (w, h) = (w as usize, h as usize);
+        let src = image.as_raw();
+        let src_stride = image.width() as usize * 3;
+        let stride = self.rgb.stride(0);
+        let data = self.rgb.data_mut(0);
+        for y in 0..h {
+            data[y * stride..y * stride + w * 3].copy_from_slice(&src[y * src_stride..y * src_stride + w * 3]);
         }
         self.scaler.run(&self.rgb, &mut self.yuv).map_err(|e| werr(format!("video conversion: {e}")))?;
         self.yuv.set_pts(Some(pts));
         self.encoder.send_frame(&self.yuv).map_err(|e| werr(format!("video.mp4: {e}")))?;
         self.drain()?;
-        let kps = pose
-            .map(|p| p.keypoints.iter().map(|k| [round(k.x, 5), round(k.y, 5), round(k.score, 4)]).collect::<Vec<_>>());
+        let kps = pose.map(|p| {
+            p.keypoints
+                .iter()
+                .map(|k| {
+                    let (x, y) = fitted.as_ref().map_or((k.x, k.y), |fit| fit.point(k.x, k.y));
+                    [round(x, 5), round(y, 5), round(k.score, 4)]
+                })
+                .collect::<Vec<_>>()
+        });
         let line = serde_json::json!({ "frame": self.frames, "time_s": round(rel as f32, 4), "keypoints": kps });
         let line = format!("{line}\n");
         // One write per line, unbuffered: nothing is left in memory to be written later.
@@ -352,6 +450,49 @@ impl RecordingWriter {
     }
 }
 
+/// How a picture of another size than the recording's is placed in it: scaled to fit whole, centred, black around.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Letterbox {
+    /// The scaled picture's size.
+    width: u32,
+    height: u32,
+    /// Where its top-left corner goes.
+    left: u32,
+    top: u32,
+    /// The recording's size.
+    out_width: u32,
+    out_height: u32,
+}
+
+impl Letterbox {
+    /// `None` when a `fw` × `fh` picture is the recording's `w` × `h` (or one pixel more, cropped to an even size).
+    fn fit(fw: u32, fh: u32, w: u32, h: u32) -> Option<Letterbox> {
+        if (fw == w || fw == w + 1) && (fh == h || fh == h + 1) {
+            return None;
+        }
+        let scale = (f64::from(w) / f64::from(fw.max(1))).min(f64::from(h) / f64::from(fh.max(1)));
+        let width = ((f64::from(fw) * scale).round() as u32).clamp(1, w);
+        let height = ((f64::from(fh) * scale).round() as u32).clamp(1, h);
+        Some(Letterbox { width, height, left: (w - width) / 2, top: (h - height) / 2, out_width: w, out_height: h })
+    }
+
+    /// The picture placed in a `w` × `h` frame.
+    fn apply(&self, image: &image::RgbImage, w: u32, h: u32) -> image::RgbImage {
+        let scaled = image::imageops::resize(image, self.width, self.height, image::imageops::FilterType::Triangle);
+        let mut out = image::RgbImage::new(w, h);
+        image::imageops::replace(&mut out, &scaled, i64::from(self.left), i64::from(self.top));
+        out
+    }
+
+    /// A point normalised to the picture, normalised to the recording's frame.
+    fn point(&self, x: f32, y: f32) -> (f32, f32) {
+        (
+            (x * self.width as f32 + self.left as f32) / self.out_width as f32,
+            (y * self.height as f32 + self.top as f32) / self.out_height as f32,
+        )
+    }
+}
+
 fn round(v: f32, digits: i32) -> f64 {
     let p = 10f64.powi(digits);
     (v as f64 * p).round() / p
@@ -395,6 +536,50 @@ fn reserve_manifest_space(dir: &Path, m: &Manifest) -> std::io::Result<()> {
 pub fn read_manifest(dir: &Path) -> Option<Manifest> {
     let m: Manifest = serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).ok()?).ok()?;
     (m.format == MANIFEST_FORMAT).then_some(m)
+}
+
+/// A recording folder as a reader finds it: its manifest and what is really there. A recording killed before it
+/// closed (its manifest still says `complete: false`, `frames: 0`) is counted from its pose track, which is flushed
+/// line by line; its video holds up to the last whole second before the kill (nothing when killed in the first).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordingView {
+    /// The manifest as written (at the start, for a killed recording).
+    pub manifest: Manifest,
+    /// Closed properly.
+    pub complete: bool,
+    /// Frames in the pose track (whole lines).
+    pub pose_frames: u64,
+    /// Seconds covered by the pose track (its last line's time).
+    pub duration_s: f64,
+}
+
+impl RecordingView {
+    /// The recording in words: "complete, 300 frames (10.0 s)", or "incomplete (killed or cut short): 10 frames
+    /// (0.3 s) in its pose track".
+    pub fn describe(&self) -> String {
+        if self.complete {
+            format!("complete, {} frames ({:.1} s)", self.manifest.frames, self.manifest.duration_s)
+        } else {
+            format!(
+                "incomplete (killed or cut short{}): {} frames ({:.1} s) in its pose track",
+                self.manifest.stopped_because.as_deref().map(|r| format!(": {r}")).unwrap_or_default(),
+                self.pose_frames,
+                self.duration_s
+            )
+        }
+    }
+}
+
+/// Reads a recording folder as it is (see [`RecordingView`]); `None` when `dir` is not a recording.
+pub fn inspect(dir: &Path) -> Option<RecordingView> {
+    let manifest = read_manifest(dir)?;
+    let poses = read_poses(dir);
+    Some(RecordingView {
+        complete: manifest.complete,
+        pose_frames: poses.len() as u64,
+        duration_s: poses.last().map_or(0.0, |p| p.1),
+        manifest,
+    })
 }
 
 /// One line of a pose track: frame index, seconds from the start, keypoints `[x, y, score]` (normalised) or none.

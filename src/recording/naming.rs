@@ -46,9 +46,11 @@ pub fn new_recording_dir(base: &Path, unix_s: u64) -> PathBuf {
 /// length when closed properly: "recording-2026-11-30_14-05-09_UTC (2026-11-30 14:05 UTC, 20.0 s)". `None` when
 /// `dir` is not a recording folder.
 pub fn recording_title(dir: &Path) -> Option<String> {
-    let m = super::read_manifest(dir)?;
+    let view = super::inspect(dir)?;
+    let m = &view.manifest;
     let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| dir.display().to_string());
-    let length = if m.complete { format!(", {:.1} s", m.duration_s) } else { ", incomplete".to_string() };
+    let length =
+        if m.complete { format!(", {:.1} s", m.duration_s) } else { format!(", incomplete, {:.1} s", view.duration_s) };
     Some(format!("{name} ({}{length})", utc_text(m.started_unix_s)))
 }
 

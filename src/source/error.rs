@@ -147,6 +147,38 @@ pub enum SourceError {
         reason: String,
     },
 
+    /// An image over mirrorcue's size limits ([`MAX_IMAGE_PIXELS`](super::MAX_IMAGE_PIXELS),
+    /// [`MAX_IMAGE_SIDE`](super::MAX_IMAGE_SIDE)), refused from its header before anything is decoded.
+    #[error(
+        "{}: the image is {width} x {height} pixels ({:.0} megapixels), over mirrorcue's limit of {} megapixels and \
+         {} pixels a side (a guard against files that claim more than they hold). Scale it down, or check that the \
+         file is what you meant",
+        .path.display(),
+        (*.width as f64) * (*.height as f64) / 1e6,
+        super::MAX_IMAGE_PIXELS / 1_000_000,
+        super::MAX_IMAGE_SIDE
+    )]
+    ImageTooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The width its header claims.
+        width: u32,
+        /// The height its header claims.
+        height: u32,
+    },
+
+    /// An image that decoded but is not whole (a JPEG cut short, an animation of which only the first frame is
+    /// read): a warning, the frame follows. Not fatal.
+    #[error("{}: frame {index} is damaged: {reason}", .path.display())]
+    DamagedImage {
+        /// The image file.
+        path: PathBuf,
+        /// Its frame index.
+        index: u64,
+        /// What is wrong and what to do.
+        reason: String,
+    },
+
     /// One image of a folder could not be read; the folder plays on without it. Not fatal.
     #[error(
         "{}: frame {index} could not be read ({reason}); skipping it. Re-save or remove this file",
@@ -326,6 +358,11 @@ pub enum SourceError {
 }
 
 impl SourceError {
+    /// `true` for a warning about a frame that is still delivered (the next call returns it): a damaged image.
+    pub fn is_warning(&self) -> bool {
+        matches!(self, SourceError::DamagedImage { .. })
+    }
+
     /// `true` when the source cannot go on: every error at open, and a read failure that ends the stream. `false`
     /// for a single bad frame, image or packet that the source has already moved past: warn and call
     /// [`next_frame`](super::FrameSource::next_frame) again.
@@ -333,6 +370,7 @@ impl SourceError {
         !matches!(
             self,
             SourceError::SkippedImage { .. }
+                | SourceError::DamagedImage { .. }
                 | SourceError::BadFrame { .. }
                 | SourceError::ReadGlitch { .. }
                 | SourceError::CameraBadFrame { .. }
@@ -354,6 +392,8 @@ impl SourceError {
             | SourceError::NoVideoStream { path, .. }
             | SourceError::UnsupportedCodec { path, .. }
             | SourceError::BadImage { path, .. }
+            | SourceError::ImageTooLarge { path, .. }
+            | SourceError::DamagedImage { path, .. }
             | SourceError::SkippedImage { path, .. }
             | SourceError::BadFrame { path, .. }
             | SourceError::ReadGlitch { path, .. }

@@ -30,7 +30,8 @@ pub trait FrameConsumer {
     /// Takes the next readable frame.
     fn frame(&mut self, frame: Frame) -> Result<Flow, Self::Error>;
 
-    /// A frame could not be read and was skipped (`error` is not fatal); the loop goes on. Does nothing by default.
+    /// A frame could not be read and was skipped (`error` is not fatal), or comes damaged (`error.is_warning()`:
+    /// the frame follows); the loop goes on. Does nothing by default.
     fn skipped(&mut self, error: &SourceError) {
         let _ = error;
     }
@@ -54,6 +55,8 @@ pub struct FrameRun {
     pub frames: u64,
     /// Frames that could not be read and were skipped.
     pub skipped: u64,
+    /// Frames read though damaged (a JPEG cut short: [`SourceError::is_warning`]); they are among `frames`.
+    pub damaged: u64,
     /// Why the loop ended.
     pub end: RunEnd,
     /// The fatal error that stopped the source, if one did.
@@ -61,9 +64,10 @@ pub struct FrameRun {
 }
 
 impl FrameRun {
-    /// Frames that could not be read: the skipped ones, plus one when a fatal error stopped the source.
+    /// Frames that could not be read whole: the skipped and the damaged ones, plus one when a fatal error stopped
+    /// the source.
     pub fn unreadable(&self) -> u64 {
-        self.skipped + u64::from(self.failed.is_some())
+        self.skipped + self.damaged + u64::from(self.failed.is_some())
     }
 }
 
@@ -73,7 +77,7 @@ pub fn run_frames<C: FrameConsumer + ?Sized>(
     source: &mut dyn FrameSource,
     consumer: &mut C,
 ) -> Result<FrameRun, C::Error> {
-    let mut run = FrameRun { frames: 0, skipped: 0, end: RunEnd::EndOfSource, failed: None };
+    let mut run = FrameRun { frames: 0, skipped: 0, damaged: 0, end: RunEnd::EndOfSource, failed: None };
     while let Some(item) = source.next_frame() {
         match item {
             Ok(frame) => {
@@ -89,7 +93,11 @@ pub fn run_frames<C: FrameConsumer + ?Sized>(
                 break;
             }
             Err(e) => {
-                run.skipped += 1;
+                if e.is_warning() {
+                    run.damaged += 1;
+                } else {
+                    run.skipped += 1;
+                }
                 consumer.skipped(&e);
             }
         }

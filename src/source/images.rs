@@ -47,12 +47,47 @@ fn is_image_name(name: &str) -> bool {
     }
 }
 
+/// The most pixels mirrorcue decodes in one image: 100 megapixels (a 12 000 × 8 000 photo). Larger images are
+/// refused before anything is decoded (a few kilobytes of a crafted or broken file can claim billions of pixels).
+pub const MAX_IMAGE_PIXELS: u64 = 100_000_000;
+/// The longest side mirrorcue decodes: 30 000 pixels.
+pub const MAX_IMAGE_SIDE: u32 = 30_000;
+/// The most memory a decoder may allocate for one image: 1 GiB (the largest image allowed, at 16 bits per channel
+/// with alpha, takes 800 MB).
+pub const MAX_IMAGE_ALLOC: u64 = 1 << 30;
+
+/// The decoder limits every image mirrorcue opens goes through (files, folders, camera MJPEG frames).
+pub fn image_limits() -> image::Limits {
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_IMAGE_SIDE);
+    limits.max_image_height = Some(MAX_IMAGE_SIDE);
+    limits.max_alloc = Some(MAX_IMAGE_ALLOC);
+    limits
+}
+
+/// `Err` with a message naming the size when an image of `width` × `height` is over the limits
+/// ([`MAX_IMAGE_PIXELS`], [`MAX_IMAGE_SIDE`]).
+pub fn check_image_size(width: u32, height: u32) -> Result<(), String> {
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > MAX_IMAGE_PIXELS || width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE {
+        return Err(format!(
+            "the image is {width} x {height} pixels ({:.0} megapixels), over mirrorcue's limit of {} megapixels and \
+             {MAX_IMAGE_SIDE} pixels a side (a guard against files that claim more than they hold); scale it down",
+            pixels as f64 / 1e6,
+            MAX_IMAGE_PIXELS / 1_000_000
+        ));
+    }
+    Ok(())
+}
+
 /// Why an image could not be decoded.
 struct ImageFailure {
     /// The format the content looks like, when known.
     format: Option<ImageFormat>,
     /// The decoder's (or the OS's) message.
     reason: String,
+    /// The size the image claims, when that is what is wrong (over [`MAX_IMAGE_PIXELS`] or [`MAX_IMAGE_SIDE`]).
+    too_large: Option<(u32, u32)>,
 }
 
 impl ImageFailure {
@@ -62,12 +97,20 @@ impl ImageFailure {
             None => "an image".to_string(),
         }
     }
+
+    /// The error for an image opened on its own.
+    fn into_error(self, path: &Path) -> SourceError {
+        match self.too_large {
+            Some((width, height)) => SourceError::ImageTooLarge { path: path.into(), width, height },
+            None => SourceError::BadImage { path: path.into(), format: self.format_name(), reason: self.reason },
+        }
+    }
 }
 
 /// Opens a decoder for `path`, in `format` or (when `None`) the format its content shows (falling back to the
-/// extension).
+/// extension), with the [`image_limits`]; refuses an image over them from its header, before decoding anything.
 fn decoder_for(path: &Path, format: Option<ImageFormat>) -> Result<impl ImageDecoder, ImageFailure> {
-    let fail = |format, reason: String| ImageFailure { format, reason };
+    let fail = |format, reason: String| ImageFailure { format, reason, too_large: None };
     let file = File::open(path).map_err(|e| fail(format, e.to_string()))?;
     let mut reader = ImageReader::new(BufReader::new(file));
     match format {
@@ -78,7 +121,26 @@ fn decoder_for(path: &Path, format: Option<ImageFormat>) -> Result<impl ImageDec
     if !format.is_some_and(|f| FORMATS.contains(&f)) {
         return Err(fail(format, "not a JPEG, PNG, BMP, WebP or TIFF image".into()));
     }
-    reader.into_decoder().map_err(|e| fail(format, e.to_string()))
+    // The header first, without limits, so that an image over them is refused with its size.
+    reader.no_limits();
+    let mut decoder = reader.into_decoder().map_err(|e| fail(format, e.to_string()))?;
+    let (width, height) = decoder.dimensions();
+    if let Err(reason) = check_image_size(width, height) {
+        return Err(ImageFailure { format, reason, too_large: Some((width, height)) });
+    }
+    decoder.set_limits(image_limits()).map_err(|e| fail(format, e.to_string()))?;
+    Ok(decoder)
+}
+
+/// Decodes an image held in memory (a camera's MJPEG frame) in `format`, with the same limits as files.
+pub(crate) fn decode_memory(bytes: &[u8], format: ImageFormat) -> Result<RgbImage, String> {
+    let mut reader = ImageReader::with_format(std::io::Cursor::new(bytes), format);
+    reader.no_limits();
+    let mut decoder = reader.into_decoder().map_err(|e| e.to_string())?;
+    let (width, height) = decoder.dimensions();
+    check_image_size(width, height)?;
+    decoder.set_limits(image_limits()).map_err(|e| e.to_string())?;
+    Ok(DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?.into_rgb8())
 }
 
 /// Decodes `path` to upright 8-bit RGB: EXIF orientation applied, grey and 16-bit widened or narrowed, alpha
@@ -86,9 +148,49 @@ fn decoder_for(path: &Path, format: Option<ImageFormat>) -> Result<impl ImageDec
 fn decode_rgb(path: &Path, format: Option<ImageFormat>) -> Result<RgbImage, ImageFailure> {
     let mut decoder = decoder_for(path, format)?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| ImageFailure { format, reason: e.to_string() })?;
+    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| ImageFailure {
+        format,
+        reason: e.to_string(),
+        too_large: None,
+    })?;
     image.apply_orientation(orientation);
     Ok(image.into_rgb8())
+}
+
+/// What is wrong with an image that decoded but is not whole, when something is: a JPEG without its end marker
+/// (cut short: the decoder fills the missing lower part with grey), an animated WebP (only its first frame is
+/// read).
+fn damage(path: &Path) -> Option<String> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = File::open(path).ok()?;
+    let len = file.metadata().ok()?.len();
+    let mut head = [0u8; 32];
+    let n = file.read(&mut head).ok()?;
+    let head = &head[..n];
+    if head.starts_with(&[0xFF, 0xD8]) {
+        let tail_len = len.min(4096);
+        file.seek(SeekFrom::Start(len - tail_len)).ok()?;
+        let mut tail = Vec::new();
+        file.take(tail_len).read_to_end(&mut tail).ok()?;
+        // Padding after the end marker (zeros, spaces) is common and harmless.
+        let end = tail.iter().rposition(|&b| b != 0 && b != b' ' && b != b'\n' && b != b'\r').map_or(0, |i| i + 1);
+        if !tail[..end].ends_with(&[0xFF, 0xD9]) {
+            return Some(
+                "the JPEG is truncated (it has no end marker): its lower part is missing and reads as grey; copy \
+                 or export it again"
+                    .into(),
+            );
+        }
+    }
+    // RIFF....WEBPVP8X, then the flags byte: 0x02 is the animation flag.
+    if head.len() > 20 && &head[0..4] == b"RIFF" && &head[8..16] == b"WEBPVP8X" && head[20] & 0x02 != 0 {
+        return Some(
+            "the WebP is animated: only its first frame is read; convert the animation to a video (e.g. MP4) to \
+             analyse all of it"
+                .into(),
+        );
+    }
+    None
 }
 
 /// Width and height of `path` once turned upright, from its header only.
@@ -108,6 +210,8 @@ pub struct ImageSource {
     info: SourceInfo,
     image: Arc<RgbImage>,
     done: bool,
+    /// What is wrong with the image though it decoded ([`SourceError::DamagedImage`]), told once before the frame.
+    warning: Option<SourceError>,
 }
 
 impl ImageSource {
@@ -127,11 +231,8 @@ impl ImageSource {
 
     /// Opens the image at `path`, known to be in `format`.
     pub(crate) fn open_as(path: &Path, format: ImageFormat) -> Result<Self, SourceError> {
-        let image = decode_rgb(path, Some(format)).map_err(|f| SourceError::BadImage {
-            path: path.into(),
-            format: f.format_name(),
-            reason: f.reason,
-        })?;
+        let image = decode_rgb(path, Some(format)).map_err(|f| f.into_error(path))?;
+        let warning = damage(path).map(|reason| SourceError::DamagedImage { path: path.into(), index: 0, reason });
         Ok(Self {
             info: SourceInfo {
                 name: display_name(path),
@@ -143,6 +244,7 @@ impl ImageSource {
             },
             image: Arc::new(image),
             done: false,
+            warning,
         })
     }
 }
@@ -155,6 +257,9 @@ impl FrameSource for ImageSource {
     fn next_frame(&mut self) -> Option<Result<Frame, SourceError>> {
         if self.done {
             return None;
+        }
+        if let Some(warning) = self.warning.take() {
+            return Some(Err(warning));
         }
         self.done = true;
         Some(Ok(Frame {
@@ -179,6 +284,8 @@ pub struct FolderSource {
     files: Vec<PathBuf>,
     next: usize,
     fps: f64,
+    /// A frame that decoded with damage, handed out after its [`SourceError::DamagedImage`] warning.
+    pending: Option<Frame>,
 }
 
 impl FolderSource {
@@ -239,6 +346,7 @@ impl FolderSource {
             files,
             next: 0,
             fps,
+            pending: None,
         })
     }
 
@@ -254,23 +362,38 @@ impl FrameSource for FolderSource {
     }
 
     fn next_frame(&mut self) -> Option<Result<Frame, SourceError>> {
+        if let Some(frame) = self.pending.take() {
+            return Some(Ok(frame));
+        }
         let path = self.files.get(self.next)?;
         let index = self.next as u64;
         self.next += 1;
         Some(match decode_rgb(path, None) {
             // Each frame is named after its own image file (COCO results and reports refer to images by name).
-            Ok(image) => Ok(Frame::new(
-                image,
-                index,
-                index as f64 / self.fps,
-                path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| self.info.name.clone()),
-            )),
+            Ok(image) => {
+                let frame = Frame::new(
+                    image,
+                    index,
+                    index as f64 / self.fps,
+                    path.file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_else(|| self.info.name.clone()),
+                );
+                match damage(path) {
+                    Some(reason) => {
+                        self.pending = Some(frame);
+                        Err(SourceError::DamagedImage { path: path.clone(), index, reason })
+                    }
+                    None => Ok(frame),
+                }
+            }
             Err(f) => Err(SourceError::SkippedImage { path: path.clone(), index, reason: f.reason }),
         })
     }
 
     fn rewind(&mut self) -> Result<(), SourceError> {
         self.next = 0;
+        self.pending = None;
         Ok(())
     }
 }

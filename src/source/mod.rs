@@ -6,6 +6,11 @@
 //!   sub-folders are ignored, and an image that cannot be decoded is one non-fatal error;
 //! - a **file** whose content is a JPEG, PNG, BMP, WebP or TIFF image (decided by its first bytes, not its name) is a
 //!   one-frame source at time 0, turned upright by its EXIF orientation;
+//! - every image (files, folders, camera MJPEG frames) is decoded within [`image_limits`]: at most
+//!   [`MAX_IMAGE_PIXELS`] (100 megapixels) and [`MAX_IMAGE_SIDE`] (30 000 pixels a side), checked from the header
+//!   before anything is allocated ([`SourceError::ImageTooLarge`]; in a folder that image is skipped). An image that
+//!   decodes but is not whole (a JPEG cut short, an animated WebP) comes with a warning
+//!   ([`SourceError::DamagedImage`]) before its frame;
 //! - any **other file** goes to FFmpeg, which decodes its best video stream (MP4/MOV/MKV/WebM/AVI, … with whatever
 //!   codecs the installed FFmpeg has), turned upright by the stream's display matrix (phones record portrait video as
 //!   landscape pixels plus a rotation).
@@ -36,7 +41,10 @@ pub use camera::{
 };
 pub use error::SourceError;
 pub use frame_loop::{Flow, FrameConsumer, FrameRun, RunEnd, for_each_frame, run_frames};
-pub use images::{FolderSource, ImageSource, natural_cmp};
+pub use images::{
+    FolderSource, ImageSource, MAX_IMAGE_ALLOC, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, check_image_size, image_limits,
+    natural_cmp,
+};
 pub use video::VideoSource;
 
 use crate::Frame;

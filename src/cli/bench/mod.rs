@@ -35,7 +35,7 @@ pub struct BenchArgs {
     #[arg(long, value_name = "FILE")]
     pub input: Option<PathBuf>,
     /// How many frames to time per model (after 3 warm-up frames).
-    #[arg(long, default_value_t = 60)]
+    #[arg(long, default_value_t = 60, value_parser = crate::cli::numbers::count)]
     pub frames: usize,
     /// Models to time (comma-separated; default all).
     #[arg(long, value_delimiter = ',', value_parser = super::parse_model)]
@@ -58,7 +58,7 @@ pub struct BenchArgs {
     #[arg(long, num_args = 0..=2, value_names = ["A", "B"], conflicts_with = "live")]
     pub side_by_side: Option<Vec<PathBuf>>,
     /// How long the live or side-by-side measurement runs.
-    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS", value_parser = crate::cli::numbers::positive)]
     pub seconds: f64,
     /// Engine and model settings (`--engine auto` times every engine available).
     #[command(flatten)]

@@ -29,9 +29,7 @@ pub fn decode_frame(data: &[u8], width: u32, height: u32, format: PixelFormat) -
 /// Decodes a Motion-JPEG frame (a JPEG, possibly without its Huffman tables).
 fn decode_mjpeg(data: &[u8]) -> Result<RgbImage, String> {
     let jpeg = with_huffman_tables(data);
-    image::load_from_memory_with_format(&jpeg, ImageFormat::Jpeg)
-        .map(|image| image.into_rgb8())
-        .map_err(|e| format!("broken MJPEG frame: {e}"))
+    crate::source::images::decode_memory(&jpeg, ImageFormat::Jpeg).map_err(|e| format!("broken MJPEG frame: {e}"))
 }
 
 /// The standard Huffman tables (ITU-T T.81 K.3) as one DHT segment (marker included): the tables Motion-JPEG
