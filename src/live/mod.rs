@@ -55,6 +55,9 @@ pub struct PoseSettings {
     pub person: PersonSelector,
     /// Whether poses carry BlazePose's segmentation mask.
     pub segmentation: bool,
+    /// Whether the hands' 21 landmarks are tracked too (palm detection and hand landmarks, after the body pose).
+    #[serde(default)]
+    pub hands: bool,
 }
 
 impl Default for PoseSettings {
@@ -64,6 +67,7 @@ impl Default for PoseSettings {
             smoothing: Some(0.5),
             person: PersonSelector::default(),
             segmentation: false,
+            hands: false,
         }
     }
 }
@@ -153,8 +157,10 @@ pub struct LiveResult {
     pub pose: Option<Pose>,
     /// When the frame arrived from the source.
     pub captured_at: Instant,
-    /// How long pose estimation took.
+    /// How long pose estimation took (the hands included).
     pub pose_time: Duration,
+    /// The hands, when they are tracked ([`PoseSettings::hands`]).
+    pub hands: Vec<crate::hands::Hand>,
 }
 
 /// Counters and recent timings, for the therapist's readout.

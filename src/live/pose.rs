@@ -1,11 +1,12 @@
 //! The pose thread: takes the newest captured frame, runs the pose model (afresh on each photo of an image
-//! folder, tracked from frame to frame otherwise), and publishes the frame with its pose.
+//! folder, tracked from frame to frame otherwise), the hands when asked, and publishes the frame with its pose.
 
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use super::capture::Captured;
 use super::{LiveResult, Notify, Shared, lock, push_window};
+use crate::hands::{HandTracker, HandsConfig};
 use crate::mailbox::Mailbox;
 use crate::pose::{Engine, EngineConfig, PoseEstimator};
 
@@ -31,6 +32,7 @@ pub(super) fn pose_loop(
         st.engine_note = engine.fallback_note().map(str::to_string);
     }
     let mut estimator: Option<PoseEstimator> = None;
+    let mut hand_tracker: Option<HandTracker> = None;
     let mut generation = u64::MAX;
     let mut last_index: Option<u64> = None;
     let mut failed = None;
@@ -70,6 +72,9 @@ pub(super) fn pose_loop(
             && let Some(e) = estimator.as_mut()
         {
             e.reset();
+            if let Some(h) = hand_tracker.as_mut() {
+                h.reset();
+            }
         }
         last_index = Some(frame.index);
         let t = Instant::now();
@@ -81,13 +86,33 @@ pub(super) fn pose_loop(
             }
             None => None,
         };
+        let hands = if settings.hands {
+            if hand_tracker.is_none() {
+                let config = if still { HandsConfig::stills() } else { HandsConfig::default() };
+                match HandTracker::new(&models, &engine, config) {
+                    Ok(h) => hand_tracker = Some(h),
+                    Err(e) => lock(&shared.stats).pose_error = Some(format!("hands: {e}")),
+                }
+            }
+            match hand_tracker.as_mut().map(|h| h.process_with_pose(&frame, pose.as_ref())) {
+                Some(Ok(h)) => h,
+                Some(Err(e)) => {
+                    lock(&shared.stats).pose_error = Some(format!("hands: {e}"));
+                    Vec::new()
+                }
+                None => Vec::new(),
+            }
+        } else {
+            hand_tracker = None;
+            Vec::new()
+        };
         let pose_time = t.elapsed();
         {
             let mut st = lock(&shared.stats);
             st.processed += 1;
             push_window(&mut st.pose_times, Instant::now());
         }
-        results.put(LiveResult { frame, pose, captured_at, pose_time });
+        results.put(LiveResult { frame, pose, captured_at, pose_time, hands });
         notify();
     }
 }
@@ -96,7 +121,14 @@ pub(super) fn pose_loop(
 fn passthrough(shared: &Shared, frames: &Mailbox<Captured>, results: &Mailbox<LiveResult>, notify: &Notify) {
     while !shared.stop.load(Ordering::Relaxed) {
         if let Some(c) = frames.take_timeout(Duration::from_millis(100)) {
-            results.put(LiveResult { frame: c.frame, pose: None, captured_at: c.at, pose_time: Duration::ZERO });
+            let r = LiveResult {
+                frame: c.frame,
+                pose: None,
+                captured_at: c.at,
+                pose_time: Duration::ZERO,
+                hands: Vec::new(),
+            };
+            results.put(r);
             notify();
         }
     }

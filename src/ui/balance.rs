@@ -88,7 +88,7 @@ pub struct BalanceDisplay {
 #[derive(Clone, Debug)]
 pub enum Finished {
     /// A trial, with its result.
-    Trial(LiveResult),
+    Trial(Box<LiveResult>),
     /// A limits-of-stability drill, with each direction's result.
     Drill(Vec<DirectionResult>),
 }
@@ -151,9 +151,7 @@ impl BalanceState {
     /// Moves a finished trial's or drill's result to where it is shown; returns it.
     fn collect(&mut self) -> Option<Finished> {
         if let Some(d) = &self.drill {
-            if d.trial().result().is_none() {
-                return None;
-            }
+            d.trial().result()?;
             let r = d.results().to_vec();
             self.drill = None;
             self.drill_results = Some(r.clone());
@@ -167,7 +165,7 @@ impl BalanceState {
         self.results.push(r.clone());
         self.shown = Some(self.results.len() - 1);
         self.finished_at_s = Some(self.now_s);
-        Some(Finished::Trial(r))
+        Some(Finished::Trial(Box::new(r)))
     }
 
     /// What the patient screen shows now: the running trial's phase and target, else the last result for

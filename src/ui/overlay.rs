@@ -164,3 +164,31 @@ mod tests {
         assert_eq!(short_label(Joint::Nose), "nose");
     }
 }
+
+/// The hands: 21 points and their bones each, coloured by the person's side (as the body's limbs are), where
+/// `view` shows them (a point on the hidden side of a split reflection is not drawn).
+pub fn paint_hands(painter: &Painter, rect: Rect, hands: &[crate::hands::Hand], view: &ViewTransform, scale: f32) {
+    use crate::hands::HandLandmark;
+    let width = (rect.width() / 400.0).clamp(1.0, 4.0) * scale;
+    for hand in hands {
+        let color = side_color(hand.side);
+        let at = |l: HandLandmark| {
+            let p = hand.get(l);
+            (!view.is_hidden(p.x, p.y)).then(|| {
+                let (x, y) = view.map_real(p.x, p.y);
+                Pos2::new(rect.left() + x * rect.width(), rect.top() + y * rect.height())
+            })
+        };
+        for (a, b) in HandLandmark::CONNECTIONS {
+            if let (Some(pa), Some(pb)) = (at(a), at(b)) {
+                painter.line_segment([pa, pb], Stroke::new(width, color));
+            }
+        }
+        for l in HandLandmark::ALL {
+            if let Some(p) = at(l) {
+                painter.circle_filled(p, width * 1.6, Color32::from_black_alpha(160));
+                painter.circle_filled(p, width, color);
+            }
+        }
+    }
+}

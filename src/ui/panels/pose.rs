@@ -27,5 +27,7 @@ pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
         ui.selectable_value(&mut pose.person, PersonSelector::MostConfident, "clearest person");
         ui.selectable_value(&mut pose.person, PersonSelector::Largest, "nearest person");
     });
+    ui.checkbox(&mut pose.hands, "Hands (21 points each)")
+        .on_hover_text("Palm detection and hand landmarks after the body: for hand mirror therapy; slower");
     if pose != state.settings.pose { vec![Action::SetPose(pose)] } else { Vec::new() }
 }

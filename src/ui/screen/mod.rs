@@ -82,6 +82,10 @@ pub fn main_content<'a>(
         },
         ghost: state.compare.ghost_display(settings.ghost, main.pose.as_ref(), settings.overlay.min_score),
         badge: state.compare.badge(),
+        hands: match (&state.current, delayed) {
+            (Some(r), false) => r.hands.clone(),
+            _ => Vec::new(),
+        },
         balance: if delayed { None } else { state.balance.display(state.current_pose(), view) },
         counts: match (&state.posture, delayed) {
             (Some(p), false) => {

@@ -34,6 +34,8 @@ pub struct ViewContent<'a> {
     pub badge: Option<String>,
     /// Repetition counts and the hold timer, large, for the patient ("3 repetitions", "Hold 4 s of 10 s").
     pub counts: Vec<String>,
+    /// The hands (21 landmarks each), drawn with the overlay.
+    pub hands: Vec<crate::hands::Hand>,
     /// A balance trial: its count-down or timer (in the cue's place when there is no cue) and the target.
     pub balance: Option<crate::ui::balance::BalanceDisplay>,
 }
@@ -102,6 +104,9 @@ pub fn show(ui: &mut Ui, content: &ViewContent<'_>, large: bool) -> (Rect, egui:
                 }
             };
             overlay::paint(ui.painter(), image_rect, pose, view, ov, &content.marks, scale.min(1.5));
+        }
+        if content.overlay.is_some_and(|o| o.skeleton) {
+            overlay::paint_hands(ui.painter(), image_rect, &content.hands, view, scale.min(1.5));
         }
         if let Some(g) = &content.ghost {
             paint_ghost(ui, image_rect, g, view, content.overlay.map_or(0.3, |o| o.min_score), scale.min(1.5));
