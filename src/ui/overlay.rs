@@ -152,19 +152,6 @@ pub fn angle_lines(pose: Option<&Pose>, angles: &[JointAngle], min_score: f32) -
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn labels_carry_the_patients_side() {
-        assert_eq!(short_label(Joint::LeftWrist), "L wrist");
-        assert_eq!(short_label(Joint::RightFootIndex), "R foot index");
-        assert_eq!(short_label(Joint::MouthLeft), "L mouth");
-        assert_eq!(short_label(Joint::Nose), "nose");
-    }
-}
-
 /// The hands: 21 points and their bones each, coloured by the person's side (as the body's limbs are), where
 /// `view` shows them (a point on the hidden side of a split reflection is not drawn).
 pub fn paint_hands(painter: &Painter, rect: Rect, hands: &[crate::hands::Hand], view: &ViewTransform, scale: f32) {
@@ -190,5 +177,18 @@ pub fn paint_hands(painter: &Painter, rect: Rect, hands: &[crate::hands::Hand], 
                 painter.circle_filled(p, width, color);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_carry_the_patients_side() {
+        assert_eq!(short_label(Joint::LeftWrist), "L wrist");
+        assert_eq!(short_label(Joint::RightFootIndex), "R foot index");
+        assert_eq!(short_label(Joint::MouthLeft), "L mouth");
+        assert_eq!(short_label(Joint::Nose), "nose");
     }
 }
