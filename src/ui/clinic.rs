@@ -179,7 +179,7 @@ impl ClinicState {
     }
 }
 
-/// First against last of a series, with the change: "12.0 cm² (session 1) → 8.1 cm² (session 5): −3.9 cm²".
+/// First against last of a series, with the change: "12.0 cm² (session 1) to 8.1 cm² (session 5): −3.9 cm²".
 pub fn first_vs_last(points: &[(i64, f64)], unit: &str) -> Option<String> {
     let (first, last) = (points.first()?, points.last()?);
     if points.len() < 2 {
@@ -188,7 +188,7 @@ pub fn first_vs_last(points: &[(i64, f64)], unit: &str) -> Option<String> {
     let change = last.1 - first.1;
     let sign = if change < 0.0 { "−" } else { "+" };
     Some(format!(
-        "{} (session {}) → {} (session {}): {sign}{}",
+        "{} (session {}) to {} (session {}): {sign}{}",
         progress::format_value(first.1, unit),
         first.0,
         progress::format_value(last.1, unit),
@@ -225,7 +225,7 @@ mod tests {
         assert!(!other.is_open() && other.message.is_some());
         assert_eq!(
             first_vs_last(&[(1, 12.0), (5, 8.06)], "cm2").unwrap(),
-            "12.0 cm² (session 1) → 8.1 cm² (session 5): −3.9 cm²"
+            "12.0 cm² (session 1) to 8.1 cm² (session 5): −3.9 cm²"
         );
     }
 }
