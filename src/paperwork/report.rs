@@ -277,10 +277,82 @@ fn progress_plots(sessions: &[SessionRecord]) -> Result<String, ReportError> {
     Ok(html)
 }
 
-/// The plots within one session: each measure filed once a second, over the session's time, per side.
+/// A balance trial's stabilogram as filed (`details.stabilogram`, `details.ellipse`): the path and the 95 % ellipse.
+fn stabilogram_of(details: &str) -> Option<(Vec<(f64, f64)>, Option<crate::balance::position::Ellipse>)> {
+    let v: serde_json::Value = serde_json::from_str(details).ok()?;
+    let s = v.get("stabilogram")?;
+    let axis = |k: &str| -> Option<Vec<f64>> { s.get(k)?.as_array()?.iter().map(|x| x.as_f64()).collect() };
+    let pts: Vec<(f64, f64)> =
+        axis("ml_cm")?.into_iter().zip(axis("ap_cm")?).filter(|(x, y)| x.is_finite() && y.is_finite()).collect();
+    let e = v.get("ellipse").and_then(|e| {
+        let f = |k: &str| e.get(k)?.as_f64().filter(|x| x.is_finite());
+        Some(crate::balance::position::Ellipse {
+            centre: (0.0, 0.0),
+            semi_major: f("semi_major_cm")?,
+            semi_minor: f("semi_minor_cm")?,
+            angle: f("angle_deg")?.to_radians(),
+        })
+    });
+    (pts.len() >= 2).then_some((pts, e))
+}
+
+/// A stabilogram as an SVG chart: ML across, AP up, the same scale on both, with the 95 % ellipse.
+fn stabilogram_plot(
+    title: &str,
+    pts: &[(f64, f64)],
+    ellipse: Option<&crate::balance::position::Ellipse>,
+) -> Result<String, ReportError> {
+    let ring: Vec<(f64, f64)> = ellipse.map(|e| e.outline(72)).unwrap_or_default();
+    let reach = pts.iter().chain(&ring).fold(0.5f64, |m, (x, y)| m.max(x.abs()).max(y.abs())) * 1.1;
+    let err = |e: &dyn std::fmt::Display| ReportError::Plot(title.to_string(), e.to_string());
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (420, 420)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| err(&e))?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 16))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(48)
+            .build_cartesian_2d(-reach..reach, -reach..reach)
+            .map_err(|e| err(&e))?;
+        let fmt = |v: &f64| u::fixed(*v, if reach < 5.0 { 1 } else { 0 });
+        chart
+            .configure_mesh()
+            .x_desc("ML (cm, + = patient's left)")
+            .y_desc("AP (cm, + = forwards)")
+            .x_label_formatter(&fmt)
+            .y_label_formatter(&fmt)
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(|e| err(&e))?;
+        let path = side_colour(None);
+        chart.draw_series(LineSeries::new(pts.to_vec(), path.stroke_width(1))).map_err(|e| err(&e))?;
+        if !ring.is_empty() {
+            chart.draw_series(LineSeries::new(ring, BLACK.stroke_width(2))).map_err(|e| err(&e))?;
+        }
+        root.present().map_err(|e| err(&e))?;
+    }
+    Ok(svg)
+}
+
+/// The plots within one session: each balance trial's stabilogram, then each measure filed once a second, over
+/// the session's time, per side.
 fn session_plots(record: &SessionRecord) -> Result<String, ReportError> {
     let one = std::slice::from_ref(record);
     let mut html = String::new();
+    for (i, a) in record.session.activities.iter().enumerate() {
+        let Some((pts, ellipse)) = stabilogram_of(&a.details) else { continue };
+        let title = format!("{} (activity {})", a.name, i + 1);
+        let area = ellipse.map(|e| std::f64::consts::PI * e.semi_major * e.semi_minor);
+        html += &figure(
+            stabilogram_plot(&title, &pts, ellipse.as_ref())?,
+            &format!(
+                "{title}: the centre of mass's sway (stabilogram, cm) with its 95 % ellipse{}.",
+                area.map(|a| format!(" ({})", format_value(a, "cm2"))).unwrap_or_default()
+            ),
+        );
+    }
     for (name, unit) in distinct_measures(one, |m| !m.measure.contains(": ")) {
         let lines: Vec<Line> = sides_of(one, &name)
             .into_iter()
@@ -494,5 +566,23 @@ mod tests {
     #[test]
     fn html_is_escaped() {
         assert_eq!(esc("<b>&\"'"), "&lt;b&gt;&amp;&quot;&#39;");
+    }
+
+    #[test]
+    fn a_filed_stabilogram_is_drawn_with_its_ellipse_and_a_damaged_one_is_skipped() {
+        let details = serde_json::json!({
+            "stabilogram": { "ml_cm": [0.0, 0.5, -0.4, 0.2], "ap_cm": [0.1, -0.3, 0.4, 0.0] },
+            "ellipse": { "semi_major_cm": 1.2, "semi_minor_cm": 0.5, "angle_deg": 30.0 },
+        })
+        .to_string();
+        let (pts, e) = stabilogram_of(&details).unwrap();
+        assert_eq!(pts.len(), 4);
+        let e = e.unwrap();
+        assert!((e.angle.to_degrees() - 30.0).abs() < 1e-9);
+        let svg = stabilogram_plot("Quiet standing", &pts, Some(&e)).unwrap();
+        assert!(svg.starts_with("<svg") && svg.contains("AP (cm, + = forwards)") && !svg.contains("NaN"));
+        assert!(stabilogram_of("{\"stabilogram\": {\"ml_cm\": [1.0], \"ap_cm\": [\"x\"]}}").is_none());
+        assert!(stabilogram_of("not json").is_none());
+        assert!(stabilogram_of("{}").is_none());
     }
 }

@@ -27,6 +27,16 @@ pub fn mirror_activity(mode: crate::view::MirrorMode) -> Option<(String, Option<
     }
 }
 
+/// The most stabilogram points kept in the record per trial (a 30 s trial at 25 Hz is 750: every second one).
+pub const STABILOGRAM_POINTS: usize = 400;
+
+/// A stabilogram for the record: ML and AP in cm (0.01 cm), thinned to at most [`STABILOGRAM_POINTS`].
+fn stabilogram_json(s: &crate::balance::Stabilogram) -> serde_json::Value {
+    let step = s.ml_cm.len().div_ceil(STABILOGRAM_POINTS).max(1);
+    let thin = |v: &[f64]| v.iter().step_by(step).map(|x| crate::units::round_to(*x, 2)).collect::<Vec<_>>();
+    serde_json::json!({ "ml_cm": thin(&s.ml_cm), "ap_cm": thin(&s.ap_cm) })
+}
+
 /// The running session of the app. See the [module](self).
 pub struct LiveSession {
     writer: RecordWriter,
@@ -104,6 +114,12 @@ impl LiveSession {
             "target_radius_cm": r.setup.target_radius_cm,
             "losses_at_s": r.losses.iter().map(|l| crate::units::round_s(l.at_s)).collect::<Vec<_>>(),
             "scale": r.scale_note,
+            "stabilogram": r.stabilogram.as_ref().map(stabilogram_json),
+            "ellipse": r.ellipse.map(|e| serde_json::json!({
+                "semi_major_cm": crate::units::round_to(e.semi_major, 3),
+                "semi_minor_cm": crate::units::round_to(e.semi_minor, 3),
+                "angle_deg": crate::units::round_to(e.angle.to_degrees(), 1),
+            })),
         });
         let activity = self.writer.begin_activity(NewActivity {
             kind: ActivityKind::BalanceTraining,
@@ -218,5 +234,10 @@ mod tests {
         assert_eq!(area.unit, "cm2");
         assert!(area.value > 0.0);
         assert!(ms.iter().any(|m| m.measure == "losses of balance" && m.value == 0.0));
+        // The stabilogram and its ellipse are kept for the session report.
+        let details: serde_json::Value = serde_json::from_str(&s.activities[1].details).unwrap();
+        let ml = details["stabilogram"]["ml_cm"].as_array().unwrap();
+        assert!(ml.len() > 10 && ml.len() <= STABILOGRAM_POINTS, "{}", ml.len());
+        assert!(details["ellipse"]["semi_major_cm"].as_f64().unwrap() > 0.0);
     }
 }
