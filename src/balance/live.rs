@@ -37,6 +37,8 @@ pub struct TrialSetup {
     pub test: TestKind,
     /// Eyes closed, as the therapist confirms (Romberg's second condition).
     pub eyes_closed: bool,
+    /// Standing on foam (mCTSIB's conditions 3 and 4), as the therapist confirms.
+    pub foam: bool,
     /// The trial's length, s (a single-leg trial may end sooner).
     pub duration_s: f64,
     /// The count-down before it, s.
@@ -52,6 +54,7 @@ impl Default for TrialSetup {
         TrialSetup {
             test: TestKind::Quiet,
             eyes_closed: false,
+            foam: false,
             duration_s: 30.0,
             countdown_s: 3.0,
             height_cm: None,
@@ -97,7 +100,8 @@ impl TrialSetup {
             TestKind::Tandem => "Tandem stance",
             TestKind::Bess => "BESS",
         };
-        format!("{base}, eyes {}", if self.eyes_closed { "closed" } else { "open" })
+        let surface = if self.foam { ", on foam" } else { "" };
+        format!("{base}, eyes {}{surface}", if self.eyes_closed { "closed" } else { "open" })
     }
 }
 
@@ -414,6 +418,36 @@ pub fn end_words(e: StanceEnd) -> &'static str {
     }
 }
 
+/// The sensory ratios of a session's two-footed trials, each from the newest trial of its condition: the Romberg
+/// quotient (eyes closed over open, firm ground) and the mCTSIB ratios ([`clinical::mctsib_ratios`]), of the
+/// descriptor `name` (e.g. `confidence_ellipse_area_ML_AND_AP`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SensoryRatios {
+    /// Eyes closed over eyes open, firm ground.
+    pub romberg: Option<f64>,
+    /// The four mCTSIB conditions against firm ground with eyes open.
+    pub mctsib: Option<clinical::MctsibRatios>,
+}
+
+/// See [`SensoryRatios`]; single-leg trials do not count.
+pub fn sensory_ratios(results: &[LiveResult], name: &str) -> SensoryRatios {
+    let newest = |closed: bool, foam: bool| {
+        results.iter().rev().find_map(|r| {
+            let s = &r.setup;
+            let two_feet = matches!(s.test, TestKind::Quiet | TestKind::Romberg);
+            (two_feet && s.eyes_closed == closed && s.foam == foam).then_some(r.descriptors.as_ref().ok()).flatten()
+        })
+    };
+    let (c1, c2, c3, c4) = (newest(false, false), newest(true, false), newest(false, true), newest(true, true));
+    SensoryRatios {
+        romberg: c1.zip(c2).and_then(|(o, c)| clinical::romberg_quotient(o, c, name)),
+        mctsib: match (c1, c2, c3, c4) {
+            (Some(a), Some(b), Some(c), Some(d)) => clinical::mctsib_ratios([a, b, c, d], name),
+            _ => None,
+        },
+    }
+}
+
 /// The trace of a result's stabilogram (for plots): ML and AP, cm.
 pub fn stabilogram_points(s: &Stabilogram) -> Vec<(f64, f64)> {
     s.ml_cm.iter().copied().zip(s.ap_cm.iter().copied()).collect()
@@ -574,5 +608,29 @@ mod tests {
         }
         assert_eq!(trial.update(0, 0.0, Some(&Figure::standing().pose())), Phase::Finished);
         assert_eq!(trial.result().unwrap().ended_by, "the recording started again");
+    }
+
+    #[test]
+    fn ratios_come_from_the_newest_trial_of_each_condition() {
+        let trial = |closed: bool, foam: bool, amp: f64| {
+            let setup =
+                TrialSetup { countdown_s: 0.0, duration_s: 4.0, eyes_closed: closed, foam, ..Default::default() };
+            let mut t = LiveTrial::new(setup).unwrap();
+            for i in 0..150 {
+                t.update(i as u64, i as f64 / 30.0, Some(&swaying(i, amp).pose()));
+            }
+            t.result().unwrap().clone()
+        };
+        let name = "confidence_ellipse_area_ML_AND_AP";
+        let eo = trial(false, false, 0.01);
+        let ec = trial(true, false, 0.02);
+        let r = sensory_ratios(&[eo.clone(), ec.clone()], name);
+        let (a, b) =
+            (eo.descriptors.as_ref().unwrap().get(name).unwrap(), ec.descriptors.as_ref().unwrap().get(name).unwrap());
+        assert!((r.romberg.unwrap() - b / a).abs() < 1e-12 && r.romberg.unwrap() > 2.0, "{r:?}");
+        assert!(r.mctsib.is_none());
+        let all = [eo, ec, trial(false, true, 0.015), trial(true, true, 0.03)];
+        let m = sensory_ratios(&all, name).mctsib.unwrap();
+        assert!(m.vestibular > m.vision && m.vision > 1.0, "{m:?}");
     }
 }

@@ -99,6 +99,7 @@ impl LosDrill {
         let trial = LiveTrial::new(TrialSetup {
             test: TestKind::Quiet,
             eyes_closed: false,
+            foam: false,
             duration_s: BASELINE_S + 8.0 * setup.per_target_s,
             countdown_s: setup.countdown_s,
             height_cm: setup.height_cm,

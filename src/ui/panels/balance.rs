@@ -5,7 +5,7 @@ use egui::{RichText, Ui};
 use egui_plot::{Legend, Line, Plot, PlotPoints, Points, Polygon};
 
 use crate::balance::clinical::TestKind;
-use crate::balance::live::{LiveResult, Phase, stabilogram_points};
+use crate::balance::live::{LiveResult, Phase, sensory_ratios, stabilogram_points};
 use crate::paperwork::progress::format_value;
 use crate::ui::action::Action;
 use crate::ui::balance::BalanceAction;
@@ -35,6 +35,7 @@ pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
         ui.horizontal_wrapped(|ui| {
             ui.checkbox(&mut setup.eyes_closed, "Eyes closed")
                 .on_hover_text("The camera cannot see it reliably: you confirm the condition");
+            ui.checkbox(&mut setup.foam, "On foam").on_hover_text("mCTSIB conditions 3 and 4");
             ui.label("Length");
             ui.add(egui::DragValue::new(&mut setup.duration_s).range(5.0..=120.0).speed(1.0).suffix(" s"));
         });
@@ -98,6 +99,7 @@ pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
             out.push(Action::Balance(BalanceAction::Clear));
         }
     });
+    ratios(ui, &b.results);
     if let Some(r) = b.shown.and_then(|i| b.results.get(i)) {
         result(ui, r);
     }
@@ -151,9 +153,30 @@ fn drill(ui: &mut Ui, state: &State, out: &mut Vec<Action>) {
     });
 }
 
+/// The Romberg quotient and the mCTSIB ratios of this session's trials (sway area), when their conditions were run.
+fn ratios(ui: &mut Ui, results: &[LiveResult]) {
+    let r = sensory_ratios(results, "confidence_ellipse_area_ML_AND_AP");
+    if let Some(q) = r.romberg {
+        ui.label(format!("Romberg quotient (sway area, eyes closed / open): {}", crate::units::fixed(q, 2)));
+    }
+    if let Some(m) = r.mctsib {
+        ui.label(format!(
+            "mCTSIB (sway area against firm, eyes open): eyes closed {}, foam {}, foam and eyes closed {}",
+            crate::units::fixed(m.somatosensory, 2),
+            crate::units::fixed(m.vision, 2),
+            crate::units::fixed(m.vestibular, 2)
+        ));
+    }
+}
+
 /// A trial's short name: its test and eyes.
 fn short(r: &LiveResult) -> String {
-    let eyes = if r.setup.eyes_closed { "EC" } else { "EO" };
+    let eyes = match (r.setup.eyes_closed, r.setup.foam) {
+        (false, false) => "EO",
+        (true, false) => "EC",
+        (false, true) => "EO foam",
+        (true, true) => "EC foam",
+    };
     let test = match r.setup.test {
         TestKind::Quiet => "quiet",
         TestKind::Romberg => "Romberg",
