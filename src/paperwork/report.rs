@@ -277,8 +277,11 @@ fn progress_plots(sessions: &[SessionRecord]) -> Result<String, ReportError> {
     Ok(html)
 }
 
+/// A filed stabilogram: its path (ML, AP in cm) and its 95 % ellipse.
+type FiledStabilogram = (Vec<(f64, f64)>, Option<crate::balance::position::Ellipse>);
+
 /// A balance trial's stabilogram as filed (`details.stabilogram`, `details.ellipse`): the path and the 95 % ellipse.
-fn stabilogram_of(details: &str) -> Option<(Vec<(f64, f64)>, Option<crate::balance::position::Ellipse>)> {
+fn stabilogram_of(details: &str) -> Option<FiledStabilogram> {
     let v: serde_json::Value = serde_json::from_str(details).ok()?;
     let s = v.get("stabilogram")?;
     let axis = |k: &str| -> Option<Vec<f64>> { s.get(k)?.as_array()?.iter().map(|x| x.as_f64()).collect() };
