@@ -10,6 +10,7 @@ use std::time::Instant;
 use image::RgbImage;
 
 use super::roi::mediapipe_map;
+pub use super::types::{NUM_PALM_KEYPOINTS as NUM_KEYPOINTS, PalmDetection};
 use crate::pose::engine::{Engine, InferenceSession, InputData};
 use crate::pose::imgproc::{Border, sample_rgb};
 use crate::pose::models::{ModelFile, ModelStore};
@@ -18,24 +19,10 @@ use crate::pose::{PoseError, StageTimes};
 /// Side of the detector's square input, pixels.
 pub const PALM_INPUT: usize = 192;
 const NUM_ANCHORS: usize = 2016;
-const NUM_KEYPOINTS: usize = 7;
 const COORDS: usize = 4 + 2 * NUM_KEYPOINTS;
 /// Palms scoring below this are dropped (MediaPipe's `minDetectionConfidence` default).
 pub const MIN_PALM_SCORE: f32 = 0.5;
 const NMS_IOU: f32 = 0.3;
-
-/// A palm found by the detector, normalised to the frame (origin top-left).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct PalmDetection {
-    /// Detection score, 0..1.
-    pub score: f32,
-    /// The palm box: x min, y min, width, height (normalised).
-    pub bbox: [f32; 4],
-    /// Seven keypoints (normalised): 0 the centre of the wrist, 2 the middle finger's knuckle (these two set the
-    /// crop's rotation); measured, not documented upstream: 1, 3, 4 further knuckles from the index to the little
-    /// finger, 5 and 6 up the thumb.
-    pub keypoints: [[f32; 2]; NUM_KEYPOINTS],
-}
 
 /// MediaPipe's SsdAnchorsCalculator for the palm detector: a 24 × 24 grid with 2 anchors per cell, then a 12 × 12
 /// grid with 6 (three layers of stride 16 share it); rows outer, columns inner. Centres normalised to the input;

@@ -10,10 +10,8 @@
 //! [`sample_rgb`](crate::pose::imgproc::sample_rgb) expects (which puts centres at `i + ½`), so the crop is the
 //! one MediaPipe makes, to the pixel.
 
-use serde::{Deserialize, Serialize};
-
-use super::palm::PalmDetection;
-use super::types::NUM_LANDMARKS;
+pub use super::types::HandRoi;
+use super::types::{NUM_LANDMARKS, PalmDetection};
 use crate::pose::imgproc::Affine;
 
 /// Scale of the crop around a palm detection's box (MediaPipe's PalmDetectionDetectionToRoi: 2.6).
@@ -27,19 +25,6 @@ const TRACK_SHIFT_Y: f32 = -0.1;
 /// The landmarks MediaPipe's tracking rectangle is built from: the wrist, the thumb's first three joints and each
 /// finger's MCP and PIP (the fingertips, which move most, are left out).
 const TRACK_LANDMARKS: [usize; 12] = [0, 1, 2, 3, 5, 6, 9, 10, 13, 14, 17, 18];
-
-/// A rotated square in frame pixels.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct HandRoi {
-    /// Centre x, pixels.
-    pub cx: f32,
-    /// Centre y, pixels.
-    pub cy: f32,
-    /// Side length, pixels.
-    pub side: f32,
-    /// Rotation in radians, positive = clockwise on screen.
-    pub rotation: f32,
-}
 
 /// MediaPipe's NormalizeRadians: the same angle in `[−π, π)`.
 pub(crate) fn normalize_radians(a: f32) -> f32 {

@@ -1,8 +1,8 @@
-//! The hand types: the 21 landmark names, fingers, and [`Hand`], the one output of the hand pipeline.
+//! The hand types: the 21 landmark names, fingers, [`Hand`] (the one output of the hand pipeline), and the palm
+//! detection and hand crop the stages hand each other.
 
 use serde::{Deserialize, Serialize};
 
-use super::roi::HandRoi;
 use crate::pose::{Side, WorldPoint};
 
 /// Number of landmarks per hand.
@@ -265,7 +265,7 @@ impl Hand {
     }
 
     /// Whether the hand looks like a right hand in the frame's pixels (a right hand unmirrored, a left hand
-    /// mirrored): what decides the direction of the palm's normal in [`measures`](super::measures).
+    /// mirrored): what decides the direction of the palm's normal in the measures (`hands::measures`).
     pub fn appears_right(&self) -> bool {
         (self.side == crate::pose::Side::Right) != self.mirrored
     }
@@ -275,6 +275,35 @@ impl Hand {
         let (w, h) = (self.frame_width as f32, self.frame_height as f32);
         self.landmarks.map(|p| [p.x * w, p.y * h])
     }
+}
+
+/// The keypoints of a palm detection.
+pub const NUM_PALM_KEYPOINTS: usize = 7;
+
+/// A palm found by the detector, normalised to the frame (origin top-left).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PalmDetection {
+    /// Detection score, 0..1.
+    pub score: f32,
+    /// The palm box: x min, y min, width, height (normalised).
+    pub bbox: [f32; 4],
+    /// Seven keypoints (normalised): 0 the centre of the wrist, 2 the middle finger's knuckle (these two set the
+    /// crop's rotation); measured, not documented upstream: 1, 3, 4 further knuckles from the index to the little
+    /// finger, 5 and 6 up the thumb.
+    pub keypoints: [[f32; 2]; NUM_PALM_KEYPOINTS],
+}
+
+/// A rotated square in frame pixels.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HandRoi {
+    /// Centre x, pixels.
+    pub cx: f32,
+    /// Centre y, pixels.
+    pub cy: f32,
+    /// Side length, pixels.
+    pub side: f32,
+    /// Rotation in radians, positive = clockwise on screen.
+    pub rotation: f32,
 }
 
 #[cfg(test)]
