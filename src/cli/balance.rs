@@ -17,6 +17,7 @@ use std::path::PathBuf;
 use clap::Args;
 use serde_json::{Value, json};
 
+use super::output::ms;
 use super::{CliError, CommonArgs, EXIT_OK, EXIT_SKIPPED_FRAMES};
 use crate::balance::clinical::{self, TestKind, TrialResult};
 use crate::balance::track::collect;
@@ -48,10 +49,6 @@ pub struct BalanceArgs {
     /// Engine and model settings.
     #[command(flatten)]
     pub common: CommonArgs,
-}
-
-fn ms(t: f64) -> f64 {
-    (t * 1000.0).round() / 1000.0
 }
 
 /// One trial as JSON.

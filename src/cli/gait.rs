@@ -17,6 +17,7 @@ use std::path::PathBuf;
 use clap::Args;
 use serde_json::json;
 
+use super::output::ms;
 use super::{CliError, CommonArgs, EXIT_OK, EXIT_OUTPUT, EXIT_SKIPPED_FRAMES, WriteContext};
 use crate::gait::{self, EventKind, GaitOptions};
 use crate::pose::{Engine, PoseEstimator, PoseModel};
@@ -36,7 +37,7 @@ pub struct GaitArgs {
     #[arg(long, value_name = "FILE")]
     pub plot: Option<PathBuf>,
     /// The patient's height in cm, to give step length (m) and speed (m/s).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = super::numbers::height_cm)]
     pub height_cm: Option<f64>,
     /// Pose model (blazepose-full by default: heels and toes; MoveNet times events from the ankles).
     #[arg(long, short, default_value = "blazepose-full", value_parser = super::parse_model)]
@@ -46,17 +47,8 @@ pub struct GaitArgs {
     pub common: CommonArgs,
 }
 
-fn ms(t: f64) -> f64 {
-    (t * 1000.0).round() / 1000.0
-}
-
 /// Runs `mirrorcue gait`; returns the exit code.
 pub fn run(args: &GaitArgs) -> Result<u8, CliError> {
-    if let Some(h) = args.height_cm
-        && !(h.is_finite() && (50.0..=250.0).contains(&h))
-    {
-        return Err(CliError::usage(format!("--height-cm {h}: give the patient's height in cm (50 to 250)")));
-    }
     let mut src = source::open(&args.input)?;
     let engine = Engine::select(&args.common.engine_config())?;
     let mut est = PoseEstimator::new(&args.common.model_store(), &engine, gait::track::estimator_config(args.model))?;

@@ -60,6 +60,11 @@ pub struct Header<'a> {
     pub height: u32,
 }
 
+/// A time in seconds rounded to the millisecond, for JSON.
+pub fn ms(t: f64) -> f64 {
+    (t * 1000.0).round() / 1000.0
+}
+
 fn round2(v: f32) -> f64 {
     (v as f64 * 100.0).round() / 100.0
 }
