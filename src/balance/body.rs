@@ -8,6 +8,16 @@
 
 use crate::pose::{Joint, Pose};
 
+/// The feet's points (ankles, heels, toes), both sides: the base of support.
+pub const FEET: [Joint; 6] = [
+    Joint::LeftAnkle,
+    Joint::RightAnkle,
+    Joint::LeftHeel,
+    Joint::RightHeel,
+    Joint::LeftFootIndex,
+    Joint::RightFootIndex,
+];
+
 /// Which coordinates the points are in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -6,7 +6,7 @@
 //! the camera, so its **left** side is on the image's **right** (`x > 0`). The camera is orthographic: a frame of
 //! 1000 × 1000 pixels shows 2.5 m, the hips' centre at (500, 450) px when the figure stands at the origin.
 
-use super::body::P3;
+use super::body::{FEET, P3};
 use super::track::PoseSample;
 use crate::pose::{Joint, Keypoint, Pose, Skeleton, WorldPoint};
 
@@ -161,15 +161,6 @@ impl Figure {
         }
     }
 }
-
-const FEET: [Joint; 6] = [
-    Joint::LeftAnkle,
-    Joint::RightAnkle,
-    Joint::LeftHeel,
-    Joint::RightHeel,
-    Joint::LeftFootIndex,
-    Joint::RightFootIndex,
-];
 
 /// A standing pose leaned by (`dx`, `dz`) metres at the hips (see [`Figure::lean`]).
 pub fn standing_pose(dx: f64, dz: f64) -> Pose {

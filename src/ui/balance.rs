@@ -248,18 +248,11 @@ pub fn result_headline(r: &LiveResult) -> String {
 
 /// The middle of the feet on the image (ankles, heels and toes found), normalised.
 pub fn feet_centre(pose: &Pose) -> Option<(f32, f32)> {
-    let pts: Vec<(f32, f32)> = [
-        Joint::LeftAnkle,
-        Joint::RightAnkle,
-        Joint::LeftHeel,
-        Joint::RightHeel,
-        Joint::LeftFootIndex,
-        Joint::RightFootIndex,
-    ]
-    .iter()
-    .filter_map(|&j| pose.get(j).filter(|k| k.score >= 0.3))
-    .map(|k| (k.x, k.y))
-    .collect();
+    let pts: Vec<(f32, f32)> = crate::balance::body::FEET
+        .iter()
+        .filter_map(|&j| pose.get(j).filter(|k| k.score >= 0.3))
+        .map(|k| (k.x, k.y))
+        .collect();
     if pts.len() < 2 {
         return None;
     }
