@@ -1,7 +1,7 @@
 //! Sway descriptors against the reference implementation of Quijoux et al. 2021 (fixture in tests/data/balance/):
 //! from its filtered stabilogram, and from the raw force-plate export through our own SWARII and filtfilt.
 
-mod common;
+use crate::common;
 
 use mirrorcue::balance::{Descriptors, ForcePlateExport, Stabilogram, Trace, descriptors};
 use serde_json::Value;

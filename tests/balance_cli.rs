@@ -1,7 +1,7 @@
 //! `mirrorcue sway` on the reference fixture and on bad input: the descriptors as the reference names and computes
 //! them, clear messages and exit codes otherwise.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

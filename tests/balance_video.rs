@@ -1,7 +1,7 @@
 //! Balance tests on real footage (run on the engine `MIRRORCUE_ENGINE` selects): the single-leg stance of the lab
 //! take, and quiet standing in the squat clip.
 
-mod common;
+use crate::common;
 
 use mirrorcue::balance::clinical::{self, TestKind};
 use mirrorcue::balance::stance::{Contact, Params};

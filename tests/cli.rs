@@ -1,6 +1,6 @@
 //! The command line on good and bad input: clear messages and exit codes scripts can rely on.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

@@ -7,7 +7,7 @@
 //! reference (MoveNet on the letterboxed photo; BlazePose detector → crop → landmarks; one pass) scores
 //! Lightning 0.39, Thunder 0.54, BlazePose full 0.62, lite 0.55. mirrorcue must match or beat each.
 
-mod common;
+use crate::common;
 
 use mirrorcue::pose::{EstimatorConfig, PoseEstimator, PoseModel};
 use serde_json::Value;

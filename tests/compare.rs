@@ -1,7 +1,7 @@
 //! Comparing recordings by joint angles: a clip against itself, against a copy that starts 1 s later, and against
 //! a different exercise.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

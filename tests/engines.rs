@@ -3,7 +3,7 @@
 //! Needs both engines: when ONNX Runtime is not installed the test says so and checks tract alone, unless
 //! `MIRRORCUE_REQUIRE_ORT=1` (set by CI), where its absence fails the test.
 
-mod common;
+use crate::common;
 
 use mirrorcue::pose::{Engine, EngineChoice, EngineConfig, EngineKind, EstimatorConfig, PoseEstimator, PoseModel};
 

@@ -7,8 +7,6 @@
 //! to 20 for the 60-second run). The statistics go to stderr (`cargo test --test fuzz_inputs --
 //! --nocapture`).
 
-mod common;
-
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::time::{Duration, Instant};

@@ -3,7 +3,7 @@
 //! `mirrorcue gait` per test binary (230 frames of 1768 × 994 through BlazePose full, about 30 s of CPU: the
 //! walk is the point of the test; it is shared through a `OnceLock`).
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;

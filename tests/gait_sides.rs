@@ -2,7 +2,7 @@
 //! left/right labels swap at a few frames with the model's own labels; with the steady-sides stage they do not.
 //! Two runs over the clip's 230 frames (stage off, stage on), each once per test binary.
 
-mod common;
+use crate::common;
 
 use std::sync::OnceLock;
 

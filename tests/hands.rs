@@ -3,7 +3,7 @@
 //! landmarks within 1 px, handedness and the person's side; one tracking step; mirrored frames keep sides.
 //! Run on each engine: `MIRRORCUE_ENGINE=onnxruntime` and `MIRRORCUE_ENGINE=tract`.
 
-mod common;
+use crate::common;
 
 use std::sync::OnceLock;
 

@@ -1,6 +1,6 @@
 //! `mirrorcue analyze --hands`: the JSON lines gain the hands, with the person's sides.
 
-mod common;
+use crate::common;
 
 use common::cli::{mirrorcue, s, stderr};
 

@@ -2,7 +2,7 @@
 //! one numbered defect. Hostile files are built at test time (a JPEG or PNG header claiming a huge size with a few
 //! bytes after it, a truncated copy of a library), never committed.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

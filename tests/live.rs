@@ -1,7 +1,7 @@
 //! The live path under bad conditions: a camera that fails to open, one that is lost mid-stream, a recording that
 //! ends or is corrupt. No panic, a clear status, recovery.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};

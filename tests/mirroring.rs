@@ -5,7 +5,7 @@
 //! has the same anatomical names with positions mirrored. Without the mark, the names come out swapped: the test
 //! checks that too, so it proves the swap is needed and done, for each model.
 
-mod common;
+use crate::common;
 
 use mirrorcue::Frame;
 use mirrorcue::pose::{EstimatorConfig, Joint, Pose, PoseEstimator, PoseModel};

@@ -1,6 +1,6 @@
 //! Several people in view: the caller chooses whom to follow, and the pipeline stays with that person.
 
-mod common;
+use crate::common;
 
 use mirrorcue::Frame;
 use mirrorcue::pose::{EstimatorConfig, Joint, PersonSelector, PoseEstimator, PoseModel};

@@ -1,7 +1,7 @@
 //! The pose pipeline against Google's published model outputs on real recordings (regression oracles, with the
 //! tolerances the upstream tests use).
 
-mod common;
+use crate::common;
 
 use mirrorcue::pose::{EstimatorConfig, Joint, PoseEstimator, PoseModel};
 

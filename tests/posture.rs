@@ -1,7 +1,7 @@
 //! Posture protocols on real recordings: squats counted, arms overhead with their range of motion, no extra
 //! repetitions from jitter, and the shipped protocols all load.
 
-mod common;
+use crate::common;
 
 use mirrorcue::pose::{EstimatorConfig, Pose, PoseEstimator, PoseModel};
 use mirrorcue::posture::{PostureSession, Protocol};

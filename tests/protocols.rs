@@ -1,7 +1,7 @@
 //! The shipped protocols: they cue the right way (defect 3 of issue 9), and what each cues and counts on the real
 //! recordings is pinned (the counts were checked by eye on the frames).
 
-mod common;
+use crate::common;
 
 use mirrorcue::pose::{Joint, Keypoint, Pose, Skeleton};
 use mirrorcue::posture::{CheckState, PostureSession, Protocol};

@@ -195,12 +195,21 @@ fn kill9_child_writes_until_killed() {
     }
 }
 
+/// The full name of a test of this file, as `--exact` wants it: with this module's path inside the test binary.
+fn test_name(name: &str) -> String {
+    match module_path!().split_once("::") {
+        Some((_, module)) => format!("{module}::{name}"),
+        None => name.to_string(),
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn a_session_killed_mid_way_is_kept_unfinished_with_its_measures() {
     let dir = tempfile::tempdir().unwrap();
     let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["kill9_child_writes_until_killed", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+        .arg(test_name("kill9_child_writes_until_killed"))
+        .args(["--exact", "--ignored", "--nocapture", "--test-threads=1"])
         .env(CHILD_ENV, dir.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -1,6 +1,6 @@
 //! Recording: a folder with the video, the pose track and a manifest; crash-safe under SIGKILL.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! The clinic app driven through its UI with egui_kittest: the bundled recording plays when there is no camera,
 //! and the therapist switches mirror modes, chooses a side, chooses a model and opens a recording.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

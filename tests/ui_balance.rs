@@ -2,7 +2,7 @@
 //! down, shows the patient the centre of mass in a target over the feet and a timer, takes a loss of balance from
 //! the therapist, and ends with its numbers and stabilogram.
 
-mod common;
+use crate::common;
 
 use common::ui::{click, step_until, step_until_ui};
 use egui_kittest::kittest::Queryable;

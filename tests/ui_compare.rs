@@ -1,7 +1,7 @@
 //! Comparing in the app, driven through its UI with egui_kittest: a reference beside the live source, playing
 //! together and following the movement, the ghost, delayed feedback, and recording a reference in the app.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

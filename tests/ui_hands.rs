@@ -1,7 +1,7 @@
 //! Hands in the app, driven through egui_kittest on the bundled recording: turned on in the pose panel, each hand
 //! found carries the person's anatomical side (the hand nearest the body's left wrist is the left hand).
 
-mod common;
+use crate::common;
 
 use common::ui::step_until;
 use mirrorcue::pose::{Joint, Side};

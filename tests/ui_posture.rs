@@ -1,7 +1,7 @@
 //! Posture checkpoints in the app, driven through the UI with egui_kittest: capture the patient's posture as the
 //! target, edit a tolerance, and see a cue on the patient screen when the recording goes out of tolerance.
 
-mod common;
+use crate::common;
 
 use common::ui::{choose, click, step_until_ui};
 use egui_kittest::kittest::Queryable;

@@ -1,7 +1,7 @@
 //! The therapist's workflow (issue 9), driven through the UI with egui_kittest: the keyboard, pausing, posture
 //! while paused and across sources, and the protocol's model.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

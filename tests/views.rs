@@ -5,7 +5,7 @@
 //! which engine runs. Snapshots are in `tests/snapshots/`; `UPDATE_SNAPSHOTS=1 cargo test --test views` rewrites
 //! them after an intended change (look at them before committing).
 
-mod common;
+use crate::common;
 
 use mirrorcue::pose::{Joint, Keypoint, Pose, Side, Skeleton};
 use mirrorcue::view::geometry::{Rect, fit};
