@@ -1,7 +1,7 @@
 //! The clinic record from the command line, on a fresh data folder: the issue's example (patient add, check
 //! --patient, report), sessions, exports, backup, and the record's faults as exit codes.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -44,15 +44,22 @@ fn the_issue_example_on_a_fresh_data_folder() {
     assert!(!html.contains("NaN") && !html.contains(">inf") && !html.contains("\"inf"), "no NaN or infinity");
     assert!(!html.contains("src=\"http") && !html.contains("<script"), "self-contained");
     assert!(html.contains("@media print"));
-    // An SVG plot with data: a line and its points.
-    let svg_start = html.find("<svg").expect("an inline SVG plot");
-    let svg = &html[svg_start..html[svg_start..].find("</svg>").unwrap() + svg_start];
-    assert!(svg.contains("<polyline") || svg.contains("<path"), "a line is drawn");
+    // An SVG plot with data: a line and its points (the first SVG drawn by the plotting crate, after the key frame).
+    let svgs: Vec<&str> = html.split("<svg").skip(1).map(|s| &s[..s.find("</svg>").unwrap()]).collect();
+    let svg = *svgs.iter().find(|s| s.contains("<polyline") || s.contains("<path")).expect("a plot with a line");
     assert!(svg.matches("<circle").count() >= 5, "one point a second over a 13 s clip");
     // Units on the numbers.
     for unit in ["torso lengths", "°", " s", "3 repetitions"] {
         assert!(html.contains(unit), "`{unit}` in the report");
     }
+    // The key frame: the best repetition's picture with its skeleton (before: no picture in the report).
+    assert!(html.contains("data:image/jpeg;base64,"), "the key frame's picture inline");
+    assert!(html.contains("Best repetition: "), "its caption");
+    let anon = dir.path().join("anon.html");
+    let out = mirrorcue(&data, &["report", "--patient", "P001", "--deidentified", "--out", s(&anon)]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let anon = std::fs::read_to_string(&anon).unwrap();
+    assert!(!anon.contains("data:image") && anon.contains("Skeleton only (de-identified)"), "no picture de-identified");
     assert!(html.contains("Treatment note (draft)") && html.contains("CPT 97112"));
 
     // The session as filed: finished, minutes from the recording's duration.
@@ -91,6 +98,60 @@ fn the_issue_example_on_a_fresh_data_folder() {
     let out = mirrorcue(&dir.path().join("backup"), &["patient", "show", "P001"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(text(&out).contains("1 session"), "{}", text(&out));
+}
+
+/// `record` and `compare` take `--patient` and file a session each, the minutes from the recording; an unknown
+/// patient fails before anything is recorded. (Before: `--patient` was refused by both as an unknown argument.)
+#[test]
+fn record_and_compare_file_their_sessions() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("D");
+    let out = mirrorcue(&data, &["patient", "add", "--id", "P001", "--affected-side", "left"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let clip = common::data("videos/tfjs_pose_squats.mp4");
+    let take = dir.path().join("take");
+    let lightning = ["--model", "movenet-lightning"];
+
+    let mut args = vec!["record", s(&clip), "--out", s(&take), "--seconds", "3", "--patient", "P404"];
+    let out = mirrorcue(&data, &args);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(!take.exists(), "an unknown patient fails before anything is recorded");
+    args[7] = "P001";
+    args.extend(["--activity", "balance-training"]);
+    args.extend(lightning);
+    let out = mirrorcue(&data, &args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("filed as session 1 of patient P001"), "{}", text(&out));
+
+    let mut args = vec!["compare", s(&clip), s(&clip), "--patient", "P001"];
+    args.extend(lightning);
+    let out = mirrorcue(&data, &args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("filed as session 2 of patient P001"), "{}", text(&out));
+
+    let store = mirrorcue::store::Store::open(&data, mirrorcue::store::Access::Read).unwrap();
+    let recorded = store.session("P001", 1).unwrap();
+    assert!(recorded.is_finished());
+    let a = &recorded.activities[0];
+    assert_eq!(a.kind, mirrorcue::store::ActivityKind::BalanceTraining);
+    assert!((2.5..=3.5).contains(&a.seconds), "about the 3 s recorded: {} s", a.seconds);
+    assert_eq!(a.source.as_deref(), Some(s(&take)));
+    let compared = store.session("P001", 2).unwrap();
+    let a = &compared.activities[0];
+    assert_eq!(a.kind, mirrorcue::store::ActivityKind::MovementComparison);
+    assert!((10.0..=16.0).contains(&a.seconds), "the clip's length: {} s", a.seconds);
+    let m = store.measurements(compared.id).unwrap();
+    let overall = m.iter().find(|m| m.measure == "similarity").expect("the overall similarity");
+    assert!((overall.value - 1.0).abs() < 1e-9 && overall.unit == "score", "a clip against itself: {overall:?}");
+    assert!(
+        m.iter().any(|m| m.measure == "knee: mean angle difference"
+            && m.side == Some(mirrorcue::store::BodySide::Left)
+            && m.unit == "degrees"),
+        "per joint, by side: {m:?}"
+    );
+    let out = mirrorcue(&data, &["session", "show", "--patient", "P001", "2"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("movement retraining with video feedback"), "{}", text(&out));
 }
 
 #[test]

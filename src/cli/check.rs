@@ -6,6 +6,7 @@ use clap::Args;
 
 use super::{CliError, CommonArgs, EXIT_OK, EXIT_OUTPUT};
 use crate::pose::{Engine, EstimatorConfig, PoseEstimator, PoseModel};
+use crate::posture::keyframe::KeyFramePicker;
 use crate::posture::{ModelFit, PostureSession, Protocol, SessionContext, export};
 use crate::source::{self, Flow};
 use crate::units;
@@ -66,6 +67,8 @@ pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
         .as_deref()
         .map(|p| super::session::start_posture_filing(&data_dir, p, &session, &args.input))
         .transpose()?;
+    let mut key_frame = KeyFramePicker::new();
+    let has_reps = !session.protocol().reps.is_empty();
     let run = source::for_each_frame(
         src.as_mut(),
         |e| eprintln!("warning: {e}"),
@@ -74,6 +77,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
             let result = session.update(frame.time_s, pose.as_ref());
             if let Some(f) = filing.as_mut() {
                 f.frame(&session, &result);
+                key_frame.on_frame(&frame, pose.as_ref(), &result, has_reps);
             }
             Ok(Flow::Continue)
         },
@@ -87,8 +91,8 @@ pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
     }
     print!("{}", report(&session));
     if let Some(f) = filing {
-        let (_, filed) = f.finish(&session)?;
-        println!("filed as session {} of patient {}", filed.number, filed.patient_id);
+        let (_, filed) = f.finish(&session, key_frame.finish())?;
+        super::session::say_filed(&filed);
     }
     let out_err = |e: export::ExportError| CliError::new(EXIT_OUTPUT, e.to_string());
     if let Some(path) = &args.out {

@@ -8,6 +8,8 @@ use super::{CliError, CommonArgs, EXIT_OK};
 use crate::compare::{AngleTrack, angles, compare};
 use crate::pose::{Engine, EstimatorConfig, PoseEstimator, PoseModel};
 use crate::source::{self, Flow};
+use crate::store::comparison::comparison_samples;
+use crate::store::{ActivityFiling, ActivityKind, NewActivity};
 
 /// `mirrorcue compare`.
 #[derive(Debug, Clone, Args)]
@@ -24,6 +26,10 @@ pub struct CompareArgs {
     /// Pose model.
     #[arg(long, short, default_value = "movenet-thunder", value_parser = super::parse_model)]
     pub model: PoseModel,
+    /// File the comparison in the clinic record as a session of patient ID (added with `mirrorcue patient add`);
+    /// the minutes are the input's duration.
+    #[arg(long, value_name = "ID")]
+    pub patient: Option<String>,
     /// Engine and model settings.
     #[command(flatten)]
     pub common: CommonArgs,
@@ -65,11 +71,12 @@ pub fn angle_track(path: &Path, model: PoseModel, common: &CommonArgs) -> Result
     Ok((track, fps))
 }
 
-/// Runs `mirrorcue compare`; returns the exit code.
-pub fn run(args: &CompareArgs) -> Result<u8, CliError> {
+/// Runs `mirrorcue compare` (filing into the record at `data_dir` with `--patient`); returns the exit code.
+pub fn run(args: &CompareArgs, data_dir: &Path) -> Result<u8, CliError> {
     super::refuse_inputs(&[args.out.as_deref()], &[&args.reference, &args.input])?;
+    let store = args.patient.as_deref().map(|p| super::session::open_for_filing(data_dir, p)).transpose()?;
     let (reference, fps) = angle_track(&args.reference, args.model, &args.common)?;
-    let (input, _) = angle_track(&args.input, args.model, &args.common)?;
+    let (input, input_fps) = angle_track(&args.input, args.model, &args.common)?;
     let c = compare(&reference, &input, fps);
     println!(
         "offset: {} frames ({:+.3} s; input frame i matches reference frame i{:+}); warping path of {} steps",
@@ -96,8 +103,34 @@ pub fn run(args: &CompareArgs) -> Result<u8, CliError> {
     if !c.differ_most.is_empty() {
         println!("differ most: {}", c.differ_most.join(", "));
     }
+    if let (Some(store), Some(patient)) = (store, &args.patient) {
+        let minutes_s = input.len() as f64 / input_fps;
+        let activity = NewActivity {
+            kind: ActivityKind::MovementComparison,
+            name: format!("against {}", file_name(&args.reference)),
+            side: None,
+            source: Some(args.input.display().to_string()),
+            details: serde_json::json!({
+                "reference": args.reference.display().to_string(),
+                "offset_s": crate::units::round_s(c.offset_s),
+                "model": args.model.to_string(),
+            })
+            .to_string(),
+        };
+        let mut filing = ActivityFiling::start(store, patient, activity)?;
+        for s in comparison_samples(&c, minutes_s) {
+            filing.measure(s);
+        }
+        let (_, filed) = filing.finish(minutes_s)?;
+        super::session::say_filed(&filed);
+    }
     if let Some(path) = &args.out {
         super::write_json(path, &c)?;
     }
     Ok(EXIT_OK)
+}
+
+/// A path's last part, for a name ("demo.mp4").
+fn file_name(path: &Path) -> String {
+    path.file_name().unwrap_or(path.as_os_str()).to_string_lossy().into_owned()
 }

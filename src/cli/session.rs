@@ -94,8 +94,21 @@ pub fn start_posture_filing(
     session: &PostureSession,
     input: &Path,
 ) -> Result<PostureFiling, CliError> {
-    let store = Store::open(data_dir, Access::Write)?;
+    let store = open_for_filing(data_dir, patient)?;
     Ok(PostureFiling::start(store, patient, session, Some(input.display().to_string()))?)
+}
+
+/// Opens the record at `data_dir` to file a session of `patient`, checking first that the patient is there, so a
+/// mistyped ID fails before any work is done.
+pub fn open_for_filing(data_dir: &Path, patient: &str) -> Result<Store, CliError> {
+    let store = Store::open(data_dir, Access::Write)?;
+    store.patient(patient)?;
+    Ok(store)
+}
+
+/// Prints where a session was filed.
+pub fn say_filed(session: &Session) {
+    println!("filed as session {} of patient {}", session.number, session.patient_id);
 }
 
 /// Runs `mirrorcue session`.

@@ -13,6 +13,8 @@ pub struct SessionRecord {
     pub session: Session,
     /// Its measurements, in time order.
     pub measurements: Vec<Measurement>,
+    /// Its activities' key frames: (activity ID, key frame).
+    pub key_frames: Vec<(i64, crate::posture::keyframe::KeyFrame)>,
 }
 
 /// Which sessions a report covers.
@@ -38,7 +40,13 @@ pub fn load(store: &Store, patient: &str, range: Range) -> Result<(Patient, Vec<
     };
     let records = sessions
         .into_iter()
-        .map(|s| Ok(SessionRecord { measurements: store.measurements(s.id)?, session: s }))
+        .map(|s| {
+            Ok(SessionRecord {
+                measurements: store.measurements(s.id)?,
+                key_frames: store.key_frames(s.id)?,
+                session: s,
+            })
+        })
         .collect::<Result<Vec<_>, StoreError>>()?;
     Ok((p, records))
 }
@@ -242,6 +250,7 @@ mod tests {
                 activities: vec![],
             },
             measurements: vec![m("shoulder flexion: maximum", Some(BodySide::Left), v, "degrees")],
+            key_frames: vec![],
         };
         let p = GoalProgress::of(&g, &[session(1, 100.0), session(2, 120.0)]);
         assert_eq!(p.fraction(), Some(0.4));

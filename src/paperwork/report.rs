@@ -17,6 +17,7 @@ use thiserror::Error;
 use super::note::{Clinician, draft};
 use super::progress::{GoalProgress, SessionRecord, format_value, series, unit_label};
 use super::units::{timed_minutes, units_for_minutes};
+use crate::posture::keyframe::KeyFrame;
 use crate::store::{BodySide, Measurement, Patient};
 use crate::units as u;
 
@@ -339,11 +340,75 @@ fn stabilogram_plot(
     Ok(svg)
 }
 
-/// The plots within one session: each balance trial's stabilogram, then each measure filed once a second, over
-/// the session's time, per side.
-fn session_plots(record: &SessionRecord) -> Result<String, ReportError> {
+/// A key frame as an inline SVG: the picture (or, de-identified, a plain background: the skeleton only) with the
+/// pose's bones and points in the sides' colours. Points below 0.3 confidence are not drawn.
+fn key_frame_svg(key: &KeyFrame, deidentified: bool) -> String {
+    use base64::Engine as _;
+    let (w, h) = (key.width.max(1), key.height.max(1));
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=img \
+         aria-label=\"{}\">",
+        esc(&key.caption)
+    );
+    match (&key.jpeg, deidentified) {
+        (Some(jpeg), false) => {
+            let data = base64::engine::general_purpose::STANDARD.encode(jpeg);
+            svg += &format!("<image href=\"data:image/jpeg;base64,{data}\" width=\"{w}\" height=\"{h}\"/>");
+        }
+        _ => svg += &format!("<rect width=\"{w}\" height=\"{h}\" fill=\"#2b2b2b\"/>"),
+    }
+    let at = |j: crate::pose::Joint| {
+        let p = key.points.get(key.skeleton.index_of(j)?)?;
+        (p[2] >= 0.3 && p[0].is_finite() && p[1].is_finite()).then(|| (p[0] * w as f32, p[1] * h as f32))
+    };
+    let colour = |j: crate::pose::Joint| colour_of(BodySide::of(j.side()));
+    for &(a, b) in key.skeleton.bones() {
+        if let (Some(p), Some(q)) = (at(a), at(b)) {
+            // A bone between the sides (the shoulders, the hips) takes the no-side colour.
+            let c = if a.side() == b.side() { colour(a) } else { colour_of(None) };
+            svg += &format!(
+                "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{c}\" stroke-width=\"4\" \
+                 stroke-linecap=\"round\"/>",
+                p.0, p.1, q.0, q.1
+            );
+        }
+    }
+    for &j in key.skeleton.joints() {
+        if let Some(p) = at(j) {
+            svg += &format!(
+                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"{}\" stroke=\"white\"/>",
+                p.0,
+                p.1,
+                colour(j)
+            );
+        }
+    }
+    svg + "</svg>"
+}
+
+/// A side's colour as CSS.
+fn colour_of(side: Option<BodySide>) -> String {
+    let RGBColor(r, g, b) = side_colour(side);
+    format!("rgb({r},{g},{b})")
+}
+
+/// The plots within one session: each activity's key frame (its best repetition), each balance trial's
+/// stabilogram, then each measure filed once a second, over the session's time, per side.
+fn session_plots(record: &SessionRecord, options: ReportOptions) -> Result<String, ReportError> {
     let one = std::slice::from_ref(record);
     let mut html = String::new();
+    for (activity, key) in &record.key_frames {
+        let name = record.session.activities.iter().find(|a| a.id == *activity).map(|a| a.name.as_str());
+        let how = match (options.deidentified, &key.jpeg) {
+            (true, _) => " Skeleton only (de-identified).",
+            (false, None) => " Skeleton only (the picture could not be kept).",
+            (false, Some(_)) => "",
+        };
+        html += &figure(
+            key_frame_svg(key, options.deidentified),
+            &format!("{}: {}.{how}", name.unwrap_or("Key frame"), key.caption),
+        );
+    }
     for (i, a) in record.session.activities.iter().enumerate() {
         let Some((pts, ellipse)) = stabilogram_of(&a.details) else { continue };
         let title = format!("{} (activity {})", a.name, i + 1);
@@ -510,7 +575,7 @@ pub fn render_html(
     body += &goals_table(patient, history);
     body += "<h2>Plots</h2>\n";
     let plots = if single {
-        let mut p = session_plots(first)?;
+        let mut p = session_plots(first, options)?;
         if history.len() > 1 {
             let trends = progress_plots(history)?;
             if !trends.is_empty() {
@@ -587,5 +652,33 @@ mod tests {
         assert!(stabilogram_of("{\"stabilogram\": {\"ml_cm\": [1.0], \"ap_cm\": [\"x\"]}}").is_none());
         assert!(stabilogram_of("not json").is_none());
         assert!(stabilogram_of("{}").is_none());
+    }
+
+    #[test]
+    fn a_key_frame_is_the_picture_with_its_skeleton_and_de_identified_the_skeleton_alone() {
+        use crate::pose::{Joint, Skeleton};
+        let mut points = vec![[0.0f32, 0.0, 0.0]; 17];
+        for (j, x, y) in
+            [(Joint::LeftShoulder, 0.6, 0.3), (Joint::LeftElbow, 0.7, 0.5), (Joint::RightShoulder, 0.4, 0.3)]
+        {
+            points[Skeleton::Coco17.index_of(j).unwrap()] = [x, y, 0.9];
+        }
+        let key = KeyFrame {
+            time_s: 3.0,
+            caption: "Best repetition: 2 of 3".into(),
+            width: 200,
+            height: 100,
+            jpeg: Some(vec![0xFF, 0xD8, 0xFF]),
+            skeleton: Skeleton::Coco17,
+            points,
+        };
+        let svg = key_frame_svg(&key, false);
+        assert!(svg.contains("data:image/jpeg;base64,/9j/"), "the picture inline");
+        // The left upper arm in the left's colour, from (120, 30) to (140, 50); the shoulders' line between sides.
+        assert!(svg.contains("x1=\"120.0\" y1=\"30.0\" x2=\"140.0\" y2=\"50.0\" stroke=\"rgb(0,114,178)\""), "{svg}");
+        assert!(svg.contains("stroke=\"rgb(0,158,115)\""), "the shoulders' line: {svg}");
+        assert_eq!(svg.matches("<circle").count(), 3, "only the confident points");
+        let anon = key_frame_svg(&key, true);
+        assert!(!anon.contains("data:image") && anon.contains("<rect") && anon.contains("<line"));
     }
 }

@@ -8,6 +8,7 @@ pub mod checkpoint;
 pub mod cues;
 pub mod export;
 pub mod files;
+pub mod keyframe;
 pub mod library;
 pub mod measure;
 pub mod protocol;

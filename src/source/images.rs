@@ -158,8 +158,8 @@ fn decode_rgb(path: &Path, format: Option<ImageFormat>) -> Result<RgbImage, Imag
 }
 
 /// What is wrong with an image that decoded but is not whole, when something is: a JPEG without its end marker
-/// (cut short: the decoder fills the missing lower part with grey), an animated WebP (only its first frame is
-/// read).
+/// (cut short: the decoder fills the missing lower part with grey), an animated WebP or PNG (only its first frame
+/// is read).
 fn damage(path: &Path) -> Option<String> {
     use std::io::{Read, Seek, SeekFrom};
     let mut file = File::open(path).ok()?;
@@ -171,7 +171,7 @@ fn damage(path: &Path) -> Option<String> {
         let tail_len = len.min(4096);
         file.seek(SeekFrom::Start(len - tail_len)).ok()?;
         let mut tail = Vec::new();
-        file.take(tail_len).read_to_end(&mut tail).ok()?;
+        (&mut file).take(tail_len).read_to_end(&mut tail).ok()?;
         // Padding after the end marker (zeros, spaces) is common and harmless.
         let end = tail.iter().rposition(|&b| b != 0 && b != b' ' && b != b'\n' && b != b'\r').map_or(0, |i| i + 1);
         if !tail[..end].ends_with(&[0xFF, 0xD9]) {
@@ -182,6 +182,15 @@ fn damage(path: &Path) -> Option<String> {
             );
         }
     }
+    if head.starts_with(PNG_SIGNATURE)
+        && let Some(frames) = apng_frames(&mut file)
+        && frames > 1
+    {
+        return Some(format!(
+            "the PNG is animated (APNG, {frames} frames): only its first frame is read; convert the animation to a \
+             video (e.g. MP4) to analyse all of it"
+        ));
+    }
     // RIFF....WEBPVP8X, then the flags byte: 0x02 is the animation flag.
     if head.len() > 20 && &head[0..4] == b"RIFF" && &head[8..16] == b"WEBPVP8X" && head[20] & 0x02 != 0 {
         return Some(
@@ -189,6 +198,33 @@ fn damage(path: &Path) -> Option<String> {
              analyse all of it"
                 .into(),
         );
+    }
+    None
+}
+
+const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+/// The frame count of an animated PNG: its `acTL` chunk, which comes before the first image data (`None` for a
+/// still PNG, or when the chunks cannot be read). Only chunk headers are read.
+fn apng_frames(file: &mut File) -> Option<u32> {
+    use std::io::{Read, Seek, SeekFrom};
+    file.seek(SeekFrom::Start(PNG_SIGNATURE.len() as u64)).ok()?;
+    // The chunks before the image data are few (IHDR, a palette, colour and text chunks): 64 is plenty.
+    for _ in 0..64 {
+        let mut header = [0u8; 8];
+        file.read_exact(&mut header).ok()?;
+        let len = u32::from_be_bytes([header[0], header[1], header[2], header[3]]);
+        match &header[4..8] {
+            b"acTL" => {
+                let mut frames = [0u8; 4];
+                file.read_exact(&mut frames).ok()?;
+                return Some(u32::from_be_bytes(frames));
+            }
+            b"IDAT" | b"IEND" => return None,
+            _ => {
+                file.seek(SeekFrom::Current(i64::from(len) + 4)).ok()?;
+            }
+        }
     }
     None
 }
@@ -507,5 +543,54 @@ mod tests {
         assert_eq!(sniff(&bmp), Some(ImageFormat::Bmp));
         assert_eq!(sniff(b"\0\0\0\x20ftypisom"), None);
         assert_eq!(sniff(b""), None);
+    }
+
+    /// A PNG chunk: length, type, data, CRC (the decoders check it).
+    fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+        let mut crc = 0xFFFF_FFFFu32;
+        for &b in kind.iter().chain(data) {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            }
+        }
+        let mut out = (data.len() as u32).to_be_bytes().to_vec();
+        out.extend_from_slice(kind);
+        out.extend_from_slice(data);
+        out.extend_from_slice(&(!crc).to_be_bytes());
+        out
+    }
+
+    /// Before: an animated PNG or WebP gave its first frame without a word (item 15 of the hardening issue).
+    #[test]
+    fn an_animated_png_or_webp_is_said_and_a_still_one_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut still = Vec::new();
+        image::RgbImage::new(8, 6).write_to(&mut std::io::Cursor::new(&mut still), ImageFormat::Png).unwrap();
+        let png = dir.path().join("still.png");
+        std::fs::write(&png, &still).unwrap();
+        assert_eq!(damage(&png), None);
+        // The same picture as the default image of a 3-frame APNG: acTL and fcTL before the image data.
+        let ihdr_end = 8 + 8 + 13 + 4;
+        let mut apng = still[..ihdr_end].to_vec();
+        apng.extend(png_chunk(b"acTL", &[0, 0, 0, 3, 0, 0, 0, 0]));
+        let mut fctl = vec![0u8; 26];
+        fctl[4..8].copy_from_slice(&8u32.to_be_bytes());
+        fctl[8..12].copy_from_slice(&6u32.to_be_bytes());
+        fctl[22..24].copy_from_slice(&1u16.to_be_bytes());
+        fctl[24..26].copy_from_slice(&[0, 0]);
+        apng.extend(png_chunk(b"fcTL", &fctl));
+        apng.extend_from_slice(&still[ihdr_end..]);
+        let animated = dir.path().join("moving.png");
+        std::fs::write(&animated, &apng).unwrap();
+        let said = damage(&animated).expect("a warning");
+        assert!(said.contains("APNG, 3 frames") && said.contains("only its first frame"), "{said}");
+        assert!(decode_rgb(&animated, None).is_ok(), "the first frame still reads");
+        // An animated WebP: the extended header's animation flag.
+        let mut webp = b"RIFF\0\0\0\0WEBPVP8X\x0a\0\0\0\x02\0\0\0\x07\0\0\x05\0\0".to_vec();
+        webp.resize(64, 0);
+        let w = dir.path().join("moving.webp");
+        std::fs::write(&w, &webp).unwrap();
+        assert!(damage(&w).unwrap().contains("WebP is animated"));
     }
 }

@@ -13,6 +13,7 @@
 //! - **Schema**: versioned with `rusqlite_migration` (SQLite's `user_version`); [`SCHEMA_VERSION`] is the latest.
 //!   Version 1: patients, sessions, activities, the one measurement table, settings. Version 2: measurable goals
 //!   (a target per goal: measure, side, at least / at most, value, unit) and an index for per-session reads.
+//!   Version 3: key frames (an activity's best moment: a JPEG picture, its size, caption and pose).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -28,7 +29,7 @@ pub const LOCK_FILE: &str = "mirrorcue.lock";
 /// SQLite's `application_id` of a mirrorcue record ("MCUE").
 pub const APPLICATION_ID: i32 = 0x4D43_5545;
 /// The latest schema version.
-pub const SCHEMA_VERSION: usize = 2;
+pub const SCHEMA_VERSION: usize = 3;
 
 /// Schema version 1: patients, sessions, activities, measurements, settings.
 const V1: &str = "
@@ -92,7 +93,22 @@ CREATE TABLE goal (
 CREATE INDEX measurement_by_session ON measurement(session_id, time_s);
 ";
 
-const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2)];
+/// Schema version 3: key frames (a picture of an activity's best moment with its pose, for the session report).
+const V3: &str = "
+CREATE TABLE key_frame (
+    id          INTEGER PRIMARY KEY,
+    activity_id INTEGER NOT NULL REFERENCES activity(id),
+    time_s      REAL NOT NULL,
+    caption     TEXT NOT NULL,
+    width       INTEGER NOT NULL,
+    height      INTEGER NOT NULL,
+    image       BLOB,
+    pose        TEXT NOT NULL
+);
+CREATE INDEX key_frame_by_activity ON key_frame(activity_id);
+";
+
+const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3)];
 
 /// The schema's migrations, oldest first (version `n` is `MIGRATIONS[n - 1]`).
 pub fn migrations() -> Migrations<'static> {
@@ -398,7 +414,7 @@ fn migration_error(path: &Path, e: rusqlite_migration::Error) -> StoreError {
 }
 
 /// Checks an existing database file without writing to it: SQLite, mirrorcue's, not newer, not damaged.
-fn inspect(path: &Path) -> Result<(), StoreError> {
+pub(crate) fn inspect(path: &Path) -> Result<(), StoreError> {
     use std::io::Read;
     let mut head = Vec::with_capacity(100);
     std::fs::File::open(path)
@@ -433,7 +449,7 @@ fn inspect(path: &Path) -> Result<(), StoreError> {
 }
 
 /// Takes the one-writer lock: an exclusive transaction on [`LOCK_FILE`], held by the returned connection.
-fn take_writer_lock(dir: &Path) -> Result<Connection, StoreError> {
+pub(crate) fn take_writer_lock(dir: &Path) -> Result<Connection, StoreError> {
     let path = dir.join(LOCK_FILE);
     let conn = Connection::open(&path).map_err(|e| StoreError::sqlite(&path, e))?;
     conn.busy_timeout(Duration::ZERO).map_err(|e| StoreError::sqlite(&path, e))?;

@@ -1,10 +1,12 @@
 //! A session run in the app, filed as it goes through a [`RecordWriter`] (the live pipeline never waits on the
-//! disk): mirror therapy minutes per mode, and each balance trial with its numbers. A program killed mid-session
+//! disk): mirror therapy minutes per mode, the posture protocol on screen (its checkpoints once a second, its totals
+//! and best repetition's key frame), and each balance trial with its numbers. A program killed mid-session
 //! leaves the session unfinished with everything up to its last second (the writer's guarantee).
 
 use std::collections::HashMap;
 
 use super::db::{Store, StoreError};
+use super::posture::{PostureActivity, PostureFrame};
 use super::sessions::{ActivityKind, BodySide, NewActivity, Session};
 use super::writer::{ActivityRef, RecordWriter, Sample};
 use crate::balance::live::LiveResult;
@@ -44,6 +46,8 @@ pub struct LiveSession {
     elapsed_s: f64,
     /// Mirror therapy activities by mode name, with their seconds so far.
     mirror: HashMap<String, (ActivityRef, f64)>,
+    /// The posture protocol being filed.
+    posture: Option<PostureActivity>,
     trials: u32,
 }
 
@@ -54,6 +58,7 @@ impl LiveSession {
             writer: RecordWriter::start(store, patient)?,
             elapsed_s: 0.0,
             mirror: HashMap::new(),
+            posture: None,
             trials: 0,
         })
     }
@@ -102,6 +107,31 @@ impl LiveSession {
         // Once a second is enough for the minutes (and for a kill to lose at most one).
         if entry.1.floor() > before {
             writer.set_activity_seconds(entry.0, crate::units::round_s(entry.1));
+        }
+    }
+
+    /// Files a frame of the posture protocol on screen (call it after [`LiveSession::tick`] for the same frame): a
+    /// new protocol, or the same one started again, ends the one before and begins its own activity.
+    pub fn posture_frame(
+        &mut self,
+        dt_s: f64,
+        session: &crate::posture::PostureSession,
+        result: &crate::posture::FrameResult,
+        frame: &crate::frame::Frame,
+        pose: Option<&crate::pose::Pose>,
+    ) {
+        if self.posture.as_ref().is_some_and(|p| !p.is_of(session)) {
+            self.end_posture();
+        }
+        let writer = &mut self.writer;
+        let p = self.posture.get_or_insert_with(|| PostureActivity::begin(writer, session));
+        p.frame(writer, PostureFrame { dt_s, t: self.elapsed_s, session, result, frame, pose });
+    }
+
+    /// Ends the posture activity, if one runs (its totals and key frame are filed).
+    pub fn end_posture(&mut self) {
+        if let Some(p) = self.posture.take() {
+            p.end(&mut self.writer);
         }
     }
 
@@ -183,7 +213,8 @@ impl LiveSession {
     }
 
     /// Finishes the session; gives back the store and the session as written.
-    pub fn finish(self) -> Result<(Store, Session), StoreError> {
+    pub fn finish(mut self) -> Result<(Store, Session), StoreError> {
+        self.end_posture();
         self.writer.finish()
     }
 }
@@ -239,5 +270,53 @@ mod tests {
         let ml = details["stabilogram"]["ml_cm"].as_array().unwrap();
         assert!(ml.len() > 10 && ml.len() <= STABILOGRAM_POINTS, "{}", ml.len());
         assert!(details["ellipse"]["semi_major_cm"].as_f64().unwrap() > 0.0);
+    }
+
+    /// Before: a posture protocol run in the app was not filed at all.
+    #[test]
+    fn a_posture_protocol_in_the_app_is_filed_with_its_totals_and_key_frame() {
+        use crate::posture::{PostureSession, Protocol};
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path(), Access::Write).unwrap();
+        store.add_patient(&Patient::new("P001")).unwrap();
+        let mut live = LiveSession::start(store, "P001").unwrap();
+        let protocol = Protocol::load(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/assets/protocols/squat_knee_alignment.toml"
+        )))
+        .unwrap();
+        let mut posture = PostureSession::new(protocol);
+        let frame = crate::frame::Frame::new(image::RgbImage::new(320, 240), 0, 0.0, "test");
+        // Standing, squatting deep and standing again, three times over 9 s at 10 fps.
+        for i in 0..90 {
+            let t = i as f64 / 10.0;
+            let depth = ((t / 3.0) * std::f64::consts::TAU).sin().abs();
+            let mut f = Figure::standing();
+            // Seen from the front: the hips and all above them go down, the knees out (the knee angle in the
+            // picture falls to about 89° at the deepest, under the protocol's 95°).
+            for j in crate::pose::Joint::ALL {
+                if f.get(j)[1] <= 0.0 {
+                    f.shift(j, [0.0, 0.3 * depth, 0.0]);
+                }
+            }
+            f.shift(crate::pose::Joint::LeftKnee, [0.25 * depth, 0.02 * depth, 0.0]);
+            f.shift(crate::pose::Joint::RightKnee, [-0.25 * depth, 0.02 * depth, 0.0]);
+            let pose = f.pose();
+            let result = posture.update(t, Some(&pose));
+            live.tick(0.1, None);
+            live.posture_frame(0.1, &posture, &result, &frame, Some(&pose));
+        }
+        let (store, session) = live.finish().unwrap();
+        let s = store.session("P001", session.number).unwrap();
+        assert_eq!(s.activities.len(), 1);
+        let a = &s.activities[0];
+        assert_eq!(a.kind, ActivityKind::PosturalRetraining);
+        assert!((a.seconds - 9.0).abs() < 0.15, "{}", a.seconds);
+        let ms = store.measurements(s.id).unwrap();
+        assert!(ms.iter().any(|m| m.measure == "squats: repetitions"), "the totals: {ms:?}");
+        assert!(ms.iter().filter(|m| m.unit == "torso_lengths").count() >= 8, "values once a second");
+        let keys = store.key_frames(s.id).unwrap();
+        assert_eq!(keys.len(), 1, "the best repetition's key frame");
+        assert!(keys[0].1.caption.starts_with("Best repetition"), "{}", keys[0].1.caption);
     }
 }

@@ -10,8 +10,11 @@
 use std::collections::HashSet;
 
 use super::db::{Store, StoreError};
+use super::filing::ActivityFiling;
 use super::sessions::{ActivityKind, BodySide, NewActivity, Session};
 use super::writer::{ActivityRef, RecordWriter, Sample};
+use crate::posture::keyframe::KeyFrame;
+use crate::posture::keyframe::KeyFramePicker;
 use crate::posture::{FrameResult, Measure, PostureSession, Protocol, Summary};
 
 /// The name of a sided measure without its side ("left knee over the foot" → "knee over the foot").
@@ -95,11 +98,25 @@ pub fn summary_samples(protocol: &Protocol, summary: &Summary) -> Vec<Sample> {
     out
 }
 
+/// Each visible checkpoint's value on a frame, as filed once a second, at `t` s from the session's start.
+pub fn frame_samples(session: &PostureSession, result: &FrameResult, t: f64) -> Vec<Sample> {
+    let checkpoints = session.protocol().checkpoints.iter().zip(&result.values);
+    checkpoints
+        .filter_map(|(c, v)| {
+            Some(Sample {
+                measure: without_side(&c.name),
+                side: measure_side(&c.measure),
+                value: crate::units::round(f64::from((*v)?), c.unit()),
+                unit: c.unit().key().to_string(),
+                time_s: crate::units::round_s(t),
+            })
+        })
+        .collect()
+}
+
 /// Files a running posture session: see the [module](self).
 pub struct PostureFiling {
-    writer: RecordWriter,
-    activity: ActivityRef,
-    next_second: f64,
+    filing: ActivityFiling,
 }
 
 impl PostureFiling {
@@ -111,7 +128,67 @@ impl PostureFiling {
         session: &PostureSession,
         source: Option<String>,
     ) -> Result<PostureFiling, StoreError> {
-        let mut writer = RecordWriter::start(store, patient)?;
+        let p = session.protocol();
+        let details = serde_json::json!({
+            "protocol": p.name,
+            "checkpoints": p.checkpoints.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
+            "repetition_rules": p.reps.iter().map(|r| r.name.clone()).collect::<Vec<_>>(),
+        });
+        let activity = NewActivity {
+            kind: ActivityKind::PosturalRetraining,
+            name: p.name.clone(),
+            side: None,
+            source,
+            details: details.to_string(),
+        };
+        Ok(PostureFiling { filing: ActivityFiling::start(store, patient, activity)? })
+    }
+
+    /// The session being written.
+    pub fn session(&self) -> &Session {
+        self.filing.session()
+    }
+
+    /// After each frame: once a second of session time, each visible checkpoint's value and the minutes so far.
+    pub fn frame(&mut self, session: &PostureSession, result: &FrameResult) {
+        let t = session.elapsed_s();
+        if self.filing.tick(t) {
+            for sample in frame_samples(session, result, t) {
+                self.filing.measure(sample);
+            }
+        }
+    }
+
+    /// Files the summary and the key frame (the best repetition, if one was picked) and finishes the session;
+    /// gives back the store and the session as written.
+    pub fn finish(mut self, session: &PostureSession, key: Option<KeyFrame>) -> Result<(Store, Session), StoreError> {
+        for s in summary_samples(session.protocol(), session.summary()) {
+            self.filing.measure(s);
+        }
+        if let Some(key) = key {
+            self.filing.key_frame(key);
+        }
+        self.filing.finish(session.elapsed_s())
+    }
+}
+
+/// The posture protocol run in the app's session ([`super::LiveSession`]), filed through the session's writer: the
+/// activity's time by the frames' clock, each checkpoint's value once a second, and when it ends (another protocol,
+/// a new source, the session's end) the summary's totals and the best repetition's key frame.
+pub struct PostureActivity {
+    activity: ActivityRef,
+    protocol: String,
+    seconds: f64,
+    last_elapsed: f64,
+    next_second: f64,
+    summary: Vec<Sample>,
+    key: KeyFramePicker,
+    has_reps: bool,
+}
+
+impl PostureActivity {
+    /// Begins the activity for `session`'s protocol.
+    pub(crate) fn begin(writer: &mut RecordWriter, session: &PostureSession) -> PostureActivity {
         let p = session.protocol();
         let details = serde_json::json!({
             "protocol": p.name,
@@ -122,47 +199,73 @@ impl PostureFiling {
             kind: ActivityKind::PosturalRetraining,
             name: p.name.clone(),
             side: None,
-            source,
+            source: None,
             details: details.to_string(),
         });
-        Ok(PostureFiling { writer, activity, next_second: 0.0 })
+        PostureActivity {
+            activity,
+            protocol: p.name.clone(),
+            seconds: 0.0,
+            last_elapsed: session.elapsed_s(),
+            next_second: 0.0,
+            summary: Vec::new(),
+            key: KeyFramePicker::new(),
+            has_reps: !p.reps.is_empty(),
+        }
     }
 
-    /// The session being written.
-    pub fn session(&self) -> &Session {
-        self.writer.session()
+    /// Whether `session` is still the one this activity files: the same protocol, its time not started again.
+    pub(crate) fn is_of(&self, session: &PostureSession) -> bool {
+        session.protocol().name == self.protocol && session.elapsed_s() >= self.last_elapsed
     }
 
-    /// After each frame: once a second of session time, each visible checkpoint's value and the minutes so far.
-    pub fn frame(&mut self, session: &PostureSession, result: &FrameResult) {
-        let t = session.elapsed_s();
-        if !t.is_finite() || t < self.next_second {
+    /// After a frame that lasted `dt_s`, at `t` s from the clinic session's start.
+    pub(crate) fn frame(&mut self, writer: &mut RecordWriter, f: PostureFrame<'_>) {
+        self.last_elapsed = f.session.elapsed_s();
+        self.key.on_frame(f.frame, f.pose, f.result, self.has_reps);
+        if f.dt_s.is_finite() && f.dt_s > 0.0 && f.dt_s < 5.0 {
+            self.seconds += f.dt_s;
+        }
+        if f.t < self.next_second {
             return;
         }
-        self.next_second = t.floor() + 1.0;
-        for (c, v) in session.protocol().checkpoints.iter().zip(&result.values) {
-            if let Some(v) = v {
-                let sample = Sample {
-                    measure: without_side(&c.name),
-                    side: measure_side(&c.measure),
-                    value: crate::units::round(f64::from(*v), c.unit()),
-                    unit: c.unit().key().to_string(),
-                    time_s: crate::units::round_s(t),
-                };
-                self.writer.measure(Some(self.activity), sample);
-            }
+        self.next_second = f.t.floor() + 1.0;
+        for sample in frame_samples(f.session, f.result, f.t) {
+            writer.measure(Some(self.activity), sample);
         }
-        self.writer.set_activity_seconds(self.activity, t);
+        writer.set_activity_seconds(self.activity, crate::units::round_s(self.seconds));
+        self.summary = summary_samples(f.session.protocol(), f.session.summary())
+            .into_iter()
+            .map(|s| Sample { time_s: crate::units::round_s(f.t), ..s })
+            .collect();
     }
 
-    /// Files the summary and finishes the session; gives back the store and the session as written.
-    pub fn finish(mut self, session: &PostureSession) -> Result<(Store, Session), StoreError> {
-        for s in summary_samples(session.protocol(), session.summary()) {
-            self.writer.measure(Some(self.activity), s);
+    /// Files the totals (as of its last second) and the key frame.
+    pub(crate) fn end(self, writer: &mut RecordWriter) {
+        writer.set_activity_seconds(self.activity, crate::units::round_s(self.seconds));
+        for s in self.summary {
+            writer.measure(Some(self.activity), s);
         }
-        self.writer.set_activity_seconds(self.activity, crate::units::round_s(session.elapsed_s()));
-        self.writer.finish()
+        if let Some(key) = self.key.finish() {
+            writer.key_frame(self.activity, key);
+        }
     }
+}
+
+/// One frame of a posture protocol run in the app, as [`super::LiveSession::posture_frame`] files it.
+pub struct PostureFrame<'a> {
+    /// How long the frame lasted, s (the frames' clock: a paused recording does not count).
+    pub dt_s: f64,
+    /// Seconds from the clinic session's start.
+    pub t: f64,
+    /// The posture session.
+    pub session: &'a PostureSession,
+    /// Its result on this frame.
+    pub result: &'a FrameResult,
+    /// The frame (for the key frame's picture).
+    pub frame: &'a crate::frame::Frame,
+    /// The pose on it.
+    pub pose: Option<&'a crate::pose::Pose>,
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use super::db::{Store, StoreError};
 use super::sessions::{self, BodySide, Measurement, NewActivity, Session};
+use crate::posture::keyframe::KeyFrame;
 
 /// The longest time a measurement waits before it is committed.
 pub const COMMIT_INTERVAL: Duration = Duration::from_millis(250);
@@ -41,6 +42,7 @@ pub struct Sample {
 
 enum Msg {
     Activity(ActivityRef, NewActivity),
+    KeyFrame(ActivityRef, Box<KeyFrame>),
     Seconds(ActivityRef, f64),
     Measure(Option<ActivityRef>, Sample),
     Flush(Sender<()>),
@@ -91,6 +93,11 @@ impl RecordWriter {
         if seconds.is_finite() && seconds >= 0.0 {
             let _ = self.tx.send(Msg::Seconds(activity, seconds));
         }
+    }
+
+    /// Files a key frame of an activity (never blocks).
+    pub fn key_frame(&self, activity: ActivityRef, key: KeyFrame) {
+        let _ = self.tx.send(Msg::KeyFrame(activity, Box::new(key)));
     }
 
     /// Records a value (never blocks). A value or time that is not finite is not recorded (counted in
@@ -156,6 +163,7 @@ impl Drop for RecordWriter {
 
 enum Op {
     Activity(ActivityRef, NewActivity),
+    KeyFrame(ActivityRef, Box<KeyFrame>),
     Seconds(ActivityRef, f64),
     Measure(Option<ActivityRef>, Sample),
 }
@@ -175,6 +183,10 @@ fn run(mut store: Store, session_id: i64, rx: Receiver<Msg>, error: Arc<Mutex<Op
         let (commit, end, reply) = match rx.recv_timeout(wait) {
             Ok(Msg::Activity(r, a)) => {
                 ops.push(Op::Activity(r, a));
+                (false, None, None)
+            }
+            Ok(Msg::KeyFrame(r, k)) => {
+                ops.push(Op::KeyFrame(r, k));
                 (false, None, None)
             }
             Ok(Msg::Seconds(r, s)) => {
@@ -235,6 +247,11 @@ fn apply(
             Op::Activity(r, a) => {
                 let id = sessions::add_activity_tx(tx, path, session_id, &a)?;
                 ids.insert(r, id);
+            }
+            Op::KeyFrame(r, k) => {
+                if let Some(id) = ids.get(&r) {
+                    super::key_frames::add_key_frame_tx(tx, path, *id, &k)?;
+                }
             }
             Op::Seconds(r, s) => {
                 if let Some(id) = ids.get(&r) {

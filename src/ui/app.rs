@@ -9,6 +9,7 @@ use egui_file_dialog::FileDialog;
 
 use super::action::{Action, DialogTarget};
 use super::balance::{BalanceAction, Finished};
+use super::clinic::ClinicAction;
 use super::pane::Pane;
 use super::screen::{self, patient};
 use super::settings::{Settings, SourcePref};
@@ -305,6 +306,12 @@ impl MirrorcueApp {
                         .as_ref()
                         .map(|(n, side)| (n.as_str(), *side)),
                 );
+                match (s.posture.as_ref(), s.posture_frame.as_ref()) {
+                    (Some(posture), Some(result)) => {
+                        live.posture_frame(dt, posture, result, &r.frame, r.pose.as_ref());
+                    }
+                    _ => live.end_posture(),
+                }
                 match &finished {
                     Some(Finished::Trial(result)) => live.balance_trial(result),
                     Some(Finished::Drill(results)) => live.los_drill(results),
@@ -548,7 +555,15 @@ impl MirrorcueApp {
             Action::SetGhost(on) => s.settings.ghost = on,
             Action::SetDelayMemory(mb) => s.settings.delay_memory_mb = mb,
             Action::ToggleRecording => self.toggle_recording(),
-            Action::Clinic(a) => s.clinic.apply(a),
+            Action::Clinic(a) => {
+                let starts = a == ClinicAction::StartSession;
+                s.clinic.apply(a);
+                if starts && s.clinic.live.is_some() {
+                    // The session's posture totals count from its start, not from when the protocol was loaded.
+                    s.posture = s.protocol.clone().map(PostureSession::new);
+                    s.posture_frame = None;
+                }
+            }
             Action::Balance(a) => {
                 if matches!(a, BalanceAction::Start | BalanceAction::StartDrill) && !has_feet(s.settings.pose.model) {
                     let before = s.settings.pose.model;

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use crate::paperwork::progress::{self, Range, SessionRecord};
+use crate::store::restore::{BackupFile, is_damaged, latest_backup, restore};
 use crate::store::{Access, AffectedSide, BodySide, LiveSession, Patient, Store};
 
 /// What the therapist can ask of the record.
@@ -21,6 +22,8 @@ pub enum ClinicAction {
     EndSession,
     /// Plot this measure (name, side) over the sessions.
     SetTrend(Option<(String, Option<BodySide>)>),
+    /// Put this backup in place of the damaged record (the damaged file is moved aside, untouched), then open it.
+    RestoreBackup(PathBuf),
 }
 
 /// A measure over sessions: its name, side and unit.
@@ -45,6 +48,8 @@ pub struct ClinicState {
     pub trend: Option<(String, Option<BodySide>)>,
     /// What to tell the therapist (an error, a filed session).
     pub message: Option<String>,
+    /// The backup offered in place of a damaged record.
+    pub backup_offer: Option<BackupFile>,
 }
 
 impl ClinicState {
@@ -60,7 +65,27 @@ impl ClinicState {
             history: Vec::new(),
             trend: None,
             message: None,
+            backup_offer: None,
         }
+    }
+
+    /// At the app's start: looks at the record without writing or locking it, so a damaged record is said (with
+    /// the backup that can stand in) before the therapist needs it. A missing record is not a problem (it is made
+    /// when first opened).
+    pub fn check_at_start(&mut self) {
+        match Store::open(&self.data_dir, Access::Read) {
+            Err(e) if is_damaged(&e) => self.damaged(&e),
+            _ => {}
+        }
+    }
+
+    /// Says that the record is damaged, and offers the newest usable backup.
+    fn damaged(&mut self, e: &crate::store::StoreError) {
+        self.backup_offer = latest_backup(&self.data_dir);
+        self.message = Some(match &self.backup_offer {
+            Some(b) => format!("The clinic record cannot be used: {e} You can put {} in its place.", b.describe()),
+            None => format!("The clinic record cannot be used: {e} No automatic backup was found."),
+        });
     }
 
     /// Does what the therapist asked.
@@ -100,6 +125,17 @@ impl ClinicState {
             }
             ClinicAction::EndSession => self.end_session(),
             ClinicAction::SetTrend(t) => self.trend = t,
+            ClinicAction::RestoreBackup(path) => match restore(&self.data_dir, &path) {
+                Ok(aside) => {
+                    self.backup_offer = None;
+                    self.open();
+                    if self.store.is_some() {
+                        let moved = aside.map(|a| format!(" The damaged file was kept as {}.", a.display()));
+                        self.message = Some(format!("The backup is in use.{}", moved.unwrap_or_default()));
+                    }
+                }
+                Err(e) => self.message = Some(format!("The backup could not be put in place: {e}")),
+            },
         }
     }
 
@@ -114,6 +150,10 @@ impl ClinicState {
                     session.number,
                     crate::units::count(crate::paperwork::units::units_for_minutes(minutes).into(), "unit", "units")
                 ));
+                if let Err(e) = store.auto_backup() {
+                    self.message =
+                        Some(format!("{} The automatic backup failed: {e}", self.message.take().unwrap_or_default()));
+                }
                 self.store = Some(store);
                 self.reload();
             }
@@ -128,9 +168,13 @@ impl ClinicState {
         self.opened = true;
         match Store::open(&self.data_dir, Access::Write) {
             Ok(s) => {
+                if let Err(e) = s.auto_backup_if_old() {
+                    self.message = Some(format!("The automatic backup failed: {e}"));
+                }
                 self.store = Some(s);
                 self.reload();
             }
+            Err(e) if is_damaged(&e) => self.damaged(&e),
             Err(e) => self.message = Some(format!("The clinic record cannot be used: {e}")),
         }
     }
@@ -227,5 +271,33 @@ mod tests {
             first_vs_last(&[(1, 12.0), (5, 8.06)], "cm2").unwrap(),
             "12.0 cm² (session 1) to 8.1 cm² (session 5): −3.9 cm²"
         );
+    }
+
+    /// Before: a damaged record only said "cannot be used"; nothing offered the backup.
+    #[test]
+    fn a_damaged_record_is_said_at_start_and_the_last_backup_put_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut c = ClinicState::new(dir.path().to_path_buf());
+        c.check_at_start();
+        assert_eq!(c.message, None, "no record yet is not a problem");
+        c.apply(ClinicAction::Open);
+        c.apply(ClinicAction::AddPatient("P007".into(), AffectedSide::Right));
+        c.apply(ClinicAction::StartSession);
+        c.live.as_mut().unwrap().tick(1.0, Some(("mirror", None)));
+        c.apply(ClinicAction::EndSession);
+        drop(c);
+        let db = dir.path().join(crate::store::DB_FILE);
+        std::fs::write(&db, vec![b'x'; 8192]).unwrap();
+
+        let mut c = ClinicState::new(dir.path().to_path_buf());
+        c.check_at_start();
+        let m = c.message.clone().unwrap();
+        assert!(m.contains("cannot be used") && m.contains("1 patient, 1 session"), "{m}");
+        let offer = c.backup_offer.clone().expect("the last backup is offered");
+        assert_eq!(std::fs::read(&db).unwrap(), vec![b'x'; 8192], "the damaged file untouched until asked");
+        c.apply(ClinicAction::RestoreBackup(offer.path));
+        assert!(c.is_open(), "{:?}", c.message);
+        assert!(c.message.as_ref().unwrap().contains("damaged file was kept as"), "{:?}", c.message);
+        assert_eq!(c.patients.len(), 1);
     }
 }

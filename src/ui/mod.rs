@@ -79,6 +79,7 @@ pub fn run(
         Box::new(move |cc| {
             let mut app = app::MirrorcueApp::from_eframe(cc, engine, models);
             app.state.clinic = clinic::ClinicState::new(data_dir);
+            app.state.clinic.check_at_start();
             Ok(Box::new(app))
         }),
     )

@@ -3,6 +3,7 @@
 //! - [`stages`]: per-stage timings (decoding, pre-processing, inference, decoding outputs, smoothing) per model and
 //!   engine on a recording (the default);
 //! - [`live`]: the live path (`--live`): capture, pose and display threads at 1280x720, 30 fps;
+//! - [`soak`]: the live path on a looping recording for an hour (`--soak`), memory sampled once a minute;
 //! - [`side_by_side`]: two recordings played side by side as in the app (`--side-by-side`), with the display tick in
 //!   [`display`] and the recordings it makes in [`footage`].
 //!
@@ -12,6 +13,7 @@ pub mod display;
 pub mod footage;
 pub mod live;
 pub mod side_by_side;
+pub mod soak;
 pub mod stages;
 
 use std::path::{Path, PathBuf};
@@ -57,6 +59,12 @@ pub struct BenchArgs {
     /// any recordings, videos or recording folders.
     #[arg(long, num_args = 0..=2, value_names = ["A", "B"], conflicts_with = "live")]
     pub side_by_side: Option<Vec<PathBuf>>,
+    /// Soak the live path: the recording (--input, default the bundled one) looping at its own pace for MINUTES
+    /// (default 60), pose on its thread and the mirror view rendered as in the app; memory and dropped frames
+    /// sampled once a minute.
+    #[arg(long, value_name = "MINUTES", num_args = 0..=1, default_missing_value = "60",
+          value_parser = crate::cli::numbers::positive, conflicts_with_all = ["live", "side_by_side"])]
+    pub soak: Option<f64>,
     /// How long the live or side-by-side measurement runs.
     #[arg(long, default_value_t = 10.0, value_name = "SECONDS", value_parser = crate::cli::numbers::positive)]
     pub seconds: f64,
@@ -123,6 +131,9 @@ fn read_frames(
 pub fn run(args: &BenchArgs) -> Result<u8, CliError> {
     if args.live {
         return live::run(args);
+    }
+    if let Some(minutes) = args.soak {
+        return soak::run(args, minutes);
     }
     if let Some(inputs) = &args.side_by_side {
         return side_by_side::run(args, inputs);

@@ -25,12 +25,22 @@ pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
         (Some(p), None) => format!("Patient {p}"),
         _ => "Patient and session".into(),
     };
-    egui::CollapsingHeader::new(RichText::new(title).strong()).id_salt("patient-session").show(ui, |ui| {
-        if !c.opened {
+    let header = egui::CollapsingHeader::new(RichText::new(title).strong()).id_salt("patient-session");
+    // A damaged record is shown at once, with its way out.
+    header.default_open(c.backup_offer.is_some()).show(ui, |ui| {
+        if !c.opened && c.backup_offer.is_none() {
             out.push(Action::Clinic(ClinicAction::Open));
         }
         if let Some(m) = &c.message {
             ui.horizontal_wrapped(|ui| ui.label(RichText::new(m).color(style::NOTICE)));
+        }
+        if let Some(b) = &c.backup_offer {
+            let button = ui
+                .button(format!("Put {} in place", b.describe()))
+                .on_hover_text("The damaged record is kept beside it, untouched, under another name");
+            if button.clicked() {
+                out.push(Action::Clinic(ClinicAction::RestoreBackup(b.path.clone())));
+            }
         }
         if !c.is_open() {
             return;
