@@ -345,9 +345,13 @@ fn stabilogram_plot(
 fn key_frame_svg(key: &KeyFrame, deidentified: bool) -> String {
     use base64::Engine as _;
     let (w, h) = (key.width.max(1), key.height.max(1));
+    // Shown at most 480 px high and as wide as a plot (a portrait video's picture would fill the page).
+    let shown = (480.0 / f64::from(h)).min(f64::from(PLOT_SIZE.0) / f64::from(w)).min(1.0);
     let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=img \
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{:.0}\" height=\"{:.0}\" role=img \
          aria-label=\"{}\">",
+        f64::from(w) * shown,
+        f64::from(h) * shown,
         esc(&key.caption)
     );
     match (&key.jpeg, deidentified) {
