@@ -158,12 +158,20 @@ pub fn palm_centre(hand: &Hand) -> (f32, f32) {
 }
 
 /// The gap between a left and a right hand: the midpoint of their palms' centres (normalised), `None` unless both
-/// sides are among `hands`.
+/// sides are among `hands` with their palms' centres at least a palm's length apart (closer, they are clasped, or
+/// the tracker holds one hand twice under both names, and there is no gap to put a seam in).
 pub fn between_hands(hands: &[Hand]) -> Option<(f32, f32)> {
     let l = hands.iter().find(|h| h.side == Side::Left)?;
     let r = hands.iter().find(|h| h.side == Side::Right)?;
     let (a, b) = (palm_centre(l), palm_centre(r));
-    Some(((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0))
+    let px = |h: &Hand, p: (f32, f32)| (p.0 * h.frame_width as f32, p.1 * h.frame_height as f32);
+    let palm = |h: &Hand| {
+        let (w, m) = (h.get(HandLandmark::Wrist), h.get(HandLandmark::MiddleMcp));
+        let (w, m) = (px(h, (w.x, w.y)), px(h, (m.x, m.y)));
+        (w.0 - m.0).hypot(w.1 - m.1)
+    };
+    let (pa, pb) = (px(l, a), px(r, b));
+    ((pa.0 - pb.0).hypot(pa.1 - pb.1) >= palm(l).max(palm(r))).then(|| ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0))
 }
 
 /// Keeps the seam steady: follows the body's midline with smoothing, or stays where the therapist put it.
@@ -1046,6 +1054,12 @@ mod tests {
         assert!((seam.point.0 - 800.0).abs() < 0.01, "{seam:?}");
         // The hands leave the picture for a moment: the seam stays at the gap, not on the body.
         let seam = t.update_with_hands(Some(&body), &[], &settings, false, 1000, 1000);
+        assert!((seam.point.0 - gap.0 * 1000.0).abs() < 0.01, "{seam:?}");
+        // One hand held twice under both names (or hands clasped): no gap, the seam stays where it was.
+        let mut twice = hands.clone();
+        twice[1].landmarks = twice[0].landmarks;
+        assert_eq!(between_hands(&twice), None);
+        let seam = t.update_with_hands(Some(&body), &twice, &settings, false, 1000, 1000);
         assert!((seam.point.0 - gap.0 * 1000.0).abs() < 0.01, "{seam:?}");
         // Locked, the seam stays where the therapist put it.
         let locked = SeamSettings { follow_body: false, manual: 0.3, ..settings };
