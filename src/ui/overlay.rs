@@ -193,9 +193,9 @@ pub fn paint_hands(painter: &Painter, rect: Rect, hands: &[crate::hands::Hand], 
     }
 }
 
-/// The hand ghost: the healthy hand mirrored over the affected one in `color` (the ghost's soft white), each
-/// fingertip labelled with the finger and its similarity ("index 92%"). Points hidden under a split reflection are
-/// not drawn.
+/// The hand ghost: the healthy hand mirrored over the affected one in `color` (the ghost's soft white), fingertips
+/// ringed, and beside it each finger's similarity ("index 92%"), thumb to little finger. Points hidden under a split
+/// reflection are not drawn.
 pub fn paint_hand_ghost(
     painter: &Painter,
     rect: Rect,
@@ -217,24 +217,29 @@ pub fn paint_hand_ghost(
             painter.line_segment([pa, pb], Stroke::new(width, color));
         }
     }
-    let palm = at(HandLandmark::MiddleMcp);
     for m in ghost.fingers {
-        let (Some(tip), Some(palm)) = (at(m.finger.tip()), palm) else { continue };
-        painter.circle_stroke(tip, width * 1.5, Stroke::new(width, color));
-        // The label a little beyond the tip, away from the palm.
-        let dir = (tip - palm).normalized();
-        let pos = tip + dir * 14.0 * scale;
+        if let Some(tip) = at(m.finger.tip()) {
+            painter.circle_stroke(tip, width * 1.5, Stroke::new(width, color));
+        }
+    }
+    // The similarities in a column beside the ghost (thumb to little finger), on the side away from the picture's
+    // centre, so they neither cover the fingers nor each other.
+    let shown: Vec<Pos2> = HandLandmark::ALL.iter().filter_map(|l| at(*l)).collect();
+    if shown.is_empty() {
+        return;
+    }
+    let (x0, x1) = shown.iter().fold((f32::MAX, f32::MIN), |(a, b), p| (a.min(p.x), b.max(p.x)));
+    let y0 = shown.iter().map(|p| p.y).fold(f32::MAX, f32::min);
+    let right = (x0 + x1) / 2.0 >= rect.center().x;
+    let (x, align) =
+        if right { (x1 + 10.0 * scale, egui::Align2::LEFT_TOP) } else { (x0 - 10.0 * scale, egui::Align2::RIGHT_TOP) };
+    let font = egui::FontId::proportional(13.0 * scale);
+    let line = 16.0 * scale;
+    for (i, m) in ghost.fingers.iter().enumerate() {
+        let pos = Pos2::new(x, y0 + i as f32 * line);
         let text = format!("{} {}%", m.finger.name(), m.percent());
-        let font = egui::FontId::proportional(12.0 * scale);
-        let align = if dir.x < -0.3 {
-            egui::Align2::RIGHT_CENTER
-        } else if dir.x > 0.3 {
-            egui::Align2::LEFT_CENTER
-        } else {
-            egui::Align2::CENTER_BOTTOM
-        };
         painter.text(pos + egui::vec2(1.0, 1.0), align, &text, font.clone(), Color32::BLACK);
-        painter.text(pos, align, &text, font, Color32::WHITE);
+        painter.text(pos, align, &text, font.clone(), Color32::WHITE);
     }
 }
 
