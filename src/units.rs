@@ -25,6 +25,9 @@ pub enum Unit {
     TorsoLengths,
     /// Seconds.
     Seconds,
+    /// Palm lengths: the distance from the wrist to the middle finger's knuckle of the hand measured. Hand opening
+    /// and thumb opposition are divided by it so they do not depend on the hand's size or its distance.
+    PalmLengths,
 }
 
 impl Unit {
@@ -34,15 +37,17 @@ impl Unit {
             Unit::Degrees => 1,
             Unit::TorsoLengths => 2,
             Unit::Seconds => 2,
+            Unit::PalmLengths => 2,
         }
     }
 
-    /// The unit's name in files (`"degrees"`, `"torso_lengths"`, `"seconds"`).
+    /// The unit's name in files (`"degrees"`, `"torso_lengths"`, `"seconds"`, `"palm_lengths"`).
     pub fn key(self) -> &'static str {
         match self {
             Unit::Degrees => "degrees",
             Unit::TorsoLengths => "torso_lengths",
             Unit::Seconds => "seconds",
+            Unit::PalmLengths => "palm_lengths",
         }
     }
 
@@ -54,6 +59,9 @@ impl Unit {
                 "torso lengths: the distance from mid-shoulder to mid-hip, so a value does not depend on how far the person stands from the camera"
             }
             Unit::Seconds => "seconds",
+            Unit::PalmLengths => {
+                "palm lengths: the distance from the wrist to the middle finger's knuckle, so a value does not depend on the hand's size"
+            }
         }
     }
 }
@@ -95,6 +103,10 @@ pub fn format_value(v: f64, unit: Unit) -> String {
             if t == "1.00" || t == "-1.00" { format!("{t} torso length") } else { format!("{t} torso lengths") }
         }
         Unit::Seconds => format_seconds(v),
+        Unit::PalmLengths => {
+            let t = fixed(v, 2);
+            if t == "1.00" || t == "-1.00" { format!("{t} palm length") } else { format!("{t} palm lengths") }
+        }
     }
 }
 

@@ -37,3 +37,53 @@ fn hands_need_jsonl() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("--hands needs --format jsonl"), "{}", stderr(&out));
 }
+
+/// `mirrorcue check` with a shipped hand protocol: the hands are measured alongside the body (the three-people
+/// photo: the man's raised open left hand), the output has the hand checkpoints with their units and the hands'
+/// open/close and tapping lines, and `--patient` files the hand measures on their side in the record.
+#[test]
+fn check_with_a_hand_protocol_measures_and_files_the_hands() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("D");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_mirrorcue"))
+            .arg("--data-dir")
+            .arg(&data)
+            .args(args)
+            .env_remove("MIRRORCUE_DATA_DIR")
+            .output()
+            .expect("run mirrorcue")
+    };
+    let out = run(&["patient", "add", "--id", "H1", "--affected-side", "right"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let protocol = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/protocols/hand_thumb_opposition.toml");
+    let img = common::data("images/other/tfjs_three_people.jpg");
+    let out = run(&["check", protocol, s(&img), "--patient", "H1", "--affected", "right"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).expect("utf8");
+    let line = |start: &str| text.lines().find(|l| l.trim_start().starts_with(start)).unwrap_or("").to_string();
+    // The left hand is seen: its thumb base angle has a range in degrees, its opposition one in palm lengths.
+    let thumb = line("left thumb base");
+    assert!(thumb.contains("° to ") && !thumb.contains("— to —"), "{text}");
+    let reach = line("left thumb reaches the little finger");
+    assert!(reach.contains("palm lengths to "), "{text}");
+    // The right hand is not in the photo.
+    assert!(line("right thumb base").contains("range — to —"), "{text}");
+    assert!(line("left thumb to index").contains("0 repetitions"), "{text}");
+    assert!(text.contains("left hand (healthy): open/close 0 repetitions; tapping 0 taps"), "{text}");
+    assert!(text.contains("affected against healthy: open/close rate —, tapping rate —"), "{text}");
+    assert!(text.contains("filed as session 1 of patient H1"), "{text}");
+    // Filed: the hand measures on the left side, with their units.
+    let json = dir.path().join("m.json");
+    let out = run(&["session", "export", "--patient", "H1", "--format", "json", "--out", s(&json)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).expect("export")).expect("json");
+    let rows = doc["rows"].as_array().or_else(|| doc["measurements"].as_array()).expect("rows");
+    let find = |m: &str| rows.iter().find(|r| r["measure"] == m).unwrap_or_else(|| panic!("{m} filed: {doc}"));
+    let base = find("thumb base: maximum");
+    assert_eq!((base["side"].as_str(), base["unit"].as_str()), (Some("left"), Some("degrees")), "{base}");
+    let reach = find("thumb reaches the little finger: maximum");
+    assert_eq!(reach["unit"], "palm_lengths", "{reach}");
+    let taps = find("finger tapping: taps");
+    assert_eq!(taps["value"].as_f64(), Some(0.0), "{taps}");
+}

@@ -1,11 +1,14 @@
 //! Hands in the app, driven through egui_kittest on the bundled recording: turned on in the pose panel, each hand
-//! found carries the person's anatomical side (the hand nearest the body's left wrist is the left hand).
+//! found carries the person's anatomical side (the hand nearest the body's left wrist is the left hand); hand mirror
+//! therapy's seam follows the gap between the hands, with the hand ghost over the affected hand.
 
 use crate::common;
 
 use common::ui::step_until;
+use mirrorcue::hands::ghost::ghost_of;
 use mirrorcue::pose::{Joint, Side};
 use mirrorcue::ui::Action;
+use mirrorcue::view::{MirrorMode, SplitSource, between_hands};
 
 #[test]
 fn hands_tracked_in_the_app_carry_the_persons_sides() {
@@ -31,4 +34,29 @@ fn hands_tracked_in_the_app_carry_the_persons_sides() {
         }
     }
     assert!(r.hands.len() <= 2);
+
+    // Hand mirror therapy: a split reflection whose seam sits between the two hands (not on the body's midline),
+    // with the left hand as the healthy one (its ghost over the right hand).
+    let mut seam = h.state().state.settings.seam;
+    (seam.between_hands, seam.smoothing) = (true, 0.0);
+    h.state_mut().queue(Action::SetSeam(seam));
+    h.state_mut().queue(Action::SetMirror(MirrorMode::Split { source: SplitSource::PatientLeft, selfie: false }));
+    h.state_mut().queue(Action::SetHandGhost(Some(Side::Left)));
+    step_until(&mut h, "the seam between both hands", |a| {
+        let (Some(r), Some(seam)) = (a.state.current.as_ref(), a.state.last_seam) else { return false };
+        between_hands(&r.hands).is_some_and(|g| (seam.point.0 - g.0 * r.frame.width() as f32).abs() < 1.0)
+    });
+    let app = h.state();
+    let r = app.state.current.as_ref().expect("a frame");
+    let g = ghost_of(&r.hands, Side::Left).expect("both hands: a ghost");
+    assert_eq!(g.healthy, Side::Left);
+    assert!(g.fingers.iter().all(|f| f.percent() <= 100 && f.difference_deg.is_finite()), "{:?}", g.fingers);
+    // How far the hands' gap is from the body's midline on this frame (printed: on this clip they may be close).
+    let body = r.pose.as_ref().expect("body");
+    let mid = |a: Joint, b: Joint| Some((body.get_confident(a, 0.3)?.x + body.get_confident(b, 0.3)?.x) / 2.0);
+    if let (Some(s), Some(hip)) = (mid(Joint::LeftShoulder, Joint::RightShoulder), mid(Joint::LeftHip, Joint::RightHip))
+    {
+        let gap = between_hands(&r.hands).expect("gap").0;
+        eprintln!("hands' gap at x = {gap:.3}, body midline at x = {:.3}", (s + hip) / 2.0);
+    }
 }

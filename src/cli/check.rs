@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{CliError, CommonArgs, EXIT_OK, EXIT_OUTPUT};
-use crate::pose::{Engine, EstimatorConfig, PoseEstimator, PoseModel};
+use crate::hands::exercise::{HandsComparison, OpenCloseRule, TapRule, compare_hands};
+use crate::hands::{HandTracker, HandsConfig};
+use crate::pose::{Engine, EstimatorConfig, PoseEstimator, PoseModel, Side};
 use crate::posture::keyframe::KeyFramePicker;
 use crate::posture::{ModelFit, PostureSession, Protocol, SessionContext, export};
 use crate::source::{self, Flow};
@@ -34,6 +36,10 @@ pub struct CheckArgs {
     /// the minutes are the recording's duration.
     #[arg(long, value_name = "ID")]
     pub patient: Option<String>,
+    /// For a protocol measuring the hands: the affected hand (left or right); the other is the healthy one, and the
+    /// affected hand's open/close and tapping rates are given as a percentage of the healthy hand's.
+    #[arg(long, value_name = "SIDE", value_parser = parse_hand_side)]
+    pub affected: Option<crate::pose::Side>,
     /// The clinic record's folder (the global --data-dir).
     #[arg(skip)]
     pub data_dir: Option<PathBuf>,
@@ -61,6 +67,13 @@ pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
         model: Some(model),
         protocol_file: Some(args.protocol.clone()),
     });
+    // A protocol measuring the hands runs MediaPipe Hands after the body pose (whose wrists seed the hand crops).
+    let mut hands = if protocol_uses_hands(&session) {
+        Some(HandTracker::new(&args.common.model_store(), &engine, HandsConfig::default())?)
+    } else {
+        None
+    };
+    let mut hand_frames: Vec<(f64, Vec<crate::hands::Hand>)> = Vec::new();
     let data_dir = args.data_dir.clone().unwrap_or_else(crate::store::default_data_dir);
     let mut filing = args
         .patient
@@ -74,7 +87,14 @@ pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
         |e| eprintln!("warning: {e}"),
         |frame| -> Result<Flow, CliError> {
             let pose = est.estimate(&frame)?;
-            let result = session.update(frame.time_s, pose.as_ref());
+            let found = match hands.as_mut() {
+                Some(t) => t.process_with_pose(&frame, pose.as_ref())?,
+                None => Vec::new(),
+            };
+            let result = session.update_with_hands(frame.time_s, pose.as_ref(), &found);
+            if hands.is_some() {
+                hand_frames.push((session.elapsed_s(), found));
+            }
             if let Some(f) = filing.as_mut() {
                 f.frame(&session, &result);
                 key_frame.on_frame(&frame, pose.as_ref(), &result, has_reps);
@@ -90,7 +110,24 @@ pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
         return Err(super::no_frames(&args.input, skipped));
     }
     print!("{}", report(&session));
-    if let Some(f) = filing {
+    let exercise = hands.is_some().then(|| {
+        let healthy = args.affected.map_or(crate::pose::Side::Right, |a| a.opposite());
+        let mut c = compare_hands(&hand_frames, healthy, OpenCloseRule::default(), TapRule::default());
+        if args.affected.is_none() {
+            // Without the affected side, neither hand is the healthy one.
+            (c.open_close_percent, c.tapping_percent) = (None, None);
+        }
+        c
+    });
+    if let Some(c) = &exercise {
+        print!("{}", hands_report(c, args.affected.is_some()));
+    }
+    if let Some(mut f) = filing {
+        if let Some(c) = &exercise {
+            for s in crate::store::posture::hand_exercise_samples(c, units::round_s(session.elapsed_s())) {
+                f.measure(s);
+            }
+        }
         let (_, filed) = f.finish(&session, key_frame.finish())?;
         super::session::say_filed(&filed);
     }
@@ -146,6 +183,56 @@ pub fn report(session: &PostureSession) -> String {
             units::repetitions(r.count as u64),
             f(r.min),
             f(r.max)
+        ));
+    }
+    out
+}
+
+fn protocol_uses_hands(session: &PostureSession) -> bool {
+    session.protocol().uses_hands()
+}
+
+fn parse_hand_side(s: &str) -> Result<Side, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "left" => Ok(Side::Left),
+        "right" => Ok(Side::Right),
+        other => Err(format!("`{other}` is not a hand's side: write left or right")),
+    }
+}
+
+/// The hands' open/close repetitions and finger tapping in words, each hand on its line, then (with the affected
+/// side known) the affected hand against the healthy one.
+pub fn hands_report(c: &HandsComparison, affected_known: bool) -> String {
+    let mut out = String::from(
+        "  hands (open/close: opening from 1.00 to 0.80 palm lengths; tapping: thumb to index tip within 0.30 palm lengths):\n",
+    );
+    let mut sides = [(c.healthy, 0), (c.healthy.opposite(), 1)];
+    sides.sort_by_key(|(s, _)| s.name());
+    for (side, i) in sides {
+        let (o, t) = (&c.open_close[i], &c.tapping[i]);
+        let role = match (affected_known, i) {
+            (false, _) => "",
+            (true, 0) => " (healthy)",
+            (true, _) => " (affected)",
+        };
+        out.push_str(&format!(
+            "    {} hand{role}: open/close {}{}; tapping {}{}{}\n",
+            side.name(),
+            units::repetitions(u64::from(o.count)),
+            o.per_minute.map(|r| format!(" ({} per minute)", units::fixed(r, 0))).unwrap_or_default(),
+            units::count(u64::from(t.count), "tap", "taps"),
+            t.rate_hz.map(|r| format!(", {} taps/s", units::fixed(r, 1))).unwrap_or_default(),
+            t.amplitude
+                .map(|a| format!(", amplitude {}", units::format_value(f64::from(a), units::Unit::PalmLengths)))
+                .unwrap_or_default(),
+        ));
+    }
+    if affected_known {
+        let pct = |p: Option<f64>| p.map(|p| format!("{} %", units::fixed(p, 0))).unwrap_or_else(|| "—".into());
+        out.push_str(&format!(
+            "    affected against healthy: open/close rate {}, tapping rate {}\n",
+            pct(c.open_close_percent),
+            pct(c.tapping_percent)
         ));
     }
     out

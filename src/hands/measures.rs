@@ -201,6 +201,128 @@ pub fn wrist_angles_from(p: &[V3; NUM_LANDMARKS], appears_right: bool, forearm: 
     })
 }
 
+/// One number of a hand's measures, by name: what a protocol's checkpoint or repetition rule follows.
+///
+/// Written in protocol files as `opening`, `opposition(index)` (thumb tip to that fingertip; `middle`, `ring`,
+/// `pinky`), `flexion(index,pip)` (one joint: `mcp`, `pip`, `dip` for the fingers, `cmc`, `mcp`, `ip` for the
+/// thumb), `total_flexion(ring)`, `wrist_flexion`, `wrist_deviation` (radial positive; the wrist needs the body
+/// pose's elbow of the same side).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HandValue {
+    /// Hand opening, palm lengths ([`HandMeasures::opening`]).
+    Opening,
+    /// Thumb tip to a fingertip, palm lengths: 1 index, 2 middle, 3 ring, 4 little finger.
+    Opposition(usize),
+    /// Flexion of one joint (0, 1, 2: MCP, PIP, DIP; thumb CMC, MCP, IP) of a finger, degrees.
+    Flexion(Finger, usize),
+    /// The sum of a finger's three joint angles, degrees.
+    TotalFlexion(Finger),
+    /// Wrist flexion (positive) or extension (negative), degrees.
+    WristFlexion,
+    /// Wrist radial (positive) or ulnar (negative) deviation, degrees.
+    WristDeviation,
+}
+
+/// The joints' names in [`HandValue::Flexion`], for the fingers and for the thumb.
+const JOINTS: [[&str; 3]; 2] = [["mcp", "pip", "dip"], ["cmc", "mcp", "ip"]];
+
+impl HandValue {
+    /// Whether its values are angles in degrees (otherwise lengths in palm lengths).
+    pub fn is_angle(self) -> bool {
+        !matches!(self, HandValue::Opening | HandValue::Opposition(_))
+    }
+
+    /// Whether it needs the forearm (the body pose's elbow).
+    pub fn needs_elbow(self) -> bool {
+        matches!(self, HandValue::WristFlexion | HandValue::WristDeviation)
+    }
+
+    /// Its value in `m`, with the wrist angles `wrist` when it needs them.
+    pub fn of(self, m: &HandMeasures, wrist: Option<WristAngles>) -> Option<f32> {
+        match self {
+            HandValue::Opening => Some(m.opening),
+            HandValue::Opposition(i) => m.opposition.get(i.checked_sub(1)?).copied(),
+            HandValue::Flexion(f, j) => m.flexion_deg[f as usize].get(j).copied(),
+            HandValue::TotalFlexion(f) => Some(m.total_flexion_deg[f as usize]),
+            HandValue::WristFlexion => wrist.map(|w| w.flexion_deg),
+            HandValue::WristDeviation => wrist.map(|w| w.radial_deviation_deg),
+        }
+    }
+}
+
+impl std::fmt::Display for HandValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HandValue::Opening => f.write_str("opening"),
+            HandValue::Opposition(i) => write!(f, "opposition({})", Finger::ALL.get(*i).map_or("?", |g| g.name())),
+            HandValue::Flexion(g, j) => {
+                let names = JOINTS[usize::from(*g == Finger::Thumb)];
+                write!(f, "flexion({},{})", g.name(), names.get(*j).unwrap_or(&"?"))
+            }
+            HandValue::TotalFlexion(g) => write!(f, "total_flexion({})", g.name()),
+            HandValue::WristFlexion => f.write_str("wrist_flexion"),
+            HandValue::WristDeviation => f.write_str("wrist_deviation"),
+        }
+    }
+}
+
+impl std::str::FromStr for HandValue {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        let finger = |n: &str| {
+            Finger::ALL
+                .into_iter()
+                .find(|f| f.name() == n.trim())
+                .ok_or_else(|| format!("`{}` is not a finger (thumb, index, middle, ring, pinky)", n.trim()))
+        };
+        let args =
+            |name: &str| s.strip_prefix(name).and_then(|r| r.strip_prefix('(')).and_then(|r| r.strip_suffix(')'));
+        if let Some(a) = args("opposition") {
+            let f = finger(a)?;
+            return match f {
+                Finger::Thumb => Err("opposition is the thumb to another finger: index, middle, ring or pinky".into()),
+                f => Ok(HandValue::Opposition(f as usize)),
+            };
+        }
+        if let Some(a) = args("total_flexion") {
+            return Ok(HandValue::TotalFlexion(finger(a)?));
+        }
+        if let Some(a) = args("flexion") {
+            let (f, j) = a.split_once(',').ok_or_else(|| format!("`{s}`: write flexion(finger,joint)"))?;
+            let f = finger(f)?;
+            let names = JOINTS[usize::from(f == Finger::Thumb)];
+            let j = names
+                .iter()
+                .position(|n| *n == j.trim())
+                .ok_or_else(|| format!("`{}` is not a joint of the {} ({})", j.trim(), f.name(), names.join(", ")))?;
+            return Ok(HandValue::Flexion(f, j));
+        }
+        match s {
+            "opening" => Ok(HandValue::Opening),
+            "wrist_flexion" => Ok(HandValue::WristFlexion),
+            "wrist_deviation" => Ok(HandValue::WristDeviation),
+            _ => Err(format!(
+                "`{s}` is not a hand measure (opening, opposition(index), flexion(index,pip), total_flexion(index), \
+                 wrist_flexion, wrist_deviation)"
+            )),
+        }
+    }
+}
+
+impl serde::Serialize for HandValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HandValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -334,5 +456,24 @@ mod tests {
         // Extension reads negative.
         let w = wrist_angles_from(&turned, true, [a.sin(), -a.cos(), 0.0]).expect("angles");
         assert!((w.flexion_deg + 30.0).abs() < 1e-3, "{w:?}");
+    }
+
+    #[test]
+    fn hand_values_parse_print_and_read() {
+        for text in ["opening", "opposition(ring)", "flexion(index,pip)", "flexion(thumb,ip)", "total_flexion(pinky)"] {
+            let v: HandValue = text.parse().expect(text);
+            assert_eq!(v.to_string(), text);
+        }
+        assert_eq!("flexion(thumb,cmc)".parse::<HandValue>(), Ok(HandValue::Flexion(Finger::Thumb, 0)));
+        assert!("flexion(thumb,pip)".parse::<HandValue>().unwrap_err().contains("cmc, mcp, ip"));
+        assert!("opposition(thumb)".parse::<HandValue>().is_err());
+        assert!("flexion(toe,pip)".parse::<HandValue>().unwrap_err().contains("toe"));
+        assert!("grip".parse::<HandValue>().is_err());
+        let m = measure_points(&right_hand(30.0), true).expect("measures");
+        assert_eq!(HandValue::Flexion(Finger::Middle, 1).of(&m, None), Some(m.flexion_deg[2][1]));
+        assert_eq!(HandValue::Opposition(2).of(&m, None), Some(m.opposition[1]));
+        assert_eq!(HandValue::Opening.of(&m, None), Some(m.opening));
+        assert_eq!(HandValue::WristFlexion.of(&m, None), None, "no elbow, no wrist angle");
+        assert!(!HandValue::Opening.is_angle() && HandValue::TotalFlexion(Finger::Ring).is_angle());
     }
 }

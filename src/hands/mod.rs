@@ -10,6 +10,8 @@
 //! - [`landmarks`]: the landmark model (21 landmarks, world landmarks, presence, handedness);
 //! - [`tracker`]: [`HandTracker`], the one entry point; [`smoothing`]: One Euro on each tracked hand;
 //! - [`measures`]: finger joint flexion, total active motion, hand opening, thumb opposition, wrist angles;
+//! - [`exercise`]: open/close repetitions and finger tapping over time, the affected hand against the healthy one;
+//! - [`ghost`]: the healthy hand mirrored over the affected one, with a similarity per finger;
 //! - [`types`]: [`Hand`], [`HandLandmark`], [`Finger`].
 //!
 //! The models are MediaPipe Hands' *full* palm detector and landmark model (`models/palm_detection_full.onnx`,
@@ -32,6 +34,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod exercise;
+pub mod ghost;
 pub mod landmarks;
 pub mod measures;
 pub mod palm;

@@ -45,6 +45,9 @@ fn round(value: f64, unit: &str) -> f64 {
     match unit {
         "degrees" => u::round(value, u::Unit::Degrees),
         "torso_lengths" => u::round(value, u::Unit::TorsoLengths),
+        "palm_lengths" => u::round(value, u::Unit::PalmLengths),
+        "hz" => u::round_to(value, 1),
+        "per_minute" => u::round_to(value, 0),
         "seconds" => u::round_s(value),
         "percent" => u::round_to(value, 1),
         "score" => u::round_to(value, 3),
@@ -117,6 +120,9 @@ pub fn to_json(rows: &[Row], deidentified: bool) -> String {
         "units": {
             "degrees": "degrees",
             "torso_lengths": u::Unit::TorsoLengths.explanation(),
+            "palm_lengths": u::Unit::PalmLengths.explanation(),
+            "hz": "taps per second",
+            "per_minute": "repetitions per minute",
             "seconds": "seconds",
             "repetitions": "count of repetitions",
             "cues": "count of cues shown",

@@ -59,6 +59,9 @@ pub fn format_value(value: f64, unit: &str) -> String {
     match unit {
         "degrees" => u::format_value(value, Unit::Degrees),
         "torso_lengths" => u::format_value(value, Unit::TorsoLengths),
+        "palm_lengths" => u::format_value(value, Unit::PalmLengths),
+        "hz" => format!("{} taps/s", u::fixed(value, 1)),
+        "per_minute" => format!("{} per minute", u::fixed(value, 0)),
         "seconds" => u::format_seconds(value),
         "repetitions" => n("repetition", "repetitions"),
         "cues" => n("cue", "cues"),
@@ -78,6 +81,9 @@ pub fn unit_label(unit: &str) -> &str {
     match unit {
         "degrees" => "°",
         "torso_lengths" => "torso lengths",
+        "palm_lengths" => "palm lengths",
+        "hz" => "taps/s",
+        "per_minute" => "per minute",
         "seconds" => "s",
         "percent" => "%",
         "score" => "match (0 to 1)",

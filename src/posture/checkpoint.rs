@@ -162,6 +162,12 @@ impl Checkpoint {
         self.measure.evaluate(pose, self.plane, self.min_score)
     }
 
+    /// The measured value in a frame's body `pose` and `hands` (hand measures read the hands; `None` = not
+    /// visible).
+    pub fn value_in(&self, pose: Option<&Pose>, hands: &[crate::hands::Hand]) -> Option<f32> {
+        self.measure.evaluate_in(pose, hands, self.plane, self.min_score)
+    }
+
     /// The state of `value`, given the previous state (for hysteresis): once out, a value must come back
     /// [`HYSTERESIS`] × tolerance inside the band before it is in again.
     pub fn classify(&self, value: Option<f32>, previous: CheckState) -> CheckState {

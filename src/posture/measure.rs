@@ -12,6 +12,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::hands::Hand;
+pub use crate::hands::measures::HandValue;
 use crate::pose::{Joint, Pose};
 
 /// A point on the body: a joint, or the midpoint of two (mid-shoulder, mid-hip).
@@ -166,6 +168,34 @@ pub enum Measure {
         /// The measure on the left side.
         of: Box<Measure>,
     },
+    /// A measure of one hand from its 21 landmarks (MediaPipe Hands; the frame's hands, not the body pose): finger
+    /// joint flexion, total flexion, hand opening, thumb opposition (degrees or palm lengths), wrist angles (which
+    /// also need the body pose's elbow). `measure = { kind = "hand", side = "left", value = "flexion(index,pip)" }`.
+    Hand {
+        /// The person's own side of the hand.
+        #[serde(with = "hand_side")]
+        side: crate::pose::Side,
+        /// Which of the hand's measures ([`HandValue`] names).
+        value: HandValue,
+    },
+}
+
+/// A hand's side in protocol files: `left` or `right`.
+mod hand_side {
+    use crate::pose::Side;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(side: &Side, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(side.name())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Side, D::Error> {
+        match String::deserialize(d)?.trim() {
+            "left" => Ok(Side::Left),
+            "right" => Ok(Side::Right),
+            other => Err(serde::de::Error::custom(format!("`{other}` is not a hand's side (left or right)"))),
+        }
+    }
 }
 
 impl Measure {
@@ -197,12 +227,16 @@ impl Measure {
                 Measure::AcrossFrom { joint: joint.twin(), reference: reference.twin() }
             }
             Measure::Symmetry { of } => Measure::Symmetry { of: of.clone() },
+            Measure::Hand { side, value } => Measure::Hand { side: side.opposite(), value: *value },
         }
     }
 
     /// Whether it measures one side of the body, so its twin measures the other (a left knee angle does; the
     /// shoulder line, the trunk or a symmetry do not: their twin is the same joints).
     pub fn is_sided(&self) -> bool {
+        if matches!(self, Measure::Hand { .. }) {
+            return true;
+        }
         let joints = |m: &Measure| {
             let mut v: Vec<&'static str> = m.points().iter().flat_map(|p| p.joints()).map(|j| j.name()).collect();
             v.sort_unstable();
@@ -220,7 +254,7 @@ impl Measure {
             Measure::HeightAbove { joint, reference }
             | Measure::ForwardOf { joint, reference }
             | Measure::AcrossFrom { joint, reference } => vec![*joint, *reference],
-            Measure::Symmetry { .. } => Vec::new(),
+            Measure::Symmetry { .. } | Measure::Hand { .. } => Vec::new(),
         }
     }
 
@@ -231,19 +265,40 @@ impl Measure {
                 true
             }
             Measure::Symmetry { of } => of.is_angle(),
+            Measure::Hand { value, .. } => value.is_angle(),
             _ => false,
         }
     }
 
-    /// The unit, as a suffix: "°" or " torso lengths" (for whole values with their unit, use
-    /// [`crate::units::format_value`] with [`Measure::unit_kind`]).
-    pub fn unit(&self) -> &'static str {
-        if self.is_angle() { "°" } else { " torso lengths" }
+    /// Whether it is measured on the hands (a [`Measure::Hand`], or a symmetry of one).
+    pub fn uses_hands(&self) -> bool {
+        match self {
+            Measure::Hand { .. } => true,
+            Measure::Symmetry { of } => of.uses_hands(),
+            _ => false,
+        }
     }
 
-    /// The unit of its values: degrees, or torso lengths (mid-shoulder to mid-hip).
+    /// The unit, as a suffix: "°", " torso lengths" or " palm lengths" (for whole values with their unit, use
+    /// [`crate::units::format_value`] with [`Measure::unit_kind`]).
+    pub fn unit(&self) -> &'static str {
+        match self.unit_kind() {
+            crate::units::Unit::Degrees => "°",
+            crate::units::Unit::PalmLengths => " palm lengths",
+            _ => " torso lengths",
+        }
+    }
+
+    /// The unit of its values: degrees, torso lengths (mid-shoulder to mid-hip), or for a hand's lengths palm
+    /// lengths (wrist to middle-finger knuckle).
     pub fn unit_kind(&self) -> crate::units::Unit {
-        if self.is_angle() { crate::units::Unit::Degrees } else { crate::units::Unit::TorsoLengths }
+        if self.is_angle() {
+            crate::units::Unit::Degrees
+        } else if self.uses_hands() {
+            crate::units::Unit::PalmLengths
+        } else {
+            crate::units::Unit::TorsoLengths
+        }
     }
 
     /// Whether it needs BlazePose's 3D world landmarks when measured in `plane` (a joint angle or a
@@ -268,6 +323,35 @@ impl Measure {
             | Measure::ForwardOf { joint, .. }
             | Measure::AcrossFrom { joint, .. } => first(joint),
             Measure::Symmetry { of } => of.focus(),
+            // The body's wrist of the hand's side: where the hand is when the body is seen.
+            Measure::Hand { side, .. } => {
+                Some(if *side == crate::pose::Side::Left { Joint::LeftWrist } else { Joint::RightWrist })
+            }
+        }
+    }
+
+    /// The value in this frame, from the body `pose` and the frame's `hands` ([`Measure::Hand`] reads the hand of
+    /// its side, and the pose's elbow for the wrist angles; every other measure reads the pose): `None` when not
+    /// visible.
+    pub fn evaluate_in(&self, pose: Option<&Pose>, hands: &[Hand], plane: Plane, min_score: f32) -> Option<f32> {
+        match self {
+            Measure::Hand { side, value } => {
+                let hand = hands.iter().find(|h| h.side == *side)?;
+                let m = crate::hands::measures::measure(hand)?;
+                let wrist = if value.needs_elbow() {
+                    let elbow = if *side == crate::pose::Side::Left { Joint::LeftElbow } else { Joint::RightElbow };
+                    let e = pose?.get_confident(elbow, min_score)?;
+                    crate::hands::measures::wrist_angles(hand, (e.x, e.y))
+                } else {
+                    None
+                };
+                value.of(&m, wrist)
+            }
+            Measure::Symmetry { of } => Some(
+                of.evaluate_in(pose, hands, plane, min_score)?
+                    - of.twin().evaluate_in(pose, hands, plane, min_score)?,
+            ),
+            _ => self.evaluate(pose?, plane, min_score),
         }
     }
 
@@ -387,6 +471,8 @@ impl Measure {
             Measure::Symmetry { of } => {
                 Some(of.evaluate(pose, plane, min_score)? - of.twin().evaluate(pose, plane, min_score)?)
             }
+            // The hands are not in the pose: see `evaluate_in`.
+            Measure::Hand { .. } => None,
         }
     }
 }

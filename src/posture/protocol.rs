@@ -269,6 +269,11 @@ impl Protocol {
 }
 
 impl Protocol {
+    /// Whether a checkpoint or a repetition rule measures the hands (MediaPipe Hands runs alongside the body pose).
+    pub fn uses_hands(&self) -> bool {
+        self.checkpoints.iter().any(|c| c.measure.uses_hands()) || self.reps.iter().any(|r| r.measure.uses_hands())
+    }
+
     /// What is wrong when `measure` uses a joint the protocol's model does not have (a BlazePose-only joint such as
     /// `left_pinky` in a MoveNet protocol: it would never be visible).
     fn missing_joints(&self, measure: &super::Measure) -> Option<String> {

@@ -513,6 +513,11 @@ impl PostureSession {
     /// Feeds one frame's pose (`None` = nobody seen) at the frame's own time `time_s` (it may restart when a clip
     /// loops: see the module docs).
     pub fn update(&mut self, time_s: f64, pose: Option<&Pose>) -> FrameResult {
+        self.update_with_hands(time_s, pose, &[])
+    }
+
+    /// As [`PostureSession::update`], with the frame's hands (MediaPipe Hands), which hand measures read.
+    pub fn update_with_hands(&mut self, time_s: f64, pose: Option<&Pose>, hands: &[crate::hands::Hand]) -> FrameResult {
         let (now, dt, correction) = self.clock.advance(time_s);
         if correction != 0.0 {
             // The first frame's states cover the real first interval.
@@ -526,7 +531,7 @@ impl PostureSession {
         let mut rep_values = Vec::with_capacity(self.reps.len());
         for (i, r) in self.reps.iter_mut().enumerate() {
             let rule = r.counter.rule();
-            let v = pose.and_then(|p| rule.measure.evaluate(p, rule.plane, rule.min_score));
+            let v = rule.measure.evaluate_in(pose, hands, rule.plane, rule.min_score);
             rep_values.push(v);
             r.range.widen(v);
             if r.counter.update(now, v) {
@@ -536,7 +541,7 @@ impl PostureSession {
         let mut values = Vec::with_capacity(self.checks.len());
         let mut holds_completed = Vec::new();
         for (i, c) in self.checks.iter_mut().enumerate() {
-            let v = pose.and_then(|p| c.spec.value(p));
+            let v = c.spec.value_in(pose, hands);
             values.push(v);
             let phase_ok = match &c.spec.when {
                 None => Some(true),
@@ -559,8 +564,8 @@ impl PostureSession {
             }
             // The range of motion covers the whole session, in its phase or not.
             c.range.widen(v);
-            if let Some(p) = pose.filter(|_| c.spec.measure.is_sided()) {
-                c.other.widen(c.spec.measure.twin().evaluate(p, c.spec.plane, c.spec.min_score));
+            if c.spec.measure.is_sided() {
+                c.other.widen(c.spec.measure.twin().evaluate_in(pose, hands, c.spec.plane, c.spec.min_score));
             }
         }
         let states: Vec<CheckState> = self.checks.iter().map(|c| c.state).collect();
@@ -592,6 +597,11 @@ impl PostureSession {
             s.units.insert("*_s, at_s", Unit::Seconds.explanation());
             s.units.insert("degrees", Unit::Degrees.explanation());
             s.units.insert("torso_lengths", Unit::TorsoLengths.explanation());
+            if self.protocol.checkpoints.iter().any(|c| c.measure.uses_hands())
+                || self.protocol.reps.iter().any(|r| r.measure.uses_hands())
+            {
+                s.units.insert("palm_lengths", Unit::PalmLengths.explanation());
+            }
         }
         s.checkpoints = self
             .checks

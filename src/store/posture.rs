@@ -114,6 +114,42 @@ pub fn frame_samples(session: &PostureSession, result: &FrameResult, t: f64) -> 
         .collect()
 }
 
+/// The hands' open/close repetitions and finger tapping as measurements at `time_s`, each on its hand's side:
+/// "hand open/close: repetitions" and ": rate" (per minute), "finger tapping: taps", ": rate" (taps per second) and
+/// ": amplitude" (palm lengths); with the affected side known, the affected hand's rates as a percentage of the
+/// healthy hand's ("…: rate against the healthy hand", on the affected side).
+pub fn hand_exercise_samples(c: &crate::hands::exercise::HandsComparison, time_s: f64) -> Vec<Sample> {
+    let mut out = Vec::new();
+    let mut push = |measure: &str, side: crate::pose::Side, value: Option<f64>, unit: &str| {
+        if let Some(v) = value.filter(|v| v.is_finite()) {
+            out.push(Sample {
+                measure: measure.to_string(),
+                side: BodySide::of(side),
+                value: v,
+                unit: unit.into(),
+                time_s,
+            });
+        }
+    };
+    for (i, side) in [c.healthy, c.healthy.opposite()].into_iter().enumerate() {
+        let (o, t) = (&c.open_close[i], &c.tapping[i]);
+        push("hand open/close: repetitions", side, Some(f64::from(o.count)), "repetitions");
+        push("hand open/close: rate", side, o.per_minute.map(|v| crate::units::round_to(v, 0)), "per_minute");
+        push("finger tapping: taps", side, Some(f64::from(t.count)), "count");
+        push("finger tapping: rate", side, t.rate_hz.map(|v| crate::units::round_to(v, 1)), "hz");
+        push(
+            "finger tapping: amplitude",
+            side,
+            t.amplitude.map(|v| crate::units::round_to(f64::from(v), 2)),
+            "palm_lengths",
+        );
+    }
+    let affected = c.healthy.opposite();
+    push("hand open/close: rate against the healthy hand", affected, c.open_close_percent, "percent");
+    push("finger tapping: rate against the healthy hand", affected, c.tapping_percent, "percent");
+    out
+}
+
 /// Files a running posture session: see the [module](self).
 pub struct PostureFiling {
     filing: ActivityFiling,
@@ -157,6 +193,11 @@ impl PostureFiling {
                 self.filing.measure(sample);
             }
         }
+    }
+
+    /// Files one more measurement with the activity (a hand exercise's results: [`hand_exercise_samples`]).
+    pub fn measure(&mut self, sample: Sample) {
+        self.filing.measure(sample);
     }
 
     /// Files the summary and the key frame (the best repetition, if one was picked) and finishes the session;

@@ -80,6 +80,8 @@ pub enum Action {
     SetSeamFollowsBody(bool),
     /// The seam's steadiness, locked position and soft edge.
     SetSeam(SeamSettings),
+    /// The hand ghost: the healthy hand's side, or `None` for off.
+    SetHandGhost(Option<crate::pose::Side>),
     /// Model, smoothing and whom to follow.
     SetPose(PoseSettings),
     /// What is drawn over the video.

@@ -277,7 +277,7 @@ impl MirrorcueApp {
             let mut events = Vec::new();
             if let Some(posture) = s.posture.as_mut() {
                 let before = posture.cue().map(|c| (c.checkpoint, c.since_s));
-                let result = posture.update(r.frame.time_s, r.pose.as_ref());
+                let result = posture.update_with_hands(r.frame.time_s, r.pose.as_ref(), &r.hands);
                 let after = result.cue.as_ref().map(|c| (c.checkpoint, c.since_s));
                 if after.is_some() && after != before {
                     if s.settings.cue_tone {
@@ -329,6 +329,7 @@ impl MirrorcueApp {
         // Both panes through the display step `mirrorcue bench --side-by-side` measures too.
         let dt = s.compare.real_dt();
         let current = s.current.as_ref().map(|r| (&r.frame, r.pose.as_ref()));
+        self.main.hands = s.current.as_ref().map(|r| r.hands.clone()).unwrap_or_default();
         let step = s.compare.display_step(ctx, &mut self.main, current, is_new_frame, dt, &s.settings);
         if let Some(seam) = step.patient_seam {
             // Latency counts each live frame once, when it first reaches the screen.
@@ -421,6 +422,7 @@ impl MirrorcueApp {
                 s.settings.seam.follow_body = follow;
             }
             Action::SetSeam(seam) => s.settings.seam = seam,
+            Action::SetHandGhost(side) => s.settings.hand_ghost = side,
             Action::SetPose(pose) => s.settings.pose = pose,
             Action::SetOverlay(overlay) => s.settings.overlay = overlay,
             Action::SetPatientWindow(on) => s.settings.patient_window = on,
@@ -604,6 +606,11 @@ impl MirrorcueApp {
                 ));
             }
         }
+        if protocol.as_ref().is_some_and(|p| p.uses_hands()) && !s.settings.pose.hands {
+            // A hand protocol measures the hands: they are tracked from now on.
+            s.settings.pose.hands = true;
+            s.notice = Some("Hands turned on: this protocol measures the hands.".to_string());
+        }
         s.protocol = protocol;
         s.posture = None;
         s.posture_frame = None;
@@ -626,7 +633,7 @@ impl MirrorcueApp {
         let paused = s.source.as_ref().is_some_and(|v| v.playback.paused);
         if s.posture_frame.is_none() || paused {
             s.posture_frame = match (s.posture.as_mut(), s.current.as_ref()) {
-                (Some(session), Some(r)) => Some(session.update(r.frame.time_s, r.pose.as_ref())),
+                (Some(session), Some(r)) => Some(session.update_with_hands(r.frame.time_s, r.pose.as_ref(), &r.hands)),
                 _ => None,
             };
         }

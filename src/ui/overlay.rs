@@ -153,30 +153,93 @@ pub fn angle_lines(pose: Option<&Pose>, angles: &[JointAngle], min_score: f32) -
 }
 
 /// The hands: 21 points and their bones each, coloured by the person's side (as the body's limbs are), where
-/// `view` shows them (a point on the hidden side of a split reflection is not drawn).
+/// `view` shows them (a point on the hidden side of a split reflection is not drawn). In a split reflection the
+/// reflected copy of a shown hand is drawn as the body's reflected limbs are: thin, translucent bones and hollow
+/// rings (its landmarks keep their names and side).
 pub fn paint_hands(painter: &Painter, rect: Rect, hands: &[crate::hands::Hand], view: &ViewTransform, scale: f32) {
     use crate::hands::HandLandmark;
     let width = (rect.width() / 400.0).clamp(1.0, 4.0) * scale;
+    let to_screen = |(x, y): (f32, f32)| Pos2::new(rect.left() + x * rect.width(), rect.top() + y * rect.height());
     for hand in hands {
         let color = side_color(hand.side);
-        let at = |l: HandLandmark| {
+        let real = |l: HandLandmark| {
             let p = hand.get(l);
-            (!view.is_hidden(p.x, p.y)).then(|| {
-                let (x, y) = view.map_real(p.x, p.y);
-                Pos2::new(rect.left() + x * rect.width(), rect.top() + y * rect.height())
-            })
+            (!view.is_hidden(p.x, p.y)).then(|| to_screen(view.map_real(p.x, p.y)))
+        };
+        let reflected = |l: HandLandmark| {
+            let p = hand.get(l);
+            if view.is_hidden(p.x, p.y) {
+                return None;
+            }
+            view.map_reflected(p.x, p.y).filter(|q| view.on_picture(q.0, q.1)).map(to_screen)
         };
         for (a, b) in HandLandmark::CONNECTIONS {
-            if let (Some(pa), Some(pb)) = (at(a), at(b)) {
+            if let (Some(pa), Some(pb)) = (real(a), real(b)) {
                 painter.line_segment([pa, pb], Stroke::new(width, color));
+            }
+            if let (Some(pa), Some(pb)) = (reflected(a), reflected(b)) {
+                painter.line_segment([pa, pb], Stroke::new((width * 0.6).max(1.0), color.gamma_multiply(0.6)));
             }
         }
         for l in HandLandmark::ALL {
-            if let Some(p) = at(l) {
+            if let Some(p) = real(l) {
                 painter.circle_filled(p, width * 1.6, Color32::from_black_alpha(160));
                 painter.circle_filled(p, width, color);
             }
+            if let Some(p) = reflected(l) {
+                painter.circle_stroke(p, width, Stroke::new((width * 0.5).max(1.0), color));
+            }
         }
+    }
+}
+
+/// The hand ghost: the healthy hand mirrored over the affected one in `color` (the ghost's soft white), fingertips
+/// ringed, and beside it each finger's similarity ("index 92%"), thumb to little finger. Points hidden under a split
+/// reflection are not drawn.
+pub fn paint_hand_ghost(
+    painter: &Painter,
+    rect: Rect,
+    ghost: &crate::hands::ghost::HandGhost,
+    view: &ViewTransform,
+    (color, scale): (Color32, f32),
+) {
+    use crate::hands::HandLandmark;
+    let width = (rect.width() / 500.0).clamp(1.0, 3.0) * scale;
+    let at = |l: HandLandmark| {
+        let (x, y) = ghost.points[l.index()];
+        (!view.is_hidden(x, y)).then(|| {
+            let (x, y) = view.map_real(x, y);
+            Pos2::new(rect.left() + x * rect.width(), rect.top() + y * rect.height())
+        })
+    };
+    for (a, b) in HandLandmark::CONNECTIONS {
+        if let (Some(pa), Some(pb)) = (at(a), at(b)) {
+            painter.line_segment([pa, pb], Stroke::new(width, color));
+        }
+    }
+    for m in ghost.fingers {
+        if let Some(tip) = at(m.finger.tip()) {
+            painter.circle_stroke(tip, width * 1.5, Stroke::new(width, color));
+        }
+    }
+    // The similarities in a column beside the ghost (thumb to little finger), on the side away from the picture's
+    // centre, so they neither cover the fingers nor each other.
+    let shown: Vec<Pos2> = HandLandmark::ALL.iter().filter_map(|l| at(*l)).collect();
+    if shown.is_empty() {
+        return;
+    }
+    let (x0, x1) = shown.iter().fold((f32::MAX, f32::MIN), |(a, b), p| (a.min(p.x), b.max(p.x)));
+    let y0 = shown.iter().map(|p| p.y).fold(f32::MAX, f32::min);
+    let right = (x0 + x1) / 2.0 >= rect.center().x;
+    let (x, align) =
+        if right { (x1 + 10.0 * scale, egui::Align2::LEFT_TOP) } else { (x0 - 10.0 * scale, egui::Align2::RIGHT_TOP) };
+    let font = egui::FontId::proportional(13.0 * scale);
+    let line = 16.0 * scale;
+    for (i, m) in ghost.fingers.iter().enumerate() {
+        let pos = Pos2::new(x, y0 + i as f32 * line);
+        let text = format!("{} {}%", m.finger.name(), m.percent());
+        painter.text(pos + egui::vec2(1.0, 1.0), align, &text, font.clone(), Color32::BLACK);
+        painter.text(pos, align, &text, font.clone(), Color32::WHITE);
     }
 }
 

@@ -18,6 +18,8 @@ pub struct Pane {
     pub view: Option<ViewTransform>,
     /// The pose in the frame on screen.
     pub pose: Option<Pose>,
+    /// The newest live frame's hands, set by the app before rendering: the seam may follow the gap between them.
+    pub hands: Vec<crate::hands::Hand>,
     tracker: ViewTracker,
     key: Option<(String, u64, u64, MirrorMode, SeamSettings)>,
 }
@@ -47,8 +49,20 @@ impl Pane {
             return None;
         }
         self.key = Some(key);
-        let (view, seam) =
-            self.tracker.update(mode, frame.width(), frame.height(), pose, frame.mirrored, seam_settings);
+        // The hands belong to the newest live frame: not to a delayed or recorded one of another size.
+        let hands: &[crate::hands::Hand] = match self.hands.first() {
+            Some(h) if (h.frame_width, h.frame_height) == (frame.width(), frame.height()) => &self.hands,
+            _ => &[],
+        };
+        let (view, seam) = self.tracker.update_with_hands(
+            mode,
+            frame.width(),
+            frame.height(),
+            pose,
+            hands,
+            frame.mirrored,
+            seam_settings,
+        );
         view.render(&frame.image, &mut self.display);
         let pixels: Vec<Color32> = bytemuck::cast_slice::<u8, Color32>(&self.display.rgba).to_vec();
         let image = egui::ColorImage::new([self.display.width, self.display.height], pixels);

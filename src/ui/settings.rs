@@ -119,6 +119,9 @@ pub struct Settings {
     pub recordings_dir: Option<PathBuf>,
     /// Memory the delayed-feedback buffer may use, MiB.
     pub delay_memory_mb: u32,
+    /// Hand mirror therapy's hand ghost: the healthy hand (this side) mirrored over the affected one, with the
+    /// similarity of each finger; `None` = off.
+    pub hand_ghost: Option<crate::pose::Side>,
 }
 
 impl Default for Settings {
@@ -141,6 +144,7 @@ impl Default for Settings {
             ghost: true,
             recordings_dir: None,
             delay_memory_mb: 1024,
+            hand_ghost: None,
         }
     }
 }

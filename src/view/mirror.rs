@@ -5,6 +5,9 @@
 //! - [`MirrorMode::Split`]: one half of the body reflected onto the other across a seam on the body's midline, so
 //!   the patient sees two healthy limbs (a digital mirror box). The therapist picks the source by the patient's
 //!   anatomy ("show the patient's left arm on both sides"), or the upper or lower half across a horizontal seam.
+//!   For hand mirror therapy (both hands resting on a table) the seam can follow the gap between the two hands
+//!   instead ([`SeamSettings::between_hands`]): the healthy hand's image is reflected onto the affected hand's side,
+//!   and which side of the seam is the source is read from the hands themselves.
 //!
 //! A [`ViewTransform`] maps pixels and keypoints together, so the overlay cannot drift from the image. Joint names
 //! never change: in a mirrored view the patient's left wrist is still `left_wrist`, only drawn elsewhere; in a split
@@ -13,6 +16,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::hands::{Hand, HandLandmark};
 use crate::pose::{Joint, Pose, Side};
 
 /// Which half of the body a split reflection shows on both sides.
@@ -127,12 +131,47 @@ pub struct SeamSettings {
     pub smoothing: f32,
     /// Width of the soft blend across the seam, as a fraction of the frame's width.
     pub feather: f32,
+    /// When following (`follow_body`), follow the gap between the two hands (hand mirror therapy on a table: a
+    /// vertical seam halfway between the palms' centres) rather than the body's midline. Without both hands in view
+    /// the seam stays where it was (or takes the body's midline, then `manual`, before any hands were seen).
+    #[serde(default)]
+    pub between_hands: bool,
 }
 
 impl Default for SeamSettings {
     fn default() -> Self {
-        SeamSettings { follow_body: true, manual: 0.5, smoothing: 0.8, feather: 0.02 }
+        SeamSettings { follow_body: true, manual: 0.5, smoothing: 0.8, feather: 0.02, between_hands: false }
     }
+}
+
+/// The centre of a hand's palm (the mean of the wrist and the four knuckles), normalised to the frame.
+pub fn palm_centre(hand: &Hand) -> (f32, f32) {
+    let pts = [
+        HandLandmark::Wrist,
+        HandLandmark::IndexMcp,
+        HandLandmark::MiddleMcp,
+        HandLandmark::RingMcp,
+        HandLandmark::PinkyMcp,
+    ];
+    let (sx, sy) = pts.iter().fold((0.0, 0.0), |(sx, sy), l| (sx + hand.get(*l).x, sy + hand.get(*l).y));
+    (sx / pts.len() as f32, sy / pts.len() as f32)
+}
+
+/// The gap between a left and a right hand: the midpoint of their palms' centres (normalised), `None` unless both
+/// sides are among `hands` with their palms' centres at least a palm's length apart (closer, they are clasped, or
+/// the tracker holds one hand twice under both names, and there is no gap to put a seam in).
+pub fn between_hands(hands: &[Hand]) -> Option<(f32, f32)> {
+    let l = hands.iter().find(|h| h.side == Side::Left)?;
+    let r = hands.iter().find(|h| h.side == Side::Right)?;
+    let (a, b) = (palm_centre(l), palm_centre(r));
+    let px = |h: &Hand, p: (f32, f32)| (p.0 * h.frame_width as f32, p.1 * h.frame_height as f32);
+    let palm = |h: &Hand| {
+        let (w, m) = (h.get(HandLandmark::Wrist), h.get(HandLandmark::MiddleMcp));
+        let (w, m) = (px(h, (w.x, w.y)), px(h, (m.x, m.y)));
+        (w.0 - m.0).hypot(w.1 - m.1)
+    };
+    let (pa, pb) = (px(l, a), px(r, b));
+    ((pa.0 - pb.0).hypot(pa.1 - pb.1) >= palm(l).max(palm(r))).then(|| ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0))
 }
 
 /// Keeps the seam steady: follows the body's midline with smoothing, or stays where the therapist put it.
@@ -163,6 +202,20 @@ impl SeamTracker {
         width: u32,
         height: u32,
     ) -> Seam {
+        self.update_with_hands(pose, &[], settings, horizontal, width, height)
+    }
+
+    /// As [`SeamTracker::update`], with the frame's hands: when following [`SeamSettings::between_hands`] (and the
+    /// seam is vertical), the seam follows the gap between the left and the right hand, smoothed like the midline.
+    pub fn update_with_hands(
+        &mut self,
+        pose: Option<&Pose>,
+        hands: &[Hand],
+        settings: &SeamSettings,
+        horizontal: bool,
+        width: u32,
+        height: u32,
+    ) -> Seam {
         let (w, h) = (width as f32, height as f32);
         if !settings.follow_body {
             return if horizontal {
@@ -171,7 +224,13 @@ impl SeamTracker {
                 Seam::vertical(settings.manual * w)
             };
         }
-        if let Some(p) = pose {
+        let gap = (settings.between_hands && !horizontal).then(|| between_hands(hands)).flatten();
+        if let Some(g) = gap {
+            // A vertical line through the gap, as the midline is kept (top and bottom points).
+            self.smooth_towards(((g.0, g.1 - 0.25), (g.0, g.1 + 0.25)), settings);
+        } else if settings.between_hands && !horizontal && self.state.is_some() {
+            // Hands out of view for a moment: the seam stays where it was rather than jumping to the body.
+        } else if let Some(p) = pose {
             let mid = |a: Joint, b: Joint| -> Option<(f32, f32)> {
                 let (ka, kb) = (p.get_confident(a, 0.3)?, p.get_confident(b, 0.3)?);
                 Some(((ka.x + kb.x) / 2.0, (ka.y + kb.y) / 2.0))
@@ -192,15 +251,8 @@ impl SeamTracker {
                     _ => None,
                 }
             };
-            if let Some((a, b)) = measured {
-                let k = 1.0 - settings.smoothing.clamp(0.0, 0.98);
-                self.state = Some(match self.state {
-                    Some((sa, sb)) => (
-                        (sa.0 + k * (a.0 - sa.0), sa.1 + k * (a.1 - sa.1)),
-                        (sb.0 + k * (b.0 - sb.0), sb.1 + k * (b.1 - sb.1)),
-                    ),
-                    None => (a, b),
-                });
+            if let Some(m) = measured {
+                self.smooth_towards(m, settings);
             }
         }
         match self.state {
@@ -211,6 +263,19 @@ impl SeamTracker {
             None if horizontal => Seam::horizontal(settings.manual * h),
             None => Seam::vertical(settings.manual * w),
         }
+    }
+}
+
+impl SeamTracker {
+    /// Moves the kept line towards `(a, b)` (normalised top and bottom points) by the settings' smoothing.
+    fn smooth_towards(&mut self, (a, b): ((f32, f32), (f32, f32)), settings: &SeamSettings) {
+        let k = 1.0 - settings.smoothing.clamp(0.0, 0.98);
+        self.state = Some(match self.state {
+            Some((sa, sb)) => {
+                ((sa.0 + k * (a.0 - sa.0), sa.1 + k * (a.1 - sa.1)), (sb.0 + k * (b.0 - sb.0), sb.1 + k * (b.1 - sb.1)))
+            }
+            None => (a, b),
+        });
     }
 }
 
@@ -248,14 +313,40 @@ impl ViewTracker {
         frame_mirrored: bool,
         settings: &SeamSettings,
     ) -> (ViewTransform, Seam) {
+        self.update_with_hands(mode, width, height, pose, &[], frame_mirrored, settings)
+    }
+
+    /// As [`ViewTracker::update`], with the frame's hands: with [`SeamSettings::between_hands`] the seam follows the
+    /// gap between them, and the source half of a left/right split is the side its hand is on (the body may be out
+    /// of view when the camera looks at a table).
+    #[allow(clippy::too_many_arguments)]
+    pub fn update_with_hands(
+        &mut self,
+        mode: MirrorMode,
+        width: u32,
+        height: u32,
+        pose: Option<&Pose>,
+        hands: &[Hand],
+        frame_mirrored: bool,
+        settings: &SeamSettings,
+    ) -> (ViewTransform, Seam) {
         let horizontal = matches!(mode, MirrorMode::Split { source: SplitSource::Upper | SplitSource::Lower, .. });
-        let seam = self.seam.update(pose, settings, horizontal, width, height);
+        let seam = self.seam.update_with_hands(pose, hands, settings, horizontal, width, height);
         if self.mode != Some(mode) {
             self.framing.reset();
             self.mode = Some(mode);
         }
         let framing = matches!(mode, MirrorMode::Split { .. }).then_some(&mut self.framing);
-        let view = ViewTransform::build(mode, width, height, seam, pose, frame_mirrored, settings.feather, framing);
+        let hands = if settings.between_hands { hands } else { &[] };
+        let view = ViewTransform::build(
+            mode,
+            width,
+            height,
+            seam,
+            Sides { pose, hands, frame_mirrored },
+            settings.feather,
+            framing,
+        );
         (view, seam)
     }
 }
@@ -371,17 +462,15 @@ impl ViewTransform {
         frame_mirrored: bool,
         feather: f32,
     ) -> ViewTransform {
-        Self::build(mode, width, height, seam, pose, frame_mirrored, feather, None)
+        Self::build(mode, width, height, seam, Sides { pose, hands: &[], frame_mirrored }, feather, None)
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn build(
         mode: MirrorMode,
         width: u32,
         height: u32,
         seam: Seam,
-        pose: Option<&Pose>,
-        frame_mirrored: bool,
+        sides: Sides,
         feather: f32,
         framing: Option<&mut FramingTracker>,
     ) -> ViewTransform {
@@ -391,7 +480,7 @@ impl ViewTransform {
             MirrorMode::Off => plain(false),
             MirrorMode::Mirror => plain(true),
             MirrorMode::Split { source, selfie } => {
-                let sign = source_sign(source, &seam, pose, frame_mirrored, width, height);
+                let sign = source_sign(source, &seam, &sides, width, height);
                 let feather_px = (feather * width as f32).max(0.0);
                 let mut v = plain(selfie);
                 v.split = Some((seam, sign, feather_px));
@@ -514,24 +603,42 @@ impl ViewTransform {
     }
 }
 
+/// What tells the person's sides apart in a frame: the body pose, the hands (used for the split's source side only
+/// when the seam follows them), and whether the driver mirrored the frame.
+#[derive(Clone, Copy)]
+struct Sides<'a> {
+    pose: Option<&'a Pose>,
+    hands: &'a [Hand],
+    frame_mirrored: bool,
+}
+
 /// +1 when the source half is on the seam's positive side.
-fn source_sign(source: SplitSource, seam: &Seam, pose: Option<&Pose>, frame_mirrored: bool, w: u32, h: u32) -> f32 {
+fn source_sign(source: SplitSource, seam: &Seam, sides: &Sides, w: u32, h: u32) -> f32 {
     let (fw, fh) = (w as f32, h as f32);
+    let (pose, frame_mirrored) = (sides.pose, sides.frame_mirrored);
     if source.vertical_seam() {
         let side = if source == SplitSource::PatientLeft { Side::Left } else { Side::Right };
-        // Where the chosen side's shoulder and hip are, relative to the seam.
-        let from_pose = pose.and_then(|p| {
-            let joints: &[Joint] = if side == Side::Left {
-                &[Joint::LeftShoulder, Joint::LeftHip, Joint::LeftElbow]
-            } else {
-                &[Joint::RightShoulder, Joint::RightHip, Joint::RightElbow]
-            };
-            let d: f32 = joints
-                .iter()
-                .filter_map(|&j| p.get_confident(j, 0.3))
-                .map(|k| seam.signed_distance((k.x * fw, k.y * fh)))
-                .sum();
+        // Hand mirror therapy: the side of the seam the chosen side's hand is on.
+        let from_hand = sides.hands.iter().find(|hand| hand.side == side).and_then(|hand| {
+            let c = palm_centre(hand);
+            let d = seam.signed_distance((c.0 * fw, c.1 * fh));
             (d != 0.0).then_some(d.signum())
+        });
+        // Where the chosen side's shoulder and hip are, relative to the seam.
+        let from_pose = from_hand.or_else(|| {
+            pose.and_then(|p| {
+                let joints: &[Joint] = if side == Side::Left {
+                    &[Joint::LeftShoulder, Joint::LeftHip, Joint::LeftElbow]
+                } else {
+                    &[Joint::RightShoulder, Joint::RightHip, Joint::RightElbow]
+                };
+                let d: f32 = joints
+                    .iter()
+                    .filter_map(|&j| p.get_confident(j, 0.3))
+                    .map(|k| seam.signed_distance((k.x * fw, k.y * fh)))
+                    .sum();
+                (d != 0.0).then_some(d.signum())
+            })
         });
         from_pose.unwrap_or_else(|| {
             // Facing the camera, the person's left is on the image's right (unless the driver mirrored the frame).
@@ -909,6 +1016,84 @@ mod tests {
         // The person walks to the left: the picture follows and grows back to the whole frame.
         let f = t.update(300.0, 700.0, 1000.0);
         assert_eq!((f.centre, f.half), (300.0, 500.0));
+    }
+
+    /// The two hands on a table: the right one at x = 300 px, the left one at x = 700 px of a 1000 px frame (the
+    /// palms' centres 20 px apart in height).
+    fn hands_on_a_table() -> Vec<Hand> {
+        use crate::hands::ghost::tests::{hand_from, right_hand};
+        let r = right_hand([0.0; 5]);
+        let l = r.map(|q| [-q[0], q[1], q[2]]);
+        vec![
+            hand_from(Side::Right, &r, (300.0, 700.0), 2000.0, 0.0),
+            hand_from(Side::Left, &l, (700.0, 720.0), 2000.0, 0.0),
+        ]
+    }
+
+    #[test]
+    fn the_seam_can_follow_the_gap_between_the_hands() {
+        let hands = hands_on_a_table();
+        let centre = |side: Side| palm_centre(hands.iter().find(|h| h.side == side).unwrap());
+        let gap = between_hands(&hands).expect("both hands");
+        assert!((gap.0 - (centre(Side::Left).0 + centre(Side::Right).0) / 2.0).abs() < 1e-6);
+        assert!((gap.0 - 0.5).abs() < 0.02, "{gap:?}");
+        // The body's midline at x = 800 px; the hands' gap wins when asked for.
+        let body = crate::posture::measure::tests::pose_at(&[
+            (Joint::LeftShoulder, 850.0, 200.0),
+            (Joint::RightShoulder, 750.0, 200.0),
+            (Joint::LeftHip, 840.0, 500.0),
+            (Joint::RightHip, 760.0, 500.0),
+        ]);
+        let settings = SeamSettings { between_hands: true, smoothing: 0.0, ..SeamSettings::default() };
+        let mut t = SeamTracker::new();
+        let seam = t.update_with_hands(Some(&body), &hands, &settings, false, 1000, 1000);
+        assert!((seam.point.0 - gap.0 * 1000.0).abs() < 0.01, "{seam:?}");
+        // Following the body (the default), the same frame puts the seam on the midline.
+        let seam =
+            SeamTracker::new().update_with_hands(Some(&body), &hands, &SeamSettings::default(), false, 1000, 1000);
+        assert!((seam.point.0 - 800.0).abs() < 0.01, "{seam:?}");
+        // The hands leave the picture for a moment: the seam stays at the gap, not on the body.
+        let seam = t.update_with_hands(Some(&body), &[], &settings, false, 1000, 1000);
+        assert!((seam.point.0 - gap.0 * 1000.0).abs() < 0.01, "{seam:?}");
+        // One hand held twice under both names (or hands clasped): no gap, the seam stays where it was.
+        let mut twice = hands.clone();
+        twice[1].landmarks = twice[0].landmarks;
+        assert_eq!(between_hands(&twice), None);
+        let seam = t.update_with_hands(Some(&body), &twice, &settings, false, 1000, 1000);
+        assert!((seam.point.0 - gap.0 * 1000.0).abs() < 0.01, "{seam:?}");
+        // Locked, the seam stays where the therapist put it.
+        let locked = SeamSettings { follow_body: false, manual: 0.3, ..settings };
+        assert_eq!(t.update_with_hands(None, &hands, &locked, false, 1000, 1000), Seam::vertical(300.0));
+    }
+
+    #[test]
+    fn the_healthy_hand_is_reflected_onto_the_affected_side() {
+        let hands = hands_on_a_table();
+        let settings = SeamSettings { between_hands: true, smoothing: 0.0, ..SeamSettings::default() };
+        let centre = |side: Side| palm_centre(hands.iter().find(|h| h.side == side).unwrap());
+        for healthy in [Side::Right, Side::Left] {
+            let source = if healthy == Side::Left { SplitSource::PatientLeft } else { SplitSource::PatientRight };
+            for selfie in [false, true] {
+                // The body, seen facing the camera, would put the right side on the image's left; the hands say
+                // the same here, and they decide when the seam follows them (the body may be out of view).
+                let mode = MirrorMode::Split { source, selfie };
+                let (view, _) = ViewTracker::new().update_with_hands(mode, 1000, 1000, None, &hands, true, &settings);
+                let (h, a) = (centre(healthy), centre(healthy.opposite()));
+                assert!(!view.is_hidden(h.0, h.1), "{healthy:?} {selfie}: the healthy hand is shown");
+                assert!(view.is_hidden(a.0, a.1), "{healthy:?} {selfie}: the affected hand is covered");
+                // Its reflection lands near where the affected hand is.
+                let shown = view.map_reflected(h.0, h.1).expect("split");
+                let real = view.map_real(a.0, a.1);
+                assert!((shown.0 - real.0).abs() < 0.02, "{healthy:?} {selfie}: {shown:?} vs {real:?}");
+            }
+        }
+        // Without the hands' seam, a mirrored frame and no pose put the patient's right on the image's right: the
+        // wrong hand would be the source. The hands decide only when the seam follows them.
+        let mode = MirrorMode::Split { source: SplitSource::PatientRight, selfie: false };
+        let (view, _) =
+            ViewTracker::new().update_with_hands(mode, 1000, 1000, None, &hands, true, &SeamSettings::default());
+        let r = centre(Side::Right);
+        assert!(view.is_hidden(r.0, r.1));
     }
 
     #[test]

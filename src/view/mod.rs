@@ -10,5 +10,5 @@ pub use draw::{SideColors, draw_pose, draw_shown};
 pub use geometry::Rect;
 pub use mirror::{
     DisplayImage, FramingTracker, MirrorMode, Seam, SeamSettings, SeamTracker, ShownBone, ShownKeypoint, SplitFraming,
-    SplitSource, ViewTracker, ViewTransform, shown_bones, shown_keypoints,
+    SplitSource, ViewTracker, ViewTransform, between_hands, palm_centre, shown_bones, shown_keypoints,
 };

@@ -1,7 +1,9 @@
-//! The mirror therapy panel: off, mirror or split reflection; which half is shown on both sides; the seam.
+//! The mirror therapy panel: off, mirror or split reflection; which half is shown on both sides; the seam (the body's
+//! midline or the gap between the hands); the hand ghost.
 
 use egui::{RichText, Ui};
 
+use crate::pose::Side;
 use crate::ui::action::Action;
 use crate::ui::state::State;
 use crate::view::seam_slider::{seam_slider_caption, seam_slider_text, seam_to_slider, slider_to_seam};
@@ -24,6 +26,7 @@ pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
             out.push(Action::SetMirror(MirrorMode::Split { source: s.split_source, selfie: s.split_selfie }));
         }
     });
+    hand_ghost(ui, state, &mut out);
     if !split_now {
         return out;
     }
@@ -49,6 +52,23 @@ pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
         out.push(Action::SetSeamFollowsBody(follow));
     }
     let mut seam = s.seam;
+    let vertical = matches!(s.split_source, SplitSource::PatientLeft | SplitSource::PatientRight);
+    if seam.follow_body && vertical {
+        // Hand mirror therapy: both hands on a table, the seam in the gap between them.
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Seam between:");
+            if ui.selectable_label(!seam.between_hands, "the body's halves").clicked() {
+                seam.between_hands = false;
+            }
+            if ui
+                .selectable_label(seam.between_hands, "the two hands")
+                .on_hover_text("Both hands on a table: needs Hands on (Pose panel)")
+                .clicked()
+            {
+                seam.between_hands = true;
+            }
+        });
+    }
     if seam.follow_body {
         ui.add(egui::Slider::new(&mut seam.smoothing, 0.0..=0.98).text("Seam steadiness"));
     } else {
@@ -70,4 +90,23 @@ pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
         out.push(Action::SetSeam(seam));
     }
     out
+}
+
+/// The hand ghost's choice: off, or which hand is the healthy one (mirrored over the other, with a similarity per
+/// finger).
+fn hand_ghost(ui: &mut Ui, state: &State, out: &mut Vec<Action>) {
+    let now = state.settings.hand_ghost;
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Hand ghost:");
+        for (side, label) in
+            [(None, "Off"), (Some(Side::Left), "healthy left hand"), (Some(Side::Right), "healthy right hand")]
+        {
+            if ui.selectable_label(now == side, label).clicked() && now != side {
+                out.push(Action::SetHandGhost(side));
+            }
+        }
+    });
+    if now.is_some() && !state.settings.pose.hands {
+        ui.label("Turn on Hands in the Pose panel to see the ghost.");
+    }
 }

@@ -86,6 +86,10 @@ pub fn main_content<'a>(
             (Some(r), false) => r.hands.clone(),
             _ => Vec::new(),
         },
+        hand_ghost: match (&state.current, settings.hand_ghost, delayed) {
+            (Some(r), Some(healthy), false) => crate::hands::ghost::ghost_of(&r.hands, healthy),
+            _ => None,
+        },
         balance: if delayed { None } else { state.balance.display(state.current_pose(), view) },
         counts: match (&state.posture, delayed) {
             (Some(p), false) => {

@@ -36,6 +36,9 @@ pub struct ViewContent<'a> {
     pub counts: Vec<String>,
     /// The hands (21 landmarks each), drawn with the overlay.
     pub hands: Vec<crate::hands::Hand>,
+    /// Hand mirror therapy's hand ghost (the healthy hand mirrored over the affected one), drawn with its
+    /// similarity per finger.
+    pub hand_ghost: Option<crate::hands::ghost::HandGhost>,
     /// A balance trial: its count-down or timer (in the cue's place when there is no cue) and the target.
     pub balance: Option<crate::ui::balance::BalanceDisplay>,
 }
@@ -107,6 +110,9 @@ pub fn show(ui: &mut Ui, content: &ViewContent<'_>, large: bool) -> (Rect, egui:
         }
         if content.overlay.is_some_and(|o| o.skeleton) {
             overlay::paint_hands(ui.painter(), image_rect, &content.hands, view, scale.min(1.5));
+        }
+        if let Some(g) = &content.hand_ghost {
+            overlay::paint_hand_ghost(ui.painter(), image_rect, g, view, (GHOST_COLOR, scale.min(1.5)));
         }
         if let Some(g) = &content.ghost {
             paint_ghost(ui, image_rect, g, view, content.overlay.map_or(0.3, |o| o.min_score), scale.min(1.5));
