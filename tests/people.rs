@@ -124,25 +124,20 @@ fn tracking_recovers_at_once_after_a_cut() {
 fn a_person_who_walks_in_is_followed() {
     let frames = first_frames("videos/sports2d_demo_walk_jumpingjacks_h264.mp4", 100);
     let engine = common::engine();
-    let mut reached_at = Vec::new();
-    // (MoveNet, a single-person model, sees the man also on the whole frame here, so it has nobody to change to.)
-    for model in [PoseModel::BlazeposeFull] {
-        let mut est = PoseEstimator::new(&common::models(), &engine, EstimatorConfig::video(model)).unwrap();
-        // The woman walks on the grass: her hips are in the lower half; the man's, on the roof, in the upper.
-        let on_her: Vec<bool> = frames
-            .iter()
-            .map(|f| {
-                est.estimate(f).unwrap().is_some_and(|p| {
-                    let (l, r) = (p.get(Joint::LeftHip).unwrap(), p.get(Joint::RightHip).unwrap());
-                    (l.y + r.y) / 2.0 > 0.55
-                })
+    // (MoveNet Lightning does not change to her within these frames yet: its whole-frame look, a single-person
+    // model, does not show her much bigger than the man.)
+    let model = PoseModel::BlazeposeFull;
+    let mut est = PoseEstimator::new(&common::models(), &engine, EstimatorConfig::video(model)).unwrap();
+    // The woman walks on the grass: her hips are in the lower half; the man's, on the roof, in the upper.
+    let on_her: Vec<bool> = frames
+        .iter()
+        .map(|f| {
+            est.estimate(f).unwrap().is_some_and(|p| {
+                let (l, r) = (p.get(Joint::LeftHip).unwrap(), p.get(Joint::RightHip).unwrap());
+                (l.y + r.y) / 2.0 > 0.55
             })
-            .collect();
-        let reached = (0..on_her.len()).find(|&i| on_her[i..].iter().all(|&b| b));
-        eprintln!("{model}: follows the woman from frame {reached:?}");
-        reached_at.push((model, reached));
-    }
-    for (model, reached) in reached_at {
-        assert!(reached.is_some_and(|i| i <= 90), "{model}: reached the woman at frame {reached:?}, not by frame 90");
-    }
-}
+        })
+        .collect();
+    let reached = (0..on_her.len()).find(|&i| on_her[i..].iter().all(|&b| b));
+    eprintln!("{model}: follows the woman from frame {reached:?}");
+    assert!(reached.is_some_and(|i| i <= 90), "{model}: reached the woman at frame {reached:?}, not by frame 90");

@@ -404,7 +404,8 @@ impl BlazePose {
         let dets = self.detect(image, times)?;
         let size = |d: &Detection| (d.keypoints[1][0] - d.keypoints[0][0]).hypot(d.keypoints[1][1] - d.keypoints[0][1]);
         let dist = |d: &Detection| (d.keypoints[0][0] - followed.cx).hypot(d.keypoints[0][1] - followed.cy);
-        let (mine, others): (Vec<&Detection>, Vec<&Detection>) = dets.iter().partition(|d| dist(d) <= followed.side / 2.0);
+        let (mine, others): (Vec<&Detection>, Vec<&Detection>) =
+            dets.iter().partition(|d| dist(d) <= followed.side / 2.0);
         let me = Candidate {
             // The crop's side is 2 × 1.25 × the body size the detector would measure.
             size: followed.side / (2.0 * ROI_SCALE),

@@ -331,9 +331,9 @@ impl PoseEstimator {
         let (w, h) = (frame.width() as f32, frame.height() as f32);
         match &self.backend {
             Backend::MoveNet(m) => m.next_crop().map(|c| [c.x_min * w, c.y_min * h, c.x_max * w, c.y_max * h]),
-            Backend::BlazePose(b) => {
-                b.next_roi().map(|r| [r.cx - r.side / 2.0, r.cy - r.side / 2.0, r.cx + r.side / 2.0, r.cy + r.side / 2.0])
-            }
+            Backend::BlazePose(b) => b
+                .next_roi()
+                .map(|r| [r.cx - r.side / 2.0, r.cy - r.side / 2.0, r.cx + r.side / 2.0, r.cy + r.side / 2.0]),
         }
     }
 }
