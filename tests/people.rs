@@ -141,3 +141,4 @@ fn a_person_who_walks_in_is_followed() {
     let reached = (0..on_her.len()).find(|&i| on_her[i..].iter().all(|&b| b));
     eprintln!("{model}: follows the woman from frame {reached:?}");
     assert!(reached.is_some_and(|i| i <= 90), "{model}: reached the woman at frame {reached:?}, not by frame 90");
+}
