@@ -155,6 +155,7 @@ pub struct BlazePose {
     segmentation: bool,
     reconsider: Reconsider,
     new_person: bool,
+    look_twice: bool,
 }
 
 impl BlazePose {
@@ -175,6 +176,7 @@ impl BlazePose {
             segmentation,
             reconsider: Reconsider::new(),
             new_person: false,
+            look_twice: false,
         })
     }
 
@@ -182,6 +184,13 @@ impl BlazePose {
     pub fn reset(&mut self) {
         self.roi = None;
         self.reconsider.reset();
+    }
+
+    /// Has the next [`estimate`](Self::estimate), if it runs the detector, read the person found twice (as for a
+    /// still image): for the first frame of a recording and the first after a cut, which are as unrelated to what
+    /// came before as a photo.
+    pub fn look_twice_next(&mut self) {
+        self.look_twice = true;
     }
 
     /// Whether the last [`estimate`](Self::estimate) started following a person anew (not the one of the frame
@@ -316,8 +325,8 @@ impl BlazePose {
 
     /// Estimates the pose in `image`. With `tracking`, the crop comes from the previous frame's landmarks and the
     /// detector runs only when there is none or the person was lost; without, every call runs the detector. A
-    /// person the detector found is read twice: through the detector's crop, then through the crop its landmarks
-    /// give.
+    /// person the detector found in a still image (or after [`look_twice_next`](Self::look_twice_next)) is read
+    /// twice: through the detector's crop, then through the crop its landmarks give.
     pub fn estimate(
         &mut self,
         image: &RgbImage,
@@ -332,7 +341,7 @@ impl BlazePose {
                 if selector.reconsiders() && self.reconsider.due() {
                     // Someone much bigger or surer in view for a while (a patient who walked in): follow them.
                     if let Some(other) = self.better_person(image, next, times)? {
-                        let (p2, pr2, n2) = self.read_detection(image, &other, times)?;
+                        let (p2, pr2, n2) = self.read_detection(image, &other, true, times)?;
                         if pr2 >= MIN_TRACKING_PRESENCE {
                             self.roi = Some(n2);
                             self.new_person = true;
@@ -363,7 +372,8 @@ impl BlazePose {
         let Some(det) = chosen.copied() else {
             return Ok(None);
         };
-        let (pose, presence, next) = self.read_detection(image, &det, times)?;
+        let twice = !tracking || std::mem::take(&mut self.look_twice);
+        let (pose, presence, next) = self.read_detection(image, &det, twice, times)?;
         if presence < MIN_TRACKING_PRESENCE {
             self.new_person = false;
             return Ok(None);
@@ -374,18 +384,19 @@ impl BlazePose {
         Ok(Some(pose))
     }
 
-    /// Reads the landmarks of a person the detector found: through the detector's crop, then once more at once
-    /// through the crop those landmarks give (as the next video frame would). Returns the pose, its presence and
-    /// the next frame's region.
+    /// Reads the landmarks of a person the detector found through the detector's crop, and with `twice` once more
+    /// at once through the crop those landmarks give (as the next video frame would). Returns the pose, its
+    /// presence and the next frame's region.
     fn read_detection(
         &mut self,
         image: &RgbImage,
         det: &Detection,
+        twice: bool,
         times: &mut StageTimes,
     ) -> Result<(Pose, f32, Roi), PoseError> {
         let roi = Roi::from_alignment(det.keypoints[0], det.keypoints[1]);
         let (pose, presence, next) = self.landmarks_in(image, roi, times)?;
-        if presence < MIN_TRACKING_PRESENCE {
+        if !twice || presence < MIN_TRACKING_PRESENCE {
             return Ok((pose, presence, next));
         }
         let (p2, pr2, n2) = self.landmarks_in(image, next, times)?;

@@ -176,6 +176,7 @@ pub struct PoseEstimator {
     smoother: PoseSmoother,
     sides: Option<sides::SideKeeper>,
     watch: tracking::CutWatch,
+    afresh: bool,
     last_mirrored: Option<bool>,
     last_times: StageTimes,
     engine: EngineKind,
@@ -204,6 +205,7 @@ impl PoseEstimator {
             config,
             sides: Some(sides::SideKeeper::new()),
             watch: tracking::CutWatch::new(),
+            afresh: true,
             last_mirrored: None,
             last_times: StageTimes::default(),
             engine: engine.kind(),
@@ -272,6 +274,13 @@ impl PoseEstimator {
         if tracking && self.watch.is_cut(&frame.image) {
             // A cut, a camera switch, another frame size: what the crop showed is gone.
             self.reset();
+            self.afresh = true;
+        }
+        if std::mem::take(&mut self.afresh)
+            && let Backend::BlazePose(b) = &mut self.backend
+        {
+            // The first frame, or the first after a cut, is as new as a photo: read the person found as a photo.
+            b.look_twice_next();
         }
         if tracking
             && let (Some((x, y)), Backend::MoveNet(m)) =
