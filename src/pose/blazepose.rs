@@ -156,6 +156,7 @@ pub struct BlazePose {
     reconsider: Reconsider,
     new_person: bool,
     look_twice: bool,
+    after_reset: bool,
 }
 
 impl BlazePose {
@@ -177,6 +178,7 @@ impl BlazePose {
             reconsider: Reconsider::new(),
             new_person: false,
             look_twice: false,
+            after_reset: false,
         })
     }
 
@@ -184,6 +186,7 @@ impl BlazePose {
     pub fn reset(&mut self) {
         self.roi = None;
         self.reconsider.reset();
+        self.after_reset = true;
     }
 
     /// Has the next [`estimate`](Self::estimate), if it runs the detector, read the person found twice (as for a
@@ -325,8 +328,9 @@ impl BlazePose {
 
     /// Estimates the pose in `image`. With `tracking`, the crop comes from the previous frame's landmarks and the
     /// detector runs only when there is none or the person was lost; without, every call runs the detector. A
-    /// person the detector found in a still image (or after [`look_twice_next`](Self::look_twice_next)) is read
-    /// twice: through the detector's crop, then through the crop its landmarks give.
+    /// person the detector found is read twice, through the detector's crop, then through the crop its landmarks
+    /// give; but once, as MediaPipe, in the first frame after [`reset`](Self::reset) unless
+    /// [`look_twice_next`](Self::look_twice_next) asked.
     pub fn estimate(
         &mut self,
         image: &RgbImage,
@@ -372,7 +376,10 @@ impl BlazePose {
         let Some(det) = chosen.copied() else {
             return Ok(None);
         };
-        let twice = !tracking || std::mem::take(&mut self.look_twice);
+        // Twice for a photo, the first frame, after a cut or a loss; once (as MediaPipe) when a caller's reset asks
+        // for a fresh detection in mid-recording (gait's periodic search).
+        let after_reset = std::mem::take(&mut self.after_reset);
+        let twice = std::mem::take(&mut self.look_twice) || !tracking || !after_reset;
         let (pose, presence, next) = self.read_detection(image, &det, twice, times)?;
         if presence < MIN_TRACKING_PRESENCE {
             self.new_person = false;
