@@ -189,8 +189,8 @@ pub struct AnalyzeArgs {
     #[arg(long, default_value_t = 0.5, value_name = "0..1", value_parser = numbers::fraction, allow_negative_numbers = true)]
     pub smoothing: f32,
     /// Whom to follow when several people are in view: confident (the person the detector is surest of), largest
-    /// (the biggest body), or X,Y (a normalised position, 0..1, near the person; e.g. 0.3,0.5 for someone left of
-    /// centre).
+    /// (the biggest body), or X,Y near the person: normalised 0..1 (e.g. 0.3,0.5 for someone left of centre) or
+    /// pixels from the top-left corner (e.g. 640,360; any value above 1 means pixels).
     #[arg(long, default_value = "confident", value_parser = parse_person)]
     pub person: PersonSelector,
     /// Frame rate of an image folder, for timestamps.
@@ -220,10 +220,17 @@ fn parse_person(s: &str) -> Result<PersonSelector, String> {
             let parts: Vec<&str> = other.split(',').collect();
             let parsed: Vec<f32> = parts.iter().filter_map(|p| p.trim().parse().ok()).collect();
             match parsed.as_slice() {
-                [x, y] if (0.0..=1.0).contains(x) && (0.0..=1.0).contains(y) => {
-                    Ok(PersonSelector::Nearest { x: *x, y: *y })
+                [x, y] if parts.len() == 2 && x.is_finite() && y.is_finite() && *x >= 0.0 && *y >= 0.0 => {
+                    if *x <= 1.0 && *y <= 1.0 {
+                        Ok(PersonSelector::Nearest { x: *x, y: *y })
+                    } else {
+                        Ok(PersonSelector::NearestPixel { x: *x, y: *y })
+                    }
                 }
-                _ => Err(format!("`{s}` is not largest, confident, or X,Y with both between 0 and 1")),
+                _ => Err(format!(
+                    "`{s}` is not largest, confident, or X,Y: a position near the person, either normalised (both \
+                     between 0 and 1) or in pixels from the top-left corner (e.g. 640,360)"
+                )),
             }
         }
     }
@@ -308,7 +315,12 @@ mod tests {
     fn person_selector_parsing() {
         assert_eq!(parse_person("largest"), Ok(PersonSelector::Largest));
         assert_eq!(parse_person("0.25,0.5"), Ok(PersonSelector::Nearest { x: 0.25, y: 0.5 }));
-        assert!(parse_person("2,0.5").is_err());
+        // Pixels, as the README's X,Y reads (refused with exit 2 before): any value above 1.
+        assert_eq!(parse_person("640,360"), Ok(PersonSelector::NearestPixel { x: 640.0, y: 360.0 }));
+        assert_eq!(parse_person("0.5,720"), Ok(PersonSelector::NearestPixel { x: 0.5, y: 720.0 }));
+        for bad in ["-3,4", "1,2,3", "nan,1", "inf,2", "x,y", "3"] {
+            assert!(parse_person(bad).is_err(), "{bad}");
+        }
         assert!(parse_person("left").is_err());
     }
 

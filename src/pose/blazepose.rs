@@ -15,6 +15,7 @@ use super::engine::{Engine, InferenceSession, InputData};
 use super::imgproc::{Affine, Border, sample_rgb};
 use super::keypoints::Skeleton;
 use super::models::{ModelError, ModelFile, ModelStore};
+use super::tracking::{Candidate, Reconsider};
 use super::types::{Keypoint, Pose, SegmentationMask, WorldPoint};
 use super::{PersonSelector, PoseError, StageTimes};
 
@@ -152,6 +153,10 @@ pub struct BlazePose {
     lmk_input: Vec<f32>,
     roi: Option<Roi>,
     segmentation: bool,
+    reconsider: Reconsider,
+    new_person: bool,
+    look_twice: bool,
+    after_reset: bool,
 }
 
 impl BlazePose {
@@ -170,17 +175,41 @@ impl BlazePose {
             lmk_input: vec![0.0; LMK_SIZE * LMK_SIZE * 3],
             roi: None,
             segmentation,
+            reconsider: Reconsider::new(),
+            new_person: false,
+            look_twice: false,
+            after_reset: false,
         })
     }
 
     /// Forgets the tracked person: the next frame runs the detector.
     pub fn reset(&mut self) {
         self.roi = None;
+        self.reconsider.reset();
+        self.after_reset = true;
+    }
+
+    /// Has the next [`estimate`](Self::estimate), if it runs the detector, read the person found twice (as for a
+    /// still image): for the first frame of a recording and the first after a cut, which are as unrelated to what
+    /// came before as a photo.
+    pub fn look_twice_next(&mut self) {
+        self.look_twice = true;
+    }
+
+    /// Whether the last [`estimate`](Self::estimate) started following a person anew (not the one of the frame
+    /// before); clears the flag.
+    pub fn take_new_person(&mut self) -> bool {
+        std::mem::take(&mut self.new_person)
     }
 
     /// Whether a person is being tracked (the next frame will skip the detector).
     pub fn is_tracking(&self) -> bool {
         self.roi.is_some()
+    }
+
+    /// The region the landmark model will read in the next frame, if tracking.
+    pub fn next_roi(&self) -> Option<Roi> {
+        self.roi
     }
 
     /// Runs the detector on the whole frame (letterboxed); returns every person found, in frame pixels.
@@ -298,7 +327,10 @@ impl BlazePose {
     }
 
     /// Estimates the pose in `image`. With `tracking`, the crop comes from the previous frame's landmarks and the
-    /// detector runs only when there is none or the person was lost; without, every call runs the detector.
+    /// detector runs only when there is none or the person was lost; without, every call runs the detector. A
+    /// person the detector found is read twice, through the detector's crop, then through the crop its landmarks
+    /// give; but once, as MediaPipe, in the first frame after [`reset`](Self::reset) unless
+    /// [`look_twice_next`](Self::look_twice_next) asked.
     pub fn estimate(
         &mut self,
         image: &RgbImage,
@@ -310,41 +342,96 @@ impl BlazePose {
             let (pose, presence, next) = self.landmarks_in(image, roi, times)?;
             if presence >= MIN_TRACKING_PRESENCE {
                 self.roi = Some(next);
+                if selector.reconsiders() && self.reconsider.due() {
+                    // Someone much bigger or surer in view for a while (a patient who walked in): follow them.
+                    if let Some(other) = self.better_person(image, next, times)? {
+                        let (p2, pr2, n2) = self.read_detection(image, &other, true, times)?;
+                        if pr2 >= MIN_TRACKING_PRESENCE {
+                            self.roi = Some(n2);
+                            self.new_person = true;
+                            return Ok(Some(p2));
+                        }
+                    }
+                }
                 return Ok(Some(pose));
             }
         }
         let previous = self.roi.take();
+        self.reconsider.reset();
         let dets = self.detect(image, times)?;
         let fw = image.width() as f32;
         let fh = image.height() as f32;
+        let near = |d: &Detection, prev: &Roi| (d.keypoints[0][0] - prev.cx).hypot(d.keypoints[0][1] - prev.cy);
         let chosen = match (previous, tracking) {
-            // Re-detecting while tracking: stay with the person we followed.
-            (Some(prev), true) => dets.iter().min_by(|a, b| {
-                let d = |d: &Detection| (d.keypoints[0][0] - prev.cx).powi(2) + (d.keypoints[0][1] - prev.cy).powi(2);
-                d(a).total_cmp(&d(b))
-            }),
+            // Re-detecting while tracking: stay with the person we followed if they are still there; else choose
+            // again as the caller asked.
+            (Some(prev), true) => dets
+                .iter()
+                .filter(|d| near(d, &prev) <= prev.side / 2.0)
+                .min_by(|a, b| near(a, &prev).total_cmp(&near(b, &prev)))
+                .or_else(|| select_detection(&dets, selector, fw, fh)),
             _ => select_detection(&dets, selector, fw, fh),
         };
+        self.new_person = chosen.is_some_and(|d| previous.is_none_or(|prev| near(d, &prev) > prev.side / 2.0));
         let Some(det) = chosen.copied() else {
             return Ok(None);
         };
-        let roi = Roi::from_alignment(det.keypoints[0], det.keypoints[1]);
-        let (mut pose, presence, mut next) = self.landmarks_in(image, roi, times)?;
+        // Twice for a photo, the first frame, after a cut or a loss; once (as MediaPipe) when a caller's reset asks
+        // for a fresh detection in mid-recording (gait's periodic search).
+        let after_reset = std::mem::take(&mut self.after_reset);
+        let twice = std::mem::take(&mut self.look_twice) || !tracking || !after_reset;
+        let (pose, presence, next) = self.read_detection(image, &det, twice, times)?;
         if presence < MIN_TRACKING_PRESENCE {
+            self.new_person = false;
             return Ok(None);
-        }
-        if !tracking {
-            // A still image: look again through the crop the landmarks give (as the next video frame would).
-            let (p2, pr2, n2) = self.landmarks_in(image, next, times)?;
-            if pr2 >= MIN_TRACKING_PRESENCE {
-                pose = p2;
-                next = n2;
-            }
         }
         if tracking {
             self.roi = Some(next);
         }
         Ok(Some(pose))
+    }
+
+    /// Reads the landmarks of a person the detector found through the detector's crop, and with `twice` once more
+    /// at once through the crop those landmarks give (as the next video frame would). Returns the pose, its
+    /// presence and the next frame's region.
+    fn read_detection(
+        &mut self,
+        image: &RgbImage,
+        det: &Detection,
+        twice: bool,
+        times: &mut StageTimes,
+    ) -> Result<(Pose, f32, Roi), PoseError> {
+        let roi = Roi::from_alignment(det.keypoints[0], det.keypoints[1]);
+        let (pose, presence, next) = self.landmarks_in(image, roi, times)?;
+        if !twice || presence < MIN_TRACKING_PRESENCE {
+            return Ok((pose, presence, next));
+        }
+        let (p2, pr2, n2) = self.landmarks_in(image, next, times)?;
+        Ok(if pr2 >= MIN_TRACKING_PRESENCE { (p2, pr2, n2) } else { (pose, presence, next) })
+    }
+
+    /// One look at the whole frame while following the person in `followed`: the other person to follow instead,
+    /// once someone has been much bigger or surer than them for [`RECONSIDER_CHECKS`](super::tracking::RECONSIDER_CHECKS)
+    /// looks in a row.
+    fn better_person(
+        &mut self,
+        image: &RgbImage,
+        followed: Roi,
+        times: &mut StageTimes,
+    ) -> Result<Option<Detection>, PoseError> {
+        let dets = self.detect(image, times)?;
+        let size = |d: &Detection| (d.keypoints[1][0] - d.keypoints[0][0]).hypot(d.keypoints[1][1] - d.keypoints[0][1]);
+        let dist = |d: &Detection| (d.keypoints[0][0] - followed.cx).hypot(d.keypoints[0][1] - followed.cy);
+        let (mine, others): (Vec<&Detection>, Vec<&Detection>) =
+            dets.iter().partition(|d| dist(d) <= followed.side / 2.0);
+        let me = Candidate {
+            // The crop's side is 2 × 1.25 × the body size the detector would measure.
+            size: followed.side / (2.0 * ROI_SCALE),
+            score: mine.iter().map(|d| d.score).fold(0.0, f32::max),
+        };
+        let best = others.into_iter().max_by(|a, b| (size(a) * a.score).total_cmp(&(size(b) * b.score)));
+        let other = best.map(|d| Candidate { size: size(d), score: d.score });
+        Ok(if self.reconsider.judge(me, other) { best.copied() } else { None })
     }
 }
 
@@ -397,7 +484,8 @@ pub fn select_detection(dets: &[Detection], selector: PersonSelector, fw: f32, f
     match selector {
         PersonSelector::Largest => dets.iter().max_by(|a, b| body_size(a).total_cmp(&body_size(b))),
         PersonSelector::MostConfident => dets.iter().max_by(|a, b| a.score.total_cmp(&b.score)),
-        PersonSelector::Nearest { x, y } => {
+        PersonSelector::Nearest { .. } | PersonSelector::NearestPixel { .. } => {
+            let (x, y) = selector.point(fw as u32, fh as u32)?;
             let (px, py) = (x * fw, y * fh);
             dets.iter().min_by(|a, b| {
                 let d = |d: &Detection| {

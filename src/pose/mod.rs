@@ -9,6 +9,7 @@
 //! - [`movenet`], [`blazepose`]: the models' pipelines;
 //! - [`sides`]: steady left/right labels of legs and arms over a sequence (the label fix-up);
 //! - [`smoothing`]: the One Euro filter;
+//! - [`tracking`]: noticing a lost crop (a cut, another frame size), so that tracking starts afresh at once;
 //! - [`keypoints`], [`types`]: joint names, sides and the [`Pose`] type.
 
 pub mod angles;
@@ -20,6 +21,7 @@ pub mod models;
 pub mod movenet;
 pub mod sides;
 pub mod smoothing;
+pub mod tracking;
 pub mod types;
 
 use std::time::{Duration, Instant};
@@ -64,6 +66,30 @@ pub enum PersonSelector {
         /// Normalised y.
         y: f32,
     },
+    /// The person nearest this frame position in pixels (`--person 640,360`).
+    NearestPixel {
+        /// x, pixels from the left edge.
+        x: f32,
+        /// y, pixels from the top edge.
+        y: f32,
+    },
+}
+
+impl PersonSelector {
+    /// The chosen position normalised to a `width × height` frame, for the selectors that name a position.
+    pub fn point(self, width: u32, height: u32) -> Option<(f32, f32)> {
+        match self {
+            PersonSelector::Nearest { x, y } => Some((x, y)),
+            PersonSelector::NearestPixel { x, y } => Some((x / width.max(1) as f32, y / height.max(1) as f32)),
+            PersonSelector::Largest | PersonSelector::MostConfident => None,
+        }
+    }
+
+    /// Whether the tracker may change to a bigger or surer person who comes into view ([`tracking::Reconsider`]);
+    /// a person chosen by position is kept.
+    pub fn reconsiders(self) -> bool {
+        matches!(self, PersonSelector::Largest | PersonSelector::MostConfident)
+    }
 }
 
 /// Whether frames are a sequence (track and smooth) or unrelated stills.
@@ -149,6 +175,8 @@ pub struct PoseEstimator {
     config: EstimatorConfig,
     smoother: PoseSmoother,
     sides: Option<sides::SideKeeper>,
+    watch: tracking::CutWatch,
+    afresh: bool,
     last_mirrored: Option<bool>,
     last_times: StageTimes,
     engine: EngineKind,
@@ -176,6 +204,8 @@ impl PoseEstimator {
             smoother: PoseSmoother::new(config.smoothing.unwrap_or_default()),
             config,
             sides: Some(sides::SideKeeper::new()),
+            watch: tracking::CutWatch::new(),
+            afresh: true,
             last_mirrored: None,
             last_times: StageTimes::default(),
             engine: engine.kind(),
@@ -219,6 +249,7 @@ impl PoseEstimator {
         if let Some(k) = self.sides.as_mut() {
             k.reset();
         }
+        self.watch.reset();
     }
 
     /// Turns the steady-sides stage ([`sides::SideKeeper`], on by default) on or off; off leaves the model's own
@@ -240,17 +271,46 @@ impl PoseEstimator {
             self.reset();
         }
         self.last_mirrored = Some(frame.mirrored);
+        if tracking && self.watch.is_cut(&frame.image) {
+            // A cut, a camera switch, another frame size: what the crop showed is gone.
+            self.reset();
+            self.afresh = true;
+        }
+        if std::mem::take(&mut self.afresh)
+            && let Backend::BlazePose(b) = &mut self.backend
+        {
+            // The first frame, or the first after a cut, is as new as a photo: read the person found as a photo.
+            b.look_twice_next();
+        }
         if tracking
-            && let (PersonSelector::Nearest { x, y }, Backend::MoveNet(m)) = (self.config.selector, &mut self.backend)
+            && let (Some((x, y)), Backend::MoveNet(m)) =
+                (self.config.selector.point(frame.width(), frame.height()), &mut self.backend)
             && m.next_crop().is_none()
         {
             let side = frame.width().min(frame.height()) as f32;
             m.set_next_crop(movenet::CropRegion::square_at(x, y, side, frame.width(), frame.height()));
         }
         let pose = match &mut self.backend {
-            Backend::MoveNet(m) => m.estimate(&frame.image, tracking, self.config.min_pose_score, &mut times)?,
+            Backend::MoveNet(m) => {
+                m.estimate(&frame.image, tracking, self.config.min_pose_score, self.config.selector, &mut times)?
+            }
             Backend::BlazePose(b) => b.estimate(&frame.image, tracking, self.config.selector, &mut times)?,
         };
+        match self.next_region(frame) {
+            Some(region) if tracking => self.watch.remember(&frame.image, region),
+            _ => self.watch.reset(),
+        }
+        let new_person = match &mut self.backend {
+            Backend::MoveNet(m) => m.take_new_person(),
+            Backend::BlazePose(b) => b.take_new_person(),
+        };
+        if new_person {
+            // Another person than in the previous frame: nothing of the last one's motion carries over.
+            self.smoother.reset();
+            if let Some(k) = self.sides.as_mut() {
+                k.reset();
+            }
+        }
         let pose = pose.map(|mut p| {
             if frame.mirrored {
                 p.swap_sides();
@@ -273,5 +333,16 @@ impl PoseEstimator {
         }
         self.last_times = times;
         Ok(pose)
+    }
+
+    /// The region (frame pixels: x min, y min, x max, y max) the tracker will read in the next frame, if any.
+    fn next_region(&self, frame: &Frame) -> Option<[f32; 4]> {
+        let (w, h) = (frame.width() as f32, frame.height() as f32);
+        match &self.backend {
+            Backend::MoveNet(m) => m.next_crop().map(|c| [c.x_min * w, c.y_min * h, c.x_max * w, c.y_max * h]),
+            Backend::BlazePose(b) => b
+                .next_roi()
+                .map(|r| [r.cx - r.side / 2.0, r.cy - r.side / 2.0, r.cx + r.side / 2.0, r.cy + r.side / 2.0]),
+        }
     }
 }

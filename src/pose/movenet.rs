@@ -13,8 +13,9 @@ use super::engine::{Engine, InferenceSession, InputData};
 use super::imgproc::{Affine, Border, sample_rgb};
 use super::keypoints::{Joint, Skeleton};
 use super::models::{ModelError, ModelFile, ModelStore};
+use super::tracking::{Candidate, Reconsider};
 use super::types::{Keypoint, Pose};
-use super::{PoseError, StageTimes};
+use super::{PersonSelector, PoseError, StageTimes};
 
 /// Minimum keypoint score for a keypoint to shape the next crop (as in the MoveNet tutorial).
 pub const MIN_CROP_KEYPOINT_SCORE: f32 = 0.2;
@@ -112,6 +113,8 @@ pub struct MoveNet {
     size: usize,
     input: Vec<i32>,
     next_crop: Option<CropRegion>,
+    reconsider: Reconsider,
+    new_person: bool,
 }
 
 impl MoveNet {
@@ -123,12 +126,26 @@ impl MoveNet {
         };
         let size = file.spec().input_shape[1];
         let session = store.load(file, engine, &[])?;
-        Ok(MoveNet { session, size, input: vec![0; size * size * 3], next_crop: None })
+        Ok(MoveNet {
+            session,
+            size,
+            input: vec![0; size * size * 3],
+            next_crop: None,
+            reconsider: Reconsider::new(),
+            new_person: false,
+        })
     }
 
     /// Forgets the previous frame: the next frame is seen whole.
     pub fn reset(&mut self) {
         self.next_crop = None;
+        self.reconsider.reset();
+    }
+
+    /// Whether the last [`estimate`](Self::estimate) started following a person anew (not the one of the frame
+    /// before); clears the flag.
+    pub fn take_new_person(&mut self) -> bool {
+        std::mem::take(&mut self.new_person)
     }
 
     /// Sets the crop for the next frame (to start on a chosen person).
@@ -186,24 +203,60 @@ impl MoveNet {
     }
 
     /// Estimates the pose in `image`. With `tracking`, the crop comes from the previous call's keypoints (video);
-    /// without, the frame is seen whole and then once more through a crop around what was found (still images).
-    /// Returns `None` when the mean keypoint score is below `min_pose_score`.
+    /// without, or when there is no crop yet, the frame is seen whole and then once more through a crop around what
+    /// was found (as for a still image). A tracked crop that lost the person (mean score below `min_pose_score`, or
+    /// no torso) is given up at once: the same frame is seen whole again. While following someone with a
+    /// `selector` that [reconsiders](PersonSelector::reconsiders), the whole frame is seen again every
+    /// [`RECONSIDER_EVERY`](super::tracking::RECONSIDER_EVERY) frames, and a person there much bigger or surer than
+    /// the followed one for a while is followed instead. Returns `None` when the mean keypoint score is below
+    /// `min_pose_score`.
     pub fn estimate(
         &mut self,
         image: &RgbImage,
         tracking: bool,
         min_pose_score: f32,
+        selector: PersonSelector,
         times: &mut StageTimes,
     ) -> Result<Option<Pose>, PoseError> {
         let (w, h) = (image.width(), image.height());
+        let whole = CropRegion::whole_frame(w, h);
         let crop = match (tracking, self.next_crop) {
             (true, Some(c)) => c,
-            _ => CropRegion::whole_frame(w, h),
+            _ => whole,
         };
         let mut kps = self.run_crop(image, crop, times)?;
         let mut next = CropRegion::from_keypoints(&kps, w, h);
-        if !tracking && next != CropRegion::whole_frame(w, h) {
-            // A still image: look again, closer.
+        let mut fresh = crop == whole;
+        self.new_person = tracking && self.next_crop.is_none();
+        let chosen_position = selector.point(w, h).is_some();
+        if !fresh && !chosen_position && (mean_score(&kps) < min_pose_score || next == whole) {
+            // The crop lost the person (a cut, an exit, someone crossing): look at the whole frame now. (A person
+            // chosen by position is looked for again around that position, from the next frame.)
+            self.reconsider.reset();
+            kps = self.run_crop(image, whole, times)?;
+            next = CropRegion::from_keypoints(&kps, w, h);
+            fresh = true;
+        } else if !fresh && selector.reconsiders() && self.reconsider.due() {
+            // Someone much bigger or surer in view for a while (a patient who walked in): follow them.
+            let seen = self.run_crop(image, whole, times)?;
+            let centre = torso_centre(&seen, w, h);
+            let elsewhere = centre.is_some_and(|(x, y)| {
+                let (x, y) = (x / w as f32, y / h as f32);
+                x < crop.x_min || x > crop.x_max || y < crop.y_min || y > crop.y_max
+            });
+            let me = Candidate { size: torso_length(&kps, w, h).unwrap_or(0.0), score: mean_score(&kps) };
+            let other = torso_length(&seen, w, h)
+                .filter(|_| elsewhere)
+                .map(|size| Candidate { size, score: mean_score(&seen) });
+            if self.reconsider.judge(me, other) {
+                kps = seen;
+                next = CropRegion::from_keypoints(&kps, w, h);
+                fresh = true;
+                self.new_person = true;
+            }
+        }
+        if fresh && next != whole {
+            // Seen whole: look again, closer.
             let closer = self.run_crop(image, next, times)?;
             if mean_score(&closer) >= mean_score(&kps) * 0.8 {
                 kps = closer;
@@ -226,6 +279,26 @@ impl MoveNet {
             frame_height: h,
         }))
     }
+}
+
+/// Mid-hip and mid-shoulder (pixels) when the torso is seen.
+fn torso_ends(kps: &[Keypoint], w: u32, h: u32) -> Option<((f32, f32), (f32, f32))> {
+    let k = |j: Joint| kps.get(Skeleton::Coco17.index_of(j)?).filter(|k| k.score > MIN_CROP_KEYPOINT_SCORE);
+    let mid = |a: Joint, b: Joint| {
+        let (a, b) = (k(a)?, k(b)?);
+        Some(((a.x + b.x) / 2.0 * w as f32, (a.y + b.y) / 2.0 * h as f32))
+    };
+    Some((mid(Joint::LeftHip, Joint::RightHip)?, mid(Joint::LeftShoulder, Joint::RightShoulder)?))
+}
+
+/// The torso's centre (pixels) when it is seen.
+fn torso_centre(kps: &[Keypoint], w: u32, h: u32) -> Option<(f32, f32)> {
+    torso_ends(kps, w, h).map(|(a, b)| ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0))
+}
+
+/// Mid-hip to mid-shoulder (pixels) when the torso is seen.
+fn torso_length(kps: &[Keypoint], w: u32, h: u32) -> Option<f32> {
+    torso_ends(kps, w, h).map(|(a, b)| (a.0 - b.0).hypot(a.1 - b.1))
 }
 
 fn mean_score(kps: &[Keypoint]) -> f32 {

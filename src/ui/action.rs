@@ -125,6 +125,9 @@ pub enum Action {
     SetPicking(bool),
     /// A click on the video at this normalised display position (picks a joint while picking an angle).
     PickAt(f32, f32),
+    /// A click on the patient's video, not picking joints, at this normalised display position: follow the person
+    /// there.
+    FollowAt(f32, f32),
     /// A soft tone with each new cue.
     SetCueTone(bool),
     /// The therapist edited the checkpoint at this index (target, tolerance, priority, cue).

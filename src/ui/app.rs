@@ -16,7 +16,7 @@ use super::settings::{Settings, SourcePref};
 use super::state::{ActiveSource, SourceView, State};
 use crate::compare::SyncMode;
 use crate::live::{LivePipeline, SourceFactory};
-use crate::pose::{EngineConfig, ModelStore, PoseModel};
+use crate::pose::{EngineConfig, ModelStore, PersonSelector, PoseModel};
 use crate::posture::{ModelFit, PostureSession, Protocol, ProtocolLibrary};
 use crate::recording::events::Event;
 use crate::source::FrameSource;
@@ -145,7 +145,7 @@ impl MirrorcueApp {
             let (rect, response) = screen::show(ui, &self.state, &self.main, patient_here, Some(&caption));
             if let Some(p) = response.clicked().then(|| response.interact_pointer_pos()).flatten() {
                 let (x, y) = ((p.x - rect.left()) / rect.width().max(1.0), (p.y - rect.top()) / rect.height().max(1.0));
-                actions.push(Action::PickAt(x, y));
+                actions.push(if self.state.picking.is_some() { Action::PickAt(x, y) } else { Action::FollowAt(x, y) });
             }
         });
         if self.state.settings.patient_window {
@@ -511,6 +511,7 @@ impl MirrorcueApp {
             }
             Action::SetPicking(on) => s.picking = on.then(Vec::new),
             Action::PickAt(x, y) => self.pick_at(x, y),
+            Action::FollowAt(x, y) => self.follow_at(x, y),
             Action::SetCueTone(on) => s.settings.cue_tone = on,
             Action::EditCheckpoint(i, c) => {
                 if let Some(slot) = s.protocol.as_mut().and_then(|p| p.checkpoints.get_mut(i)) {
@@ -669,6 +670,25 @@ impl MirrorcueApp {
                 p.checkpoints.push(checkpoint);
                 self.protocol_edited();
             }
+        }
+    }
+
+    /// Follows the person shown at display position (`x`, `y`), normalised: the view's mapping is undone (mirror,
+    /// split framing) to find the frame position.
+    fn follow_at(&mut self, x: f32, y: f32) {
+        let Some(view) = self.main.view.as_ref() else { return };
+        if !view.on_picture(x, y) {
+            return;
+        }
+        // `map_real` is a shift and maybe a flip on each axis: undo it from where it sends 0 and 1.
+        let (o, one) = (view.map_real(0.0, 0.0), view.map_real(1.0, 1.0));
+        let (sx, sy) = (one.0 - o.0, one.1 - o.1);
+        if sx.abs() < 1e-6 || sy.abs() < 1e-6 {
+            return;
+        }
+        let (fx, fy) = ((x - o.0) / sx, (y - o.1) / sy);
+        if (0.0..=1.0).contains(&fx) && (0.0..=1.0).contains(&fy) {
+            self.state.settings.pose.person = PersonSelector::Nearest { x: fx, y: fy };
         }
     }
 

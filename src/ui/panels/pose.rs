@@ -23,9 +23,12 @@ pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
     });
     pose.smoothing = smoothing_on.then_some(strength);
     ui.horizontal(|ui| {
-        ui.label("Follow:");
+        ui.label("Follow:").on_hover_text("Or click the patient on the video");
         ui.selectable_value(&mut pose.person, PersonSelector::MostConfident, "clearest person");
         ui.selectable_value(&mut pose.person, PersonSelector::Largest, "nearest person");
+        if pose.person.point(1, 1).is_some() {
+            let _ = ui.selectable_label(true, "the person clicked");
+        }
     });
     ui.checkbox(&mut pose.hands, "Hands (21 points each)")
         .on_hover_text("Palm detection and hand landmarks after the body: for hand mirror therapy; slower");
