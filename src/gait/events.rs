@@ -187,6 +187,35 @@ mod tests {
         }
     }
 
+    /// Front view, on a constructed walker (no recording here shows a walk towards or away from the camera; the lab
+    /// take steps sideways): the heel strikes from the ankles' vertical difference, each foot named as the person's
+    /// own side, towards the camera and away from it.
+    #[test]
+    fn front_view_heel_strikes_from_the_ankles_heights_fall_within_two_frames() {
+        use crate::gait::series::testing::front_walk;
+        for toward in [true, false] {
+            let track = front_walk(6.0, toward);
+            let s = Series::from_track(&track).unwrap();
+            let (view, passes) = find(&s).unwrap();
+            assert_eq!(view, View::Front, "toward {toward}");
+            let found = detect(&s, &passes, view);
+            assert!(found.iter().all(|e| e.kind == EventKind::HeelStrike), "{found:?}");
+            let strikes: Vec<_> = truth(180).into_iter().filter(|(_, _, k)| *k == EventKind::HeelStrike).collect();
+            for (f, foot, _) in strikes.iter().filter(|(f, _, _)| *f > 12.0 && *f < 168.0) {
+                assert!(
+                    found.iter().any(|e| e.foot == *foot && (e.frame as f64 - f).abs() <= 2.0),
+                    "toward {toward}: missing {foot:?} heel strike near {f}: {found:?}"
+                );
+            }
+            for e in &found {
+                assert!(
+                    strikes.iter().any(|(f, foot, _)| e.foot == *foot && (e.frame as f64 - f).abs() <= 2.0),
+                    "toward {toward}: unexpected {e:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn a_foot_outside_the_picture_gives_no_event() {
         let mut track = walk(4.8, 0.1, 1.0, 0);

@@ -256,6 +256,12 @@ pub mod testing {
     /// walking towards +x (`dir` = 1), −x (−1), or standing (0). The left heel strikes at t = 0, the right half a
     /// cycle later.
     pub fn walker_pose(t: f64, pelvis_x: f64, dir: f64) -> Pose {
+        walker_pose_limping(t, pelvis_x, dir, 0.5)
+    }
+
+    /// As [`walker_pose`], with the right heel striking `right_offset` of a cycle after the left (0.5 walks evenly;
+    /// less makes the right steps shorter in time and the left ones longer).
+    pub fn walker_pose_limping(t: f64, pelvis_x: f64, dir: f64, right_offset: f64) -> Pose {
         let mut kp = vec![Keypoint { x: (pelvis_x / ASPECT) as f32, y: 0.3, score: 0.9, presence: None, z: None }; 33];
         let mut set = |j: Joint, x: f64, y: f64| {
             if let Some(i) = Skeleton::BlazePose33.index_of(j) {
@@ -263,7 +269,7 @@ pub mod testing {
                 kp[i].y = y as f32;
             }
         };
-        for (left, offset) in [(true, 0.0), (false, 0.5)] {
+        for (left, offset) in [(true, 0.0), (false, -right_offset)] {
             let j = |l: Joint| if left { l } else { l.twin() };
             let (fx, lift) = if dir == 0.0 { (0.0, 0.0) } else { foot(t / CYCLE_S + offset) };
             let ax = pelvis_x + dir * fx;
@@ -288,13 +294,71 @@ pub mod testing {
 
     /// `seconds` of the walker crossing from x = `start` in direction `dir` at 30 fps, frames from `first_frame`.
     pub fn walk(seconds: f64, start: f64, dir: f64, first_frame: u64) -> Vec<PoseSample> {
+        walk_limping(seconds, start, dir, first_frame, 0.5)
+    }
+
+    /// As [`walk`], with the right heel striking `right_offset` of a cycle after the left (see
+    /// [`walker_pose_limping`]).
+    pub fn walk_limping(seconds: f64, start: f64, dir: f64, first_frame: u64, right_offset: f64) -> Vec<PoseSample> {
         let n = (seconds * 30.0).round() as u64;
         (0..n)
             .map(|i| {
                 let t = i as f64 / 30.0;
                 let x = start + dir * STRIDE / CYCLE_S * t;
                 let frame = first_frame + i;
-                PoseSample { frame, time_s: frame as f64 / 30.0, pose: Some(walker_pose(t, x, dir)) }
+                PoseSample { frame, time_s: frame as f64 / 30.0, pose: Some(walker_pose_limping(t, x, dir, right_offset)) }
+            })
+            .collect()
+    }
+    /// The pose at time `t` (of `seconds`) of a walker seen from the front, walking `toward` the camera or away
+    /// from it, the left heel striking at t = 0 and the right half a cycle later. As a camera in front sees it, the
+    /// body grows from 0.6 to 1.0 of its size walking towards it (shrinks walking away), the feet come lower in the
+    /// picture as it nears, and the foot ahead is drawn lower (towards) or higher (away) than the other. Facing
+    /// the camera, the person's left is on the picture's right.
+    pub fn front_pose(t: f64, seconds: f64, toward: bool) -> Pose {
+        let u = (t / seconds).clamp(0.0, 1.0);
+        let s = if toward { 0.6 + 0.4 * u } else { 1.0 - 0.4 * u };
+        let ground = 0.5 + 0.3 * s;
+        let dir = if toward { 1.0 } else { -1.0 };
+        let mut kp = vec![Keypoint { x: 0.5, y: 0.3, score: 0.9, presence: None, z: None }; 33];
+        let mut set = |j: Joint, x: f64, y: f64| {
+            if let Some(i) = Skeleton::BlazePose33.index_of(j) {
+                kp[i].x = (x / ASPECT) as f32;
+                kp[i].y = y as f32;
+            }
+        };
+        for (left, offset) in [(true, 0.0), (false, 0.5)] {
+            let j = |l: Joint| if left { l } else { l.twin() };
+            // The person's left is on the picture's right when they face the camera.
+            let out = if left == toward { 1.0 } else { -1.0 };
+            let (f, lift) = foot(t / CYCLE_S + offset);
+            let ankle = (1.0 + out * 0.05 * s, ground + dir * 0.5 * f * s - lift * s);
+            let hip = (1.0 + out * 0.08 * s, ground - 0.4 * s);
+            set(j(Joint::LeftShoulder), 1.0 + out * 0.12 * s, ground - 0.7 * s);
+            set(j(Joint::LeftHip), hip.0, hip.1);
+            set(j(Joint::LeftKnee), (hip.0 + ankle.0) / 2.0, (hip.1 + ankle.1) / 2.0);
+            set(j(Joint::LeftAnkle), ankle.0, ankle.1);
+            set(j(Joint::LeftHeel), ankle.0, ankle.1 + 0.02 * s);
+            set(j(Joint::LeftFootIndex), ankle.0, ankle.1 + 0.03 * s);
+        }
+        Pose {
+            skeleton: Skeleton::BlazePose33,
+            keypoints: kp,
+            score: 0.9,
+            world: None,
+            mask: None,
+            frame_width: 2000,
+            frame_height: 1000,
+        }
+    }
+
+    /// `seconds` of [`front_pose`] at 30 fps, frames from 0.
+    pub fn front_walk(seconds: f64, toward: bool) -> Vec<PoseSample> {
+        let n = (seconds * 30.0).round() as u64;
+        (0..n)
+            .map(|i| {
+                let t = i as f64 / 30.0;
+                PoseSample { frame: i, time_s: t, pose: Some(front_pose(t, seconds, toward)) }
             })
             .collect()
     }
