@@ -4,9 +4,10 @@
 //! strike is where the heel is furthest **ahead** of the pelvis, a toe-off where the toes are furthest **behind**
 //! it. Each is a local extreme over ±[`WINDOW_S`] inside a pass, on the correct side of the pelvis, standing out
 //! by at least [`MIN_PROMINENCE_BODY`] body lengths, with the foot seen inside the picture (a person leaving the
-//! picture gives no events beyond its edge). **Front view**: a heel strike is where that ankle is furthest
+//! picture gives no events beyond its edge). **Front view**: a heel strike is where that ankle comes furthest
 //! below the other one (walking towards the camera; above it walking away), the nearer foot being lower in the
-//! picture; toe-offs are not found.
+//! picture; the heel strike itself is where that foot stopped moving in the picture before it (the difference
+//! peaks only once the other foot lifts); toe-offs are not found.
 
 use serde::Serialize;
 
@@ -98,6 +99,7 @@ pub fn detect(series: &Series, passes: &[Pass], view: View) -> Vec<GaitEvent> {
                         .map(|i| (series.at(ankle, i)[1] - series.at(other_ankle, i)[1]) * dir)
                         .collect();
                     for i in extremes(&d, pass, w, 0.3 * MIN_PROMINENCE_BODY * body) {
+                        let Some(i) = landing(series, ankle, i, w, pass.start) else { continue };
                         if d[i] > 0.0 && series.seen(ankle, i) && series.measured[i] {
                             push(i, EventKind::HeelStrike);
                         }
@@ -109,6 +111,32 @@ pub fn detect(series: &Series, passes: &[Pass], view: View) -> Vec<GaitEvent> {
     events.sort_by(|a, b| a.index.cmp(&b.index).then((a.kind as u8).cmp(&(b.kind as u8))));
     events
 }
+
+/// The heel strike before the front view's peak at `i` of `ankle`: the first sample within 2 `w` before `i` (not
+/// before `start`) where the ankle has stopped moving in the picture (its vertical speed under [`LANDED_SPEED`] of
+/// its fastest in that stretch); `None` when the swing before it is not seen. The ankles' vertical difference peaks only once the other foot lifts (after the
+/// double support); the foot on the ground stays still in the picture of a fixed camera from its heel strike on.
+fn landing(series: &Series, ankle: Joint, i: usize, w: usize, start: usize) -> Option<usize> {
+    let a = i.saturating_sub(2 * w).max(start + 1);
+    if a >= i {
+        return None;
+    }
+    let speed = |k: usize| (series.at(ankle, k)[1] - series.at(ankle, k - 1)[1]).abs();
+    let fastest = (a..=i).map(speed).fold(0.0, f64::max);
+    if fastest <= 0.0 {
+        return None;
+    }
+    // The first still sample after the fastest movement; none when the swing itself is not seen (the stretch
+    // begins at the pass's start, the foot already down).
+    let peak = (a..=i).max_by(|&x, &y| speed(x).total_cmp(&speed(y))).unwrap_or(a);
+    if peak == a {
+        return None;
+    }
+    (peak..=i).find(|&k| speed(k) <= LANDED_SPEED * fastest).map(|k| k.saturating_sub(1).max(peak))
+}
+
+/// Below this fraction of its fastest vertical speed, a foot counts as landed (front view).
+pub const LANDED_SPEED: f64 = 0.15;
 
 /// Indices of the local maxima of `v` inside `pass`: the largest value within ±`w` samples (the window inside the
 /// pass, at least `w / 2` samples on each side), exceeding the window's lowest value by `prominence`.

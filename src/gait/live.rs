@@ -206,6 +206,7 @@ pub struct LiveWalk {
     readout: Readout,
     cues: CueEngine,
     stopped: bool,
+    time_offset_s: f64,
 }
 
 impl LiveWalk {
@@ -222,6 +223,7 @@ impl LiveWalk {
             readout: Readout::default(),
             cues: CueEngine::new(GaitCue::ALL.len(), CUE_TIMING),
             stopped: false,
+            time_offset_s: 0.0,
         })
     }
 
@@ -251,9 +253,19 @@ impl LiveWalk {
     }
 
     /// Feeds one frame (its index, its time and the pose seen, if any); returns the cue to show.
+    /// A recording that starts again from its beginning (looping) continues the walk's clock where it was.
     pub fn update(&mut self, frame: u64, time_s: f64, pose: Option<&Pose>) -> Option<&Cue> {
-        if self.stopped || !time_s.is_finite() || self.samples.last().is_some_and(|s| time_s <= s.time_s) {
+        if self.stopped || !time_s.is_finite() {
             return self.cues.current();
+        }
+        let mut time_s = time_s + self.time_offset_s;
+        if let Some(last) = self.samples.last().map(|s| s.time_s)
+            && time_s <= last
+        {
+            // The recording went back to its start: continue one frame after the last.
+            let step = self.samples.windows(2).last().map_or(1.0 / 30.0, |w| w[1].time_s - w[0].time_s);
+            self.time_offset_s += last + step - time_s;
+            time_s = last + step;
         }
         self.started_s.get_or_insert(time_s);
         self.now_s = time_s;
@@ -493,5 +505,17 @@ mod tests {
         let r = readout(&steps, 6);
         // Left 0.9, 0.5, 0.5 → 0.633; right 0.3, 0.5, 0.5 → 0.433: SI = −0.2 / 0.533 × 100 = −37.5.
         assert_eq!(r.symmetry_index_pct, Some(-37.5));
+    }
+
+    #[test]
+    fn a_looping_recording_continues_the_walk() {
+        let mut w = LiveWalk::new(WalkSetup::default()).unwrap();
+        let track = walk(4.0, 0.1, 1.0, 0);
+        feed(&mut w, &track);
+        let first = w.readout().steps_total;
+        // The recording starts again at 0 s: the walk goes on counting.
+        feed(&mut w, &track);
+        assert!(first >= 4 && w.readout().steps_total >= first + 4, "{first} then {:?}", w.readout());
+        assert!((w.elapsed_s() - 8.0).abs() < 0.1, "{}", w.elapsed_s());
     }
 }

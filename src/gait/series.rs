@@ -310,21 +310,24 @@ pub mod testing {
             })
             .collect()
     }
-    /// The pose at time `t` (of `seconds`) of a walker seen from the front, walking `toward` the camera or away
-    /// from it, the left heel striking at t = 0 and the right half a cycle later. As a camera in front sees it, the
-    /// body grows from 0.6 to 1.0 of its size walking towards it (shrinks walking away), the feet come lower in the
-    /// picture as it nears, and the foot ahead is drawn lower (towards) or higher (away) than the other. Facing
-    /// the camera, the person's left is on the picture's right.
+    /// The pose at time `t` (of `seconds`) of a walker seen from the front by a fixed camera, walking `toward` it
+    /// or away from it at one stride (1.2 m) per cycle, the left heel striking at t = 0 and the right half a cycle
+    /// later. The walker is placed in the room (metres: a foot on the ground stays where it is, the swinging one
+    /// lifts) and projected: nearer is bigger and lower in the picture. Facing the camera, the person's left is on
+    /// the picture's right.
     pub fn front_pose(t: f64, seconds: f64, toward: bool) -> Pose {
-        let u = (t / seconds).clamp(0.0, 1.0);
-        let s = if toward { 0.6 + 0.4 * u } else { 1.0 - 0.4 * u };
-        let ground = 0.5 + 0.3 * s;
+        // Distance of the pelvis from the camera, m: 8 → 4 towards it, 4 → 8 away.
+        let speed = 4.0 * STRIDE / CYCLE_S;
         let dir = if toward { 1.0 } else { -1.0 };
+        let z0 = if toward { 4.0 + speed * seconds } else { 4.0 };
+        let pelvis_z = z0 - dir * speed * t;
+        // Camera 1 m above the floor, focal length 0.5 frame heights per metre of depth.
+        let project = |x: f64, height: f64, z: f64| (1.0 + 0.5 * x / z, 0.5 + 0.5 * (1.0 - height) / z);
         let mut kp = vec![Keypoint { x: 0.5, y: 0.3, score: 0.9, presence: None, z: None }; 33];
-        let mut set = |j: Joint, x: f64, y: f64| {
+        let mut set = |j: Joint, p: (f64, f64)| {
             if let Some(i) = Skeleton::BlazePose33.index_of(j) {
-                kp[i].x = (x / ASPECT) as f32;
-                kp[i].y = y as f32;
+                kp[i].x = (p.0 / ASPECT) as f32;
+                kp[i].y = p.1 as f32;
             }
         };
         for (left, offset) in [(true, 0.0), (false, 0.5)] {
@@ -332,14 +335,16 @@ pub mod testing {
             // The person's left is on the picture's right when they face the camera.
             let out = if left == toward { 1.0 } else { -1.0 };
             let (f, lift) = foot(t / CYCLE_S + offset);
-            let ankle = (1.0 + out * 0.05 * s, ground + dir * 0.5 * f * s - lift * s);
-            let hip = (1.0 + out * 0.08 * s, ground - 0.4 * s);
-            set(j(Joint::LeftShoulder), 1.0 + out * 0.12 * s, ground - 0.7 * s);
-            set(j(Joint::LeftHip), hip.0, hip.1);
-            set(j(Joint::LeftKnee), (hip.0 + ankle.0) / 2.0, (hip.1 + ankle.1) / 2.0);
-            set(j(Joint::LeftAnkle), ankle.0, ankle.1);
-            set(j(Joint::LeftHeel), ankle.0, ankle.1 + 0.02 * s);
-            set(j(Joint::LeftFootIndex), ankle.0, ankle.1 + 0.03 * s);
+            // `foot` is in frame heights of a side view (stride 0.3): ×4 gives metres (stride 1.2 m).
+            let foot_z = pelvis_z - dir * 4.0 * f;
+            let ankle = project(out * 0.1, 0.08 + 4.0 * lift, foot_z);
+            let hip = project(out * 0.1, 0.9, pelvis_z);
+            set(j(Joint::LeftShoulder), project(out * 0.2, 1.45, pelvis_z));
+            set(j(Joint::LeftHip), hip);
+            set(j(Joint::LeftKnee), ((hip.0 + ankle.0) / 2.0, (hip.1 + ankle.1) / 2.0));
+            set(j(Joint::LeftAnkle), ankle);
+            set(j(Joint::LeftHeel), project(out * 0.1, 4.0 * lift, foot_z - dir * 0.05));
+            set(j(Joint::LeftFootIndex), project(out * 0.1, 4.0 * lift, foot_z + dir * 0.15));
         }
         Pose {
             skeleton: Skeleton::BlazePose33,
