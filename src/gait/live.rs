@@ -39,7 +39,8 @@ pub const MAX_WALK_S: f64 = 600.0;
 
 /// Gait cue timing: as posture's, with a longer dwell and cool-down (a step takes half a second, and a patient
 /// needs a few steps to change their walk).
-pub const CUE_TIMING: CueTiming = CueTiming { delay_s: 1.0, cooldown_s: 8.0, min_dwell_s: 4.0, resolve_s: 1.5, gap_s: 2.0 };
+pub const CUE_TIMING: CueTiming =
+    CueTiming { delay_s: 1.0, cooldown_s: 8.0, min_dwell_s: 4.0, resolve_s: 1.5, gap_s: 2.0 };
 
 /// What the therapist aims at.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -87,7 +88,9 @@ impl WalkSetup {
         if let Some((lo, hi)) = self.target.cadence_steps_per_min
             && !(lo.is_finite() && hi.is_finite() && 20.0 <= lo && lo < hi && hi <= 250.0)
         {
-            return Err(format!("the cadence range is from a lower to a higher value within 20 to 250 steps/min, not {lo} to {hi}"));
+            return Err(format!(
+                "the cadence range is from a lower to a higher value within 20 to 250 steps/min, not {lo} to {hi}"
+            ));
         }
         if let Some(h) = self.height_cm
             && !(h.is_finite() && (50.0..=250.0).contains(&h))
@@ -207,6 +210,7 @@ pub struct LiveWalk {
     cues: CueEngine,
     stopped: bool,
     time_offset_s: f64,
+    segment_start_s: f64,
 }
 
 impl LiveWalk {
@@ -224,6 +228,7 @@ impl LiveWalk {
             cues: CueEngine::new(GaitCue::ALL.len(), CUE_TIMING),
             stopped: false,
             time_offset_s: 0.0,
+            segment_start_s: f64::NEG_INFINITY,
         })
     }
 
@@ -266,6 +271,8 @@ impl LiveWalk {
             let step = self.samples.windows(2).last().map_or(1.0 / 30.0, |w| w[1].time_s - w[0].time_s);
             self.time_offset_s += last + step - time_s;
             time_s = last + step;
+            // The picture jumps: the windows analysed start afresh there.
+            self.segment_start_s = time_s;
         }
         self.started_s.get_or_insert(time_s);
         self.now_s = time_s;
@@ -291,7 +298,8 @@ impl LiveWalk {
 
     /// Analyses the last [`WINDOW_S`] and merges the steps found into the walk's steps; updates the readout.
     fn analyse_window(&mut self) {
-        let from = self.samples.partition_point(|s| s.time_s < self.now_s - WINDOW_S);
+        let since = (self.now_s - WINDOW_S).max(self.segment_start_s);
+        let from = self.samples.partition_point(|s| s.time_s < since);
         let Ok(t) = super::timing(&self.samples[from..]) else { return };
         for s in super::metrics::steps(&t.events, &t.series, None) {
             match self.steps.iter_mut().find(|k| k.foot == s.foot && (k.time_s - s.time_s).abs() <= SAME_STEP_S) {
@@ -345,17 +353,10 @@ impl LiveWalk {
     pub fn finish(&mut self) -> WalkResult {
         self.stopped = true;
         let options = GaitOptions { height_cm: self.setup.height_cm };
-        let analysis = if self.samples.is_empty() {
-            Err(GaitError::NoPerson)
-        } else {
-            super::analyze(&self.samples, &options)
-        };
-        let cues = GaitCue::ALL
-            .iter()
-            .zip(&self.cues.shown)
-            .filter(|(_, n)| **n > 0)
-            .map(|(c, n)| (c.text(), *n))
-            .collect();
+        let analysis =
+            if self.samples.is_empty() { Err(GaitError::NoPerson) } else { super::analyze(&self.samples, &options) };
+        let cues =
+            GaitCue::ALL.iter().zip(&self.cues.shown).filter(|(_, n)| **n > 0).map(|(c, n)| (c.text(), *n)).collect();
         WalkResult {
             setup: self.setup.clone(),
             duration_s: self.elapsed_s(),

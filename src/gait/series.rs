@@ -306,7 +306,11 @@ pub mod testing {
                 let t = i as f64 / 30.0;
                 let x = start + dir * STRIDE / CYCLE_S * t;
                 let frame = first_frame + i;
-                PoseSample { frame, time_s: frame as f64 / 30.0, pose: Some(walker_pose_limping(t, x, dir, right_offset)) }
+                PoseSample {
+                    frame,
+                    time_s: frame as f64 / 30.0,
+                    pose: Some(walker_pose_limping(t, x, dir, right_offset)),
+                }
             })
             .collect()
     }

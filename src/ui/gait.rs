@@ -93,18 +93,23 @@ impl GaitState {
 /// longer) over the last 6 steps", or what is still missing.
 pub fn readout_words(r: &Readout) -> String {
     let Some(c) = r.cadence_steps_per_min else {
-        return format!("{}: walking is timed from the first steps", crate::units::count(r.steps_total as u64, "step", "steps"));
+        return format!(
+            "{}: walking is timed from the first steps",
+            crate::units::count(r.steps_total as u64, "step", "steps")
+        );
     };
     let si = match r.symmetry_index_pct {
         Some(s) if s.abs() < 0.05 => ", step-time symmetry 0.0 % (even)".to_string(),
-        Some(s) => format!(
-            ", step-time symmetry {:+.1} % ({} steps longer)",
-            s,
-            if s > 0.0 { "right" } else { "left" }
-        ),
+        Some(s) => {
+            format!(", step-time symmetry {:+.1} % ({} steps longer)", s, if s > 0.0 { "right" } else { "left" })
+        }
         None => String::new(),
     };
-    format!("Cadence {} steps/min{si} over the last {}", crate::units::fixed(c, 1), crate::units::count(r.steps as u64, "step", "steps"))
+    format!(
+        "Cadence {} steps/min{si} over the last {}",
+        crate::units::fixed(c, 1),
+        crate::units::count(r.steps as u64, "step", "steps")
+    )
 }
 
 #[cfg(test)]

@@ -8,9 +8,9 @@ use egui_plot::{Legend, Line, Plot, PlotPoints};
 use crate::gait::live::{GaitTarget, WalkResult};
 use crate::paperwork::progress::format_value;
 use crate::pose::Side;
-use crate::ui::overlay::side_color;
 use crate::ui::action::Action;
 use crate::ui::gait::{GaitAction, readout_words};
+use crate::ui::overlay::side_color;
 use crate::ui::state::State;
 use crate::ui::style;
 
@@ -24,7 +24,11 @@ pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
     ui.add_enabled_ui(!running, |ui| {
         ui.horizontal_wrapped(|ui| {
             let mut on = setup.target.max_asymmetry_pct.is_some();
-            if ui.checkbox(&mut on, "Even steps").on_hover_text("Cue a longer step on the side whose steps are shorter").changed() {
+            if ui
+                .checkbox(&mut on, "Even steps")
+                .on_hover_text("Cue a longer step on the side whose steps are shorter")
+                .changed()
+            {
                 setup.target.max_asymmetry_pct = on.then_some(10.0);
             }
             if let Some(a) = setup.target.max_asymmetry_pct.as_mut() {
@@ -34,7 +38,8 @@ pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
         });
         ui.horizontal_wrapped(|ui| {
             let mut on = setup.target.cadence_steps_per_min.is_some();
-            if ui.checkbox(&mut on, "Cadence").on_hover_text("Cue quicker or calmer steps outside this range").changed() {
+            if ui.checkbox(&mut on, "Cadence").on_hover_text("Cue quicker or calmer steps outside this range").changed()
+            {
                 setup.target.cadence_steps_per_min = on.then_some((90.0, 120.0));
             }
             if let Some((lo, hi)) = setup.target.cadence_steps_per_min.as_mut() {
