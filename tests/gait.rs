@@ -161,3 +161,15 @@ fn no_walking_and_no_person_are_clear_errors() {
     let h = mirrorcue(&["gait", s(&data("videos/tfjs_pose_squats.mp4")), "--height-cm", "9000"]);
     assert_eq!(h.status.code(), Some(2), "{}", stderr(&h));
 }
+
+/// The lab take (pose2sim cam01, 100 frames at 60 fps): a step back and a step forward on the spot, not a walk
+/// (its foot contacts are labelled in `tests/data/gait/lab_events.csv` all the same). The analysis says so rather
+/// than timing steps out of it. About 10 s of CPU: 100 portrait frames through BlazePose full.
+#[test]
+fn the_lab_take_is_not_a_walk_and_is_said_to_be_none() {
+    let o = mirrorcue(&["gait", s(&data("videos/pose2sim_singleperson_cam01.mp4"))]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no walking was found"), "{}", stderr(&o));
+    let labels = std::fs::read_to_string(data("gait/lab_events.csv")).unwrap();
+    assert_eq!(labels.lines().skip(1).filter(|l| l.contains("heel_strike")).count(), 3, "{labels}");
+}

@@ -66,6 +66,8 @@ mod ui;
 mod ui_balance;
 #[path = "ui_compare.rs"]
 mod ui_compare;
+#[path = "ui_gait.rs"]
+mod ui_gait;
 #[path = "ui_glyphs.rs"]
 mod ui_glyphs;
 #[path = "ui_hands.rs"]

@@ -4,9 +4,10 @@
 //! strike is where the heel is furthest **ahead** of the pelvis, a toe-off where the toes are furthest **behind**
 //! it. Each is a local extreme over ±[`WINDOW_S`] inside a pass, on the correct side of the pelvis, standing out
 //! by at least [`MIN_PROMINENCE_BODY`] body lengths, with the foot seen inside the picture (a person leaving the
-//! picture gives no events beyond its edge). **Front view**: a heel strike is where that ankle is furthest
+//! picture gives no events beyond its edge). **Front view**: a heel strike is where that ankle comes furthest
 //! below the other one (walking towards the camera; above it walking away), the nearer foot being lower in the
-//! picture; toe-offs are not found.
+//! picture; the heel strike itself is where that foot stopped moving in the picture before it (the difference
+//! peaks only once the other foot lifts); toe-offs are not found.
 
 use serde::Serialize;
 
@@ -98,6 +99,7 @@ pub fn detect(series: &Series, passes: &[Pass], view: View) -> Vec<GaitEvent> {
                         .map(|i| (series.at(ankle, i)[1] - series.at(other_ankle, i)[1]) * dir)
                         .collect();
                     for i in extremes(&d, pass, w, 0.3 * MIN_PROMINENCE_BODY * body) {
+                        let Some(i) = landing(series, ankle, i, w, pass.start) else { continue };
                         if d[i] > 0.0 && series.seen(ankle, i) && series.measured[i] {
                             push(i, EventKind::HeelStrike);
                         }
@@ -109,6 +111,35 @@ pub fn detect(series: &Series, passes: &[Pass], view: View) -> Vec<GaitEvent> {
     events.sort_by(|a, b| a.index.cmp(&b.index).then((a.kind as u8).cmp(&(b.kind as u8))));
     events
 }
+
+/// The heel strike before the front view's peak at `i` of `ankle`: the first sample within 2 `w` before `i` (not
+/// before `start`) where the ankle has stopped moving in the picture (its vertical speed under [`LANDED_SPEED`] of
+/// its fastest in that stretch); `None` when the swing before it is not seen. The ankles' vertical difference peaks only once the other foot lifts (after the
+/// double support); the foot on the ground stays still in the picture of a fixed camera from its heel strike on.
+fn landing(series: &Series, ankle: Joint, i: usize, w: usize, start: usize) -> Option<usize> {
+    let a = i.saturating_sub(2 * w).max(start + 1);
+    if a >= i {
+        return None;
+    }
+    let speed = |k: usize| (series.at(ankle, k)[1] - series.at(ankle, k - 1)[1]).abs();
+    let fastest = (a..=i).map(speed).fold(0.0, f64::max);
+    if fastest <= 0.0 {
+        return None;
+    }
+    // The first still sample after the fastest movement; none when the swing itself is not seen (the stretch
+    // begins at the pass's start, the foot already down).
+    let peak = (a..=i).max_by(|&x, &y| speed(x).total_cmp(&speed(y))).unwrap_or(a);
+    if peak == a {
+        return None;
+    }
+    // Still means still for three samples (a foot moving away while it comes down can pause for one).
+    let n = series.len();
+    let still = |k: usize| (k..k + 3).all(|m| m < n && speed(m) <= LANDED_SPEED * fastest);
+    (peak..=(i + w).min(n.saturating_sub(1))).find(|&k| still(k)).map(|k| k.saturating_sub(1).max(peak))
+}
+
+/// Below this fraction of its fastest vertical speed, a foot counts as landed (front view).
+pub const LANDED_SPEED: f64 = 0.15;
 
 /// Indices of the local maxima of `v` inside `pass`: the largest value within ±`w` samples (the window inside the
 /// pass, at least `w / 2` samples on each side), exceeding the window's lowest value by `prominence`.
@@ -182,6 +213,38 @@ mod tests {
                         .iter()
                         .any(|(f, foot, kind)| e.foot == *foot && e.kind == *kind && (e.frame as f64 - f).abs() <= 2.0),
                     "dir {dir}: unexpected {e:?}"
+                );
+            }
+        }
+    }
+
+    /// Front view, on a constructed walker (no recording here shows a walk towards or away from the camera; the lab
+    /// take steps sideways): the heel strikes from the ankles' vertical difference, each foot named as the person's
+    /// own side, towards the camera and away from it.
+    #[test]
+    fn front_view_heel_strikes_from_the_ankles_heights_fall_within_two_frames() {
+        use crate::gait::series::testing::front_walk;
+        for toward in [true, false] {
+            let track = front_walk(6.0, toward);
+            let s = Series::from_track(&track).unwrap();
+            let (view, passes) = find(&s).unwrap();
+            assert_eq!(view, View::Front, "toward {toward}");
+            let found = detect(&s, &passes, view);
+            assert!(found.iter().all(|e| e.kind == EventKind::HeelStrike), "{found:?}");
+            let strikes: Vec<_> = truth(180).into_iter().filter(|(_, _, k)| *k == EventKind::HeelStrike).collect();
+            // Walking away, the strikes beyond about 6 m (after frame 80) are not found yet: the ankles' difference
+            // shrinks with the distance (an open defect, see docs/gait_notes.md).
+            let last = if toward { 168.0 } else { 80.0 };
+            for (f, foot, _) in strikes.iter().filter(|(f, _, _)| *f > 12.0 && *f < last) {
+                assert!(
+                    found.iter().any(|e| e.foot == *foot && (e.frame as f64 - f).abs() <= 2.0),
+                    "toward {toward}: missing {foot:?} heel strike near {f}: {found:?}"
+                );
+            }
+            for e in &found {
+                assert!(
+                    strikes.iter().any(|(f, foot, _)| e.foot == *foot && (e.frame as f64 - f).abs() <= 2.0),
+                    "toward {toward}: unexpected {e:?}"
                 );
             }
         }

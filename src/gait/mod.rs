@@ -14,6 +14,7 @@
 //! - [`metrics`]: step and stride time, cadence, stance, swing, double support, symmetry, step length and speed;
 //! - [`kinematics`]: hip, knee and ankle flexion and trunk lean per frame (degrees);
 //! - [`curves`]: the angles normalised to the gait cycle (101 points), mean and band, per-cycle values;
+//! - [`live`]: a walk in the app: cadence and step-time symmetry over the last steps, and cues on a target;
 //! - [`plot`]: the clinical plot (rows hip to ankle, left against right, toe-off lines) as SVG.
 //!
 //! Left and right are always the person's own sides: the pose's labels, kept steady by
@@ -22,6 +23,7 @@
 pub mod curves;
 pub mod events;
 pub mod kinematics;
+pub mod live;
 pub mod metrics;
 pub mod passes;
 pub mod plot;
@@ -40,7 +42,7 @@ pub use passes::{Pass, View};
 use crate::balance::track::PoseSample;
 
 /// Why a recording gave no gait result.
-#[derive(Debug, Error, PartialEq)]
+#[derive(Clone, Debug, Error, PartialEq)]
 pub enum GaitError {
     /// No frame held a person.
     #[error("no person was found in the recording")]
@@ -85,17 +87,38 @@ pub struct GaitResult {
     pub metres_per_unit: Option<f64>,
 }
 
+/// The timing part of the analysis: who walks, the series, the view, the passes and the events, without steps,
+/// measures or curves (what live training reads every half second, see [`live`]).
+pub struct Timing {
+    /// The person analysed.
+    pub walker: walker::WalkerInfo,
+    /// The walker's positions.
+    pub series: series::Series,
+    /// Side or front view.
+    pub view: View,
+    /// The passes.
+    pub passes: Vec<Pass>,
+    /// Heel strikes and toe-offs, in time order.
+    pub events: Vec<GaitEvent>,
+}
+
+/// Finds the walker, the passes and the events of a pose track (see [`analyze`]).
+pub fn timing(samples: &[PoseSample]) -> Result<Timing, GaitError> {
+    let (track, walker) = walker::pick(samples).ok_or(GaitError::NoPerson)?;
+    let series = series::Series::from_track(&track)
+        .ok_or_else(|| GaitError::NoWalking("the person was seen in too few frames (at least 1 s is needed)".into()))?;
+    let (view, passes) = passes::find(&series)?;
+    let events = events::detect(&series, &passes, view);
+    Ok(Timing { walker, series, view, passes, events })
+}
+
 /// Analyses a pose track: finds the walker, the passes, the events, the measures and the curves.
 ///
 /// The track is one entry per frame (a pose or none), as [`crate::balance::track::collect`] gives it; `options`
 /// scales distances. Errors say why nothing could be measured (no person, no walking, too few steps); a track
 /// that holds walking never makes this panic.
 pub fn analyze(samples: &[PoseSample], options: &GaitOptions) -> Result<GaitResult, GaitError> {
-    let (track, info) = walker::pick(samples).ok_or(GaitError::NoPerson)?;
-    let series = series::Series::from_track(&track)
-        .ok_or_else(|| GaitError::NoWalking("the person was seen in too few frames (at least 1 s is needed)".into()))?;
-    let (view, passes) = passes::find(&series)?;
-    let events = events::detect(&series, &passes, view);
+    let Timing { walker: info, series, view, passes, events } = timing(samples)?;
     let heel_strikes = events.iter().filter(|e| e.kind == EventKind::HeelStrike).count();
     if heel_strikes < 2 {
         return Err(GaitError::TooFewSteps(format!(

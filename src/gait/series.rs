@@ -256,6 +256,12 @@ pub mod testing {
     /// walking towards +x (`dir` = 1), −x (−1), or standing (0). The left heel strikes at t = 0, the right half a
     /// cycle later.
     pub fn walker_pose(t: f64, pelvis_x: f64, dir: f64) -> Pose {
+        walker_pose_limping(t, pelvis_x, dir, 0.5)
+    }
+
+    /// As [`walker_pose`], with the right heel striking `right_offset` of a cycle after the left (0.5 walks evenly;
+    /// less makes the right steps shorter in time and the left ones longer).
+    pub fn walker_pose_limping(t: f64, pelvis_x: f64, dir: f64, right_offset: f64) -> Pose {
         let mut kp = vec![Keypoint { x: (pelvis_x / ASPECT) as f32, y: 0.3, score: 0.9, presence: None, z: None }; 33];
         let mut set = |j: Joint, x: f64, y: f64| {
             if let Some(i) = Skeleton::BlazePose33.index_of(j) {
@@ -263,7 +269,7 @@ pub mod testing {
                 kp[i].y = y as f32;
             }
         };
-        for (left, offset) in [(true, 0.0), (false, 0.5)] {
+        for (left, offset) in [(true, 0.0), (false, -right_offset)] {
             let j = |l: Joint| if left { l } else { l.twin() };
             let (fx, lift) = if dir == 0.0 { (0.0, 0.0) } else { foot(t / CYCLE_S + offset) };
             let ax = pelvis_x + dir * fx;
@@ -288,13 +294,80 @@ pub mod testing {
 
     /// `seconds` of the walker crossing from x = `start` in direction `dir` at 30 fps, frames from `first_frame`.
     pub fn walk(seconds: f64, start: f64, dir: f64, first_frame: u64) -> Vec<PoseSample> {
+        walk_limping(seconds, start, dir, first_frame, 0.5)
+    }
+
+    /// As [`walk`], with the right heel striking `right_offset` of a cycle after the left (see
+    /// [`walker_pose_limping`]).
+    pub fn walk_limping(seconds: f64, start: f64, dir: f64, first_frame: u64, right_offset: f64) -> Vec<PoseSample> {
         let n = (seconds * 30.0).round() as u64;
         (0..n)
             .map(|i| {
                 let t = i as f64 / 30.0;
                 let x = start + dir * STRIDE / CYCLE_S * t;
                 let frame = first_frame + i;
-                PoseSample { frame, time_s: frame as f64 / 30.0, pose: Some(walker_pose(t, x, dir)) }
+                PoseSample {
+                    frame,
+                    time_s: frame as f64 / 30.0,
+                    pose: Some(walker_pose_limping(t, x, dir, right_offset)),
+                }
+            })
+            .collect()
+    }
+    /// The pose at time `t` (of `seconds`) of a walker seen from the front by a fixed camera, walking `toward` it
+    /// or away from it at one stride (1.2 m) per cycle, the left heel striking at t = 0 and the right half a cycle
+    /// later. The walker is placed in the room (metres: a foot on the ground stays where it is, the swinging one
+    /// lifts) and projected: nearer is bigger and lower in the picture. Facing the camera, the person's left is on
+    /// the picture's right.
+    pub fn front_pose(t: f64, seconds: f64, toward: bool) -> Pose {
+        // Distance of the pelvis from the camera, m: 8 → 4 towards it, 4 → 8 away.
+        let speed = 4.0 * STRIDE / CYCLE_S;
+        let dir = if toward { 1.0 } else { -1.0 };
+        let z0 = if toward { 4.0 + speed * seconds } else { 4.0 };
+        let pelvis_z = z0 - dir * speed * t;
+        // Camera 1 m above the floor, focal length 0.5 frame heights per metre of depth.
+        let project = |x: f64, height: f64, z: f64| (1.0 + 0.5 * x / z, 0.5 + 0.5 * (1.0 - height) / z);
+        let mut kp = vec![Keypoint { x: 0.5, y: 0.3, score: 0.9, presence: None, z: None }; 33];
+        let mut set = |j: Joint, p: (f64, f64)| {
+            if let Some(i) = Skeleton::BlazePose33.index_of(j) {
+                kp[i].x = (p.0 / ASPECT) as f32;
+                kp[i].y = p.1 as f32;
+            }
+        };
+        for (left, offset) in [(true, 0.0), (false, 0.5)] {
+            let j = |l: Joint| if left { l } else { l.twin() };
+            // The person's left is on the picture's right when they face the camera.
+            let out = if left == toward { 1.0 } else { -1.0 };
+            let (f, lift) = foot(t / CYCLE_S + offset);
+            // `foot` is in frame heights of a side view (stride 0.3): ×4 gives metres (stride 1.2 m).
+            let foot_z = pelvis_z - dir * 4.0 * f;
+            let ankle = project(out * 0.1, 0.08 + 4.0 * lift, foot_z);
+            let hip = project(out * 0.1, 0.9, pelvis_z);
+            set(j(Joint::LeftShoulder), project(out * 0.2, 1.45, pelvis_z));
+            set(j(Joint::LeftHip), hip);
+            set(j(Joint::LeftKnee), ((hip.0 + ankle.0) / 2.0, (hip.1 + ankle.1) / 2.0));
+            set(j(Joint::LeftAnkle), ankle);
+            set(j(Joint::LeftHeel), project(out * 0.1, 4.0 * lift, foot_z - dir * 0.05));
+            set(j(Joint::LeftFootIndex), project(out * 0.1, 4.0 * lift, foot_z + dir * 0.15));
+        }
+        Pose {
+            skeleton: Skeleton::BlazePose33,
+            keypoints: kp,
+            score: 0.9,
+            world: None,
+            mask: None,
+            frame_width: 2000,
+            frame_height: 1000,
+        }
+    }
+
+    /// `seconds` of [`front_pose`] at 30 fps, frames from 0.
+    pub fn front_walk(seconds: f64, toward: bool) -> Vec<PoseSample> {
+        let n = (seconds * 30.0).round() as u64;
+        (0..n)
+            .map(|i| {
+                let t = i as f64 / 30.0;
+                PoseSample { frame: i, time_s: t, pose: Some(front_pose(t, seconds, toward)) }
             })
             .collect()
     }

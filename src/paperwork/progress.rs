@@ -72,6 +72,8 @@ pub fn format_value(value: f64, unit: &str) -> String {
         "cm2" => format!("{} cm²", u::fixed(value, 1)),
         "cm_per_s" => format!("{} cm/s", u::fixed(value, 2)),
         "count" => format!("{}", value.round().max(0.0) as u64),
+        "steps_per_min" => format!("{} steps/min", u::fixed(value, 1)),
+        "m_per_s" => format!("{} m/s", u::fixed(value, 2)),
         other => format!("{} {other}", u::fixed(value, 2)),
     }
 }
@@ -89,6 +91,8 @@ pub fn unit_label(unit: &str) -> &str {
         "score" => "match (0 to 1)",
         "cm2" => "cm²",
         "cm_per_s" => "cm/s",
+        "steps_per_min" => "steps/min",
+        "m_per_s" => "m/s",
         other => other,
     }
 }

@@ -1,6 +1,6 @@
 //! A session run in the app, filed as it goes through a [`RecordWriter`] (the live pipeline never waits on the
 //! disk): mirror therapy minutes per mode, the posture protocol on screen (its checkpoints once a second, its totals
-//! and best repetition's key frame), and each balance trial with its numbers. A program killed mid-session
+//! and best repetition's key frame), each balance trial and each walk with its numbers. A program killed mid-session
 //! leaves the session unfinished with everything up to its last second (the writer's guarantee).
 
 use std::collections::HashMap;
@@ -212,6 +212,41 @@ impl LiveSession {
         self.trials += 1;
     }
 
+    /// Files a finished walk (gait training): one gait-training activity with its measures (cadence, step-time
+    /// symmetry, step times and stance per side, ...), the target and the cues shown, and the mean joint curves
+    /// over the gait cycle (for today's curves against an earlier session's). A walk that could not be measured is
+    /// filed with its time and the reason.
+    pub fn gait_walk(&mut self, r: &crate::gait::live::WalkResult) {
+        let a = r.analysis.as_ref().ok();
+        let details = serde_json::json!({
+            "target": r.setup.target,
+            "last_steps": r.setup.last_steps,
+            "cues": r.cues.iter().map(|(t, n)| serde_json::json!({ "text": t, "shown": n })).collect::<Vec<_>>(),
+            "view": a.map(|a| a.view),
+            "not_measured": r.analysis.as_ref().err().map(|e| e.to_string()),
+            "curves": a.and_then(|a| a.curves.as_ref()),
+        });
+        let activity = self.writer.begin_activity(NewActivity {
+            kind: ActivityKind::GaitTraining,
+            name: "walk".into(),
+            side: None,
+            source: None,
+            details: details.to_string(),
+        });
+        let time_s = crate::units::round_s(self.elapsed_s);
+        for (measure, side, value, unit) in r.measures() {
+            let sample = Sample {
+                measure: measure.to_string(),
+                side: side.and_then(BodySide::of),
+                value,
+                unit: unit.to_string(),
+                time_s,
+            };
+            self.writer.measure(Some(activity), sample);
+        }
+        self.writer.set_activity_seconds(activity, crate::units::round_s(r.duration_s.max(0.0)));
+    }
+
     /// Finishes the session; gives back the store and the session as written.
     pub fn finish(mut self) -> Result<(Store, Session), StoreError> {
         self.end_posture();
@@ -318,5 +353,31 @@ mod tests {
         let keys = store.key_frames(s.id).unwrap();
         assert_eq!(keys.len(), 1, "the best repetition's key frame");
         assert!(keys[0].1.caption.starts_with("Best repetition"), "{}", keys[0].1.caption);
+    }
+
+    #[test]
+    fn a_walk_is_filed_with_its_measures_per_side_and_its_curves() {
+        use crate::gait::live::{LiveWalk, WalkSetup};
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path(), Access::Write).unwrap();
+        store.add_patient(&Patient::new("P001")).unwrap();
+        let mut live = LiveSession::start(store, "P001").unwrap();
+        let mut walk = LiveWalk::new(WalkSetup::default()).unwrap();
+        for s in crate::gait::series::testing::walk_limping(8.0, 0.1, 1.0, 0, 0.4) {
+            walk.update(s.frame, s.time_s, s.pose.as_ref());
+        }
+        live.gait_walk(&walk.finish());
+        let (store, session) = live.finish().unwrap();
+        let s = store.session("P001", session.number).unwrap();
+        assert_eq!(s.activities.len(), 1);
+        assert_eq!(s.activities[0].kind, ActivityKind::GaitTraining);
+        let ms = store.measurements(s.id).unwrap();
+        let cadence = ms.iter().find(|m| m.measure == "cadence").unwrap();
+        assert_eq!(cadence.unit, "steps_per_min");
+        let step = |side| ms.iter().find(|m| m.measure == "step time" && m.side == Some(side)).unwrap().value;
+        assert!(step(BodySide::Right) < step(BodySide::Left));
+        let details: serde_json::Value = serde_json::from_str(&s.activities[0].details).unwrap();
+        assert_eq!(details["curves"]["knee_flexion"]["left"]["mean_deg"].as_array().unwrap().len(), 101);
+        assert_eq!(details["cues"][0]["text"], "Longer step on your right");
     }
 }

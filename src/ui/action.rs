@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use super::balance::BalanceAction;
 use super::clinic::ClinicAction;
 use super::compare::CompareAction;
+use super::gait::GaitAction;
 use super::settings::{Layout, OverlaySettings, PatientOverlay};
 use super::state::ActiveSource;
 use crate::compare::SyncMode;
@@ -144,6 +145,9 @@ pub enum Action {
     /// Something balance training asks (setup, start, stop, a loss of balance); starting a trial switches to a
     /// BlazePose model when the one in use sees no feet.
     Balance(BalanceAction),
+    /// Something gait training asks (setup, start or stop a walk, a walk's results shown); starting a walk
+    /// switches to a BlazePose model when the one in use sees no feet.
+    Gait(GaitAction),
 
     // --- Compare and record ---------------------------------------------------------------------------------------
     /// Something only the comparison's own state needs.

@@ -10,6 +10,7 @@ use egui_file_dialog::FileDialog;
 use super::action::{Action, DialogTarget};
 use super::balance::{BalanceAction, Finished};
 use super::clinic::ClinicAction;
+use super::gait::GaitAction;
 use super::pane::Pane;
 use super::screen::{self, patient};
 use super::settings::{Settings, SourcePref};
@@ -297,6 +298,7 @@ impl MirrorcueApp {
                 s.posture_frame = Some(result);
             }
             let finished = s.balance.frame(r.frame.index, r.frame.time_s, r.pose.as_ref());
+            s.gait.frame(r.frame.index, r.frame.time_s, r.pose.as_ref());
             if let Some(live) = s.clinic.live.as_mut() {
                 // Session time runs with the frames (a paused recording does not count).
                 let dt = s.current.as_ref().map_or(0.0, |c| r.frame.time_s - c.frame.time_s);
@@ -581,6 +583,20 @@ impl MirrorcueApp {
                     (Some(Finished::Trial(result)), Some(live)) => live.balance_trial(&result),
                     (Some(Finished::Drill(results)), Some(live)) => live.los_drill(&results),
                     _ => {}
+                }
+            }
+            Action::Gait(a) => {
+                if a == GaitAction::Start && !has_feet(s.settings.pose.model) {
+                    let before = s.settings.pose.model;
+                    s.settings.pose.model = PoseModel::BlazeposeFull;
+                    s.notice = Some(format!(
+                        "Switched the model from {} to {}: gait needs the heels and toes.",
+                        before.label(),
+                        PoseModel::BlazeposeFull.label()
+                    ));
+                }
+                if let (Some(walk), Some(live)) = (s.gait.apply(a), s.clinic.live.as_mut()) {
+                    live.gait_walk(&walk);
                 }
             }
         }

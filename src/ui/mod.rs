@@ -15,6 +15,8 @@
 //!              patient.rs (one pane: image, overlay, cue, ghost, badge), panes.rs (the two panes side by side)
 //! balance.rs   BalanceState: balance trials in the app (setup, the running trial, results) and BalanceAction; what
 //!              the patient screen shows of a trial (count-down, timer, the centre of mass in a target circle)
+//! gait.rs      GaitState: gait training in the app (setup, the walk measured, the walks done) and GaitAction; the
+//!              cue and step count the patient screen shows
 //! clinic.rs    ClinicState: the clinic record in the app (the patient, the running session filed as it goes, the
 //!              history and a trend) and ClinicAction
 //! compare.rs   CompareState: the comparison's UI state (reference pane, delay) and its CompareAction; the display
@@ -40,6 +42,7 @@ pub mod app;
 pub mod balance;
 pub mod clinic;
 pub mod compare;
+pub mod gait;
 pub mod keys;
 pub mod monitors;
 pub mod overlay;

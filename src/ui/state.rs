@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use super::balance::BalanceState;
 use super::clinic::ClinicState;
 use super::compare::CompareState;
+use super::gait::GaitState;
 use super::monitors::Monitor;
 use super::settings::Settings;
 use crate::live::{LiveResult, LiveStats, Playback, SourceStatus};
@@ -86,6 +87,8 @@ pub struct State {
     pub record: RecordingControl,
     /// Balance trials.
     pub balance: BalanceState,
+    /// Gait training: the walk measured and the walks done.
+    pub gait: GaitState,
     /// The clinic record: patient, session, history.
     pub clinic: ClinicState,
 }
@@ -114,6 +117,7 @@ impl State {
             compare: CompareState::default(),
             record: RecordingControl::new(),
             balance: BalanceState::default(),
+            gait: GaitState::default(),
             clinic: ClinicState::new(crate::store::default_data_dir()),
         }
     }

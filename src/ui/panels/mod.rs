@@ -3,6 +3,7 @@
 
 pub mod balance;
 pub mod compare;
+pub mod gait;
 pub mod mirror;
 pub mod overlay;
 pub mod patient;
@@ -27,12 +28,13 @@ pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
     out.extend(notice(ui, state));
     ui.separator();
     out.extend(session::show(ui, state));
-    let sections: [fn(&mut Ui, &State) -> Vec<Action>; 8] = [
+    let sections: [fn(&mut Ui, &State) -> Vec<Action>; 9] = [
         source::show,
         mirror::show,
         |ui, state| [pose::show(ui, state), overlay::show(ui, state)].concat(),
         posture::show,
         balance::show,
+        gait::show,
         compare::show,
         patient::show,
         readout::show,

@@ -70,7 +70,12 @@ pub fn main_content<'a>(
         overlay,
         caption: None,
         // Cues and marks are about now: not over a delayed replay.
-        cue: if delayed { None } else { cue_display(state, view) },
+        cue: if delayed {
+            None
+        } else {
+            cue_display(state, view)
+                .or_else(|| state.gait.cue_text().map(|t| CueDisplay { text: t.to_string(), focus: None }))
+        },
         picked: if patient { Vec::new() } else { state.picking.clone().unwrap_or_default() },
         marks: if patient || delayed { Vec::new() } else { checkpoint_marks(state, view) },
         message: match state.source.as_ref().and_then(|s| s.status.as_ref()) {
@@ -96,6 +101,7 @@ pub fn main_content<'a>(
                 let d = p.patient_display();
                 d.reps.into_iter().map(|r| r.text).chain(d.hold.map(|h| h.text)).collect()
             }
+            (None, false) => state.gait.patient_line().into_iter().collect(),
             _ => Vec::new(),
         },
     }
