@@ -48,6 +48,8 @@ pub struct LiveSession {
     mirror: HashMap<String, (ActivityRef, f64)>,
     /// The posture protocol being filed.
     posture: Option<PostureActivity>,
+    /// The comparison with a reference being filed, and how many of its repetitions are filed.
+    comparison: Option<(ActivityRef, usize)>,
     trials: u32,
 }
 
@@ -59,6 +61,7 @@ impl LiveSession {
             elapsed_s: 0.0,
             mirror: HashMap::new(),
             posture: None,
+            comparison: None,
             trials: 0,
         })
     }
@@ -84,13 +87,15 @@ impl LiveSession {
     }
 
     /// Advances the session by `dt_s` of the source's time; `mirror` names the mirror therapy mode on screen
-    /// ("mirror", "split reflection: patient's left shown on both sides") and its side, if one is on.
+    /// ("mirror", "split reflection: patient's left shown on both sides") and its side, if one is on. Mirror time is
+    /// not counted while a posture protocol is filed: its activity has that time.
     pub fn tick(&mut self, dt_s: f64, mirror: Option<(&str, Option<BodySide>)>) {
         if !(dt_s.is_finite() && dt_s > 0.0 && dt_s < 5.0) {
             return;
         }
         self.elapsed_s += dt_s;
-        let Some((mode, side)) = mirror else { return };
+        // While a posture protocol is filed, its activity has the time (a second counts once toward 97112).
+        let Some((mode, side)) = mirror.filter(|_| self.posture.is_none()) else { return };
         let writer = &mut self.writer;
         let entry = self.mirror.entry(mode.to_string()).or_insert_with(|| {
             let r = writer.begin_activity(NewActivity {
@@ -126,6 +131,42 @@ impl LiveSession {
         let writer = &mut self.writer;
         let p = self.posture.get_or_insert_with(|| PostureActivity::begin(writer, session));
         p.frame(writer, PostureFrame { dt_s, t: self.elapsed_s, session, result, frame, pose });
+    }
+
+    /// Files the repetitions of a comparison with a reference (`reps`: each finished repetition's mean similarity,
+    /// 0..1, oldest first, as the comparison keeps them) that are not filed yet: one movement-comparison activity,
+    /// one "similarity per repetition" value each. Its time is not counted (it runs alongside the activity that
+    /// has it); `reps` shorter than before (a new reference) starts a new activity.
+    pub fn comparison_reps(&mut self, reference: &str, reps: &[f32]) {
+        if self.comparison.as_ref().is_some_and(|(_, filed)| reps.len() < *filed) {
+            self.comparison = None;
+        }
+        let filed = self.comparison.as_ref().map_or(0, |(_, n)| *n);
+        if reps.len() <= filed {
+            return;
+        }
+        let writer = &mut self.writer;
+        let (activity, n) = self.comparison.get_or_insert_with(|| {
+            let a = writer.begin_activity(NewActivity {
+                kind: ActivityKind::MovementComparison,
+                name: format!("against {reference}"),
+                side: None,
+                source: None,
+                details: serde_json::json!({ "reference": reference }).to_string(),
+            });
+            (a, 0)
+        });
+        for r in &reps[*n..] {
+            let sample = Sample {
+                measure: "similarity per repetition".into(),
+                side: None,
+                value: crate::units::round_to(f64::from(*r), 2),
+                unit: "score".into(),
+                time_s: crate::units::round_s(self.elapsed_s),
+            };
+            writer.measure(Some(*activity), sample);
+        }
+        *n = reps.len();
     }
 
     /// Ends the posture activity, if one runs (its totals and key frame are filed).
@@ -338,18 +379,26 @@ mod tests {
             f.shift(crate::pose::Joint::RightKnee, [-0.25 * depth, 0.02 * depth, 0.0]);
             let pose = f.pose();
             let result = posture.update(t, Some(&pose));
-            live.tick(0.1, None);
+            // The view is mirrored too: the time is counted once, for the protocol. A comparison runs alongside.
+            // Its repetitions as the comparison keeps them: two by 3 s, a third by 6 s.
+            if i >= 30 {
+                let reps: &[f32] = if i < 60 { &[0.8, 0.9] } else { &[0.8, 0.9, 0.912] };
+                live.comparison_reps("demo.mp4", reps);
+            }
+            live.tick(0.1, Some(("mirror", None)));
             live.posture_frame(0.1, &posture, &result, &frame, Some(&pose));
         }
         let (store, session) = live.finish().unwrap();
         let s = store.session("P001", session.number).unwrap();
-        assert_eq!(s.activities.len(), 1);
-        let a = &s.activities[0];
-        assert_eq!(a.kind, ActivityKind::PosturalRetraining);
+        assert!((s.activity_seconds() - 9.0).abs() < 1.2, "counted once: {} s", s.activity_seconds());
+        let a = s.activities.iter().find(|a| a.kind == ActivityKind::PosturalRetraining).unwrap();
         assert!((a.seconds - 9.0).abs() < 0.15, "{}", a.seconds);
         let ms = store.measurements(s.id).unwrap();
         assert!(ms.iter().any(|m| m.measure == "squats: repetitions"), "the totals: {ms:?}");
         assert!(ms.iter().filter(|m| m.unit == "torso_lengths").count() >= 8, "values once a second");
+        let per_rep: Vec<f64> =
+            ms.iter().filter(|m| m.measure == "similarity per repetition").map(|m| m.value).collect();
+        assert_eq!(per_rep, vec![0.8, 0.9, 0.91], "each repetition once, rounded to 0.01");
         let keys = store.key_frames(s.id).unwrap();
         assert_eq!(keys.len(), 1, "the best repetition's key frame");
         assert!(keys[0].1.caption.starts_with("Best repetition"), "{}", keys[0].1.caption);

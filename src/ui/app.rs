@@ -302,17 +302,22 @@ impl MirrorcueApp {
             if let Some(live) = s.clinic.live.as_mut() {
                 // Session time runs with the frames (a paused recording does not count).
                 let dt = s.current.as_ref().map_or(0.0, |c| r.frame.time_s - c.frame.time_s);
-                live.tick(
-                    dt,
-                    crate::store::live::mirror_activity(s.settings.mirror)
-                        .as_ref()
-                        .map(|(n, side)| (n.as_str(), *side)),
-                );
+                // Each second counts for one activity (the 97112 minutes are their sum): a balance trial or a walk
+                // (filed with its own length), else the posture protocol, else the mirror therapy on screen.
+                let exercise = s.balance.is_running() || s.gait.is_running();
+                let mirror = crate::store::live::mirror_activity(s.settings.mirror).filter(|_| !exercise);
+                live.tick(dt, mirror.as_ref().map(|(n, side)| (n.as_str(), *side)));
                 match (s.posture.as_ref(), s.posture_frame.as_ref()) {
                     (Some(posture), Some(result)) => {
-                        live.posture_frame(dt, posture, result, &r.frame, r.pose.as_ref());
+                        let timed = if exercise { 0.0 } else { dt };
+                        live.posture_frame(timed, posture, result, &r.frame, r.pose.as_ref());
                     }
                     _ => live.end_posture(),
+                }
+                if let (crate::compare::ReferenceKind::Clip, Some(clip)) =
+                    (s.compare.session.kind, &s.compare.session.clip)
+                {
+                    live.comparison_reps(&clip.name, &s.compare.session.reps);
                 }
                 match &finished {
                     Some(Finished::Trial(result)) => live.balance_trial(result),
