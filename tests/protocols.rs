@@ -140,12 +140,16 @@ fn arm_protocols_on_the_arm_raises() {
 }
 
 /// The pose2sim take (100 frames, 60 fps: a man in a lab bending his trunk to about 50° and back): the standing
-/// protocol says "Stand tall, straight up" once, and no 20 s hold can complete in 1.7 s; the forward-head
+/// protocol cues once, and no 20 s hold can complete in 1.7 s; the forward-head
 /// protocol (made for a side view; this is not one) cues at most once.
 #[test]
 fn standing_protocols_on_the_lab_take() {
     let (s, cues) = run_on("trunk_lean_standing.toml", "videos/pose2sim_singleperson_cam01.mp4");
-    assert_eq!(cues, vec!["Stand tall, straight up".to_string()]);
+    // Both checkpoints are out of tolerance on this take (the trunk bends to 51°; the pelvis reads −38° to −4°,
+    // he steps back), so one calm cue comes in 1.7 s, for whichever left tolerance first: the trunk (6.2° on the
+    // first frame before the tracker's second look at a new person, 4.2° since) or the pelvis.
+    assert_eq!(cues.len(), 1, "{cues:?}");
+    assert!(["Stand tall, straight up", "Even your weight on both feet"].contains(&cues[0].as_str()), "{cues:?}");
     let trunk = &s.summary().checkpoints[0];
     assert!(trunk.max.unwrap() > 40.0 && trunk.holds == 0, "{trunk:?}");
     // Forward head is made for a side view and this is a front view: the ear-over-shoulder measure sits at its

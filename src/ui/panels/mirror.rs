@@ -99,7 +99,7 @@ fn hand_ghost(ui: &mut Ui, state: &State, out: &mut Vec<Action>) {
     ui.horizontal_wrapped(|ui| {
         ui.label("Hand ghost:");
         for (side, label) in
-            [(None, "Off"), (Some(Side::Left), "healthy left hand"), (Some(Side::Right), "healthy right hand")]
+            [(None, "no ghost"), (Some(Side::Left), "healthy left hand"), (Some(Side::Right), "healthy right hand")]
         {
             if ui.selectable_label(now == side, label).clicked() && now != side {
                 out.push(Action::SetHandGhost(side));
