@@ -150,6 +150,23 @@ pub fn hand_exercise_samples(c: &crate::hands::exercise::HandsComparison, time_s
     out
 }
 
+/// The postural-retraining activity of a protocol: its name, checkpoints and repetition rules in the details;
+/// `source` is the recording it runs on, if any.
+fn activity(p: &Protocol, source: Option<String>) -> NewActivity {
+    let details = serde_json::json!({
+        "protocol": p.name,
+        "checkpoints": p.checkpoints.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
+        "repetition_rules": p.reps.iter().map(|r| r.name.clone()).collect::<Vec<_>>(),
+    });
+    NewActivity {
+        kind: ActivityKind::PosturalRetraining,
+        name: p.name.clone(),
+        side: None,
+        source,
+        details: details.to_string(),
+    }
+}
+
 /// Files a running posture session: see the [module](self).
 pub struct PostureFiling {
     filing: ActivityFiling,
@@ -164,20 +181,7 @@ impl PostureFiling {
         session: &PostureSession,
         source: Option<String>,
     ) -> Result<PostureFiling, StoreError> {
-        let p = session.protocol();
-        let details = serde_json::json!({
-            "protocol": p.name,
-            "checkpoints": p.checkpoints.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
-            "repetition_rules": p.reps.iter().map(|r| r.name.clone()).collect::<Vec<_>>(),
-        });
-        let activity = NewActivity {
-            kind: ActivityKind::PosturalRetraining,
-            name: p.name.clone(),
-            side: None,
-            source,
-            details: details.to_string(),
-        };
-        Ok(PostureFiling { filing: ActivityFiling::start(store, patient, activity)? })
+        Ok(PostureFiling { filing: ActivityFiling::start(store, patient, activity(session.protocol(), source))? })
     }
 
     /// The session being written.
@@ -231,18 +235,7 @@ impl PostureActivity {
     /// Begins the activity for `session`'s protocol.
     pub(crate) fn begin(writer: &mut RecordWriter, session: &PostureSession) -> PostureActivity {
         let p = session.protocol();
-        let details = serde_json::json!({
-            "protocol": p.name,
-            "checkpoints": p.checkpoints.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
-            "repetition_rules": p.reps.iter().map(|r| r.name.clone()).collect::<Vec<_>>(),
-        });
-        let activity = writer.begin_activity(NewActivity {
-            kind: ActivityKind::PosturalRetraining,
-            name: p.name.clone(),
-            side: None,
-            source: None,
-            details: details.to_string(),
-        });
+        let activity = writer.begin_activity(activity(p, None));
         PostureActivity {
             activity,
             protocol: p.name.clone(),

@@ -575,14 +575,8 @@ impl MirrorcueApp {
                 }
             }
             Action::Balance(a) => {
-                if matches!(a, BalanceAction::Start | BalanceAction::StartDrill) && !has_feet(s.settings.pose.model) {
-                    let before = s.settings.pose.model;
-                    s.settings.pose.model = PoseModel::BlazeposeFull;
-                    s.notice = Some(format!(
-                        "Switched the model from {} to {}: balance needs the heels and toes.",
-                        before.label(),
-                        PoseModel::BlazeposeFull.label()
-                    ));
+                if matches!(a, BalanceAction::Start | BalanceAction::StartDrill) {
+                    use_feet_model(s, "balance");
                 }
                 match (s.balance.apply(a), s.clinic.live.as_mut()) {
                     (Some(Finished::Trial(result)), Some(live)) => live.balance_trial(&result),
@@ -591,14 +585,8 @@ impl MirrorcueApp {
                 }
             }
             Action::Gait(a) => {
-                if a == GaitAction::Start && !has_feet(s.settings.pose.model) {
-                    let before = s.settings.pose.model;
-                    s.settings.pose.model = PoseModel::BlazeposeFull;
-                    s.notice = Some(format!(
-                        "Switched the model from {} to {}: gait needs the heels and toes.",
-                        before.label(),
-                        PoseModel::BlazeposeFull.label()
-                    ));
+                if a == GaitAction::Start {
+                    use_feet_model(s, "gait");
                 }
                 if let (Some(walk), Some(live)) = (s.gait.apply(a), s.clinic.live.as_mut()) {
                     live.gait_walk(&walk);
@@ -732,6 +720,20 @@ impl MirrorcueApp {
         // A folder that cannot be made is in the recording's message.
         let _ = s.record.start(&base, &r.frame, s.settings.pose.model, fps);
     }
+}
+
+/// Switches to BlazePose full, with a notice, when the model in use has no heels and toes (`what` needs them).
+fn use_feet_model(s: &mut State, what: &str) {
+    if has_feet(s.settings.pose.model) {
+        return;
+    }
+    let before = s.settings.pose.model;
+    s.settings.pose.model = PoseModel::BlazeposeFull;
+    s.notice = Some(format!(
+        "Switched the model from {} to {}: {what} needs the heels and toes.",
+        before.label(),
+        PoseModel::BlazeposeFull.label()
+    ));
 }
 
 /// Whether `model` sees the heels and toes (the base of support of a balance trial).
