@@ -7,7 +7,9 @@ use crate::common;
 use common::ui::{click, step_until, step_until_ui};
 use egui_kittest::kittest::Queryable;
 use mirrorcue::pose::PoseModel;
+use mirrorcue::store::AffectedSide;
 use mirrorcue::ui::Action;
+use mirrorcue::ui::clinic::{ClinicAction, ClinicState};
 
 /// The walk clip's stretch where she walks in the open (1.2 s to 6.7 s: frames 36 to 200), played at half speed so
 /// the debug build's pose model keeps up with most frames. About 11 s of wall time: the walk's own length.
@@ -39,4 +41,23 @@ fn a_walk_counts_her_steps_live_and_ends_with_its_numbers() {
     }
     assert!(h.query_by_label_contains("step-time symmetry index").is_some());
     assert!(h.query_by_label_contains("Count:").is_none(), "the patient screen is clear once the walk ends");
+
+    // Filed in a session, the walk is the patient's earlier walk once that session is over: its curves, read back
+    // from the record, are drawn under today's (before, the panel showed only today's).
+    let walk = h.state().state.gait.results[0].clone();
+    let dir = tempfile::tempdir().unwrap();
+    let mut clinic = ClinicState::new(dir.path().to_path_buf());
+    clinic.apply(ClinicAction::Open);
+    clinic.apply(ClinicAction::AddPatient("P014".into(), AffectedSide::Left));
+    clinic.apply(ClinicAction::StartSession);
+    clinic.live.as_mut().expect("a session").gait_walk(&walk);
+    clinic.apply(ClinicAction::EndSession);
+    let earlier = clinic.earlier_walk.as_ref().expect("the filed walk read back");
+    assert_eq!(earlier.session_number, 1);
+    assert_eq!(Some(&earlier.curves), walk.analysis.as_ref().unwrap().curves.as_ref());
+    h.state_mut().state.clinic = clinic;
+    for _ in 0..3 {
+        h.step();
+    }
+    assert!(h.query_by_label_contains("Dashed: session 1, ").is_some(), "the earlier walk named under the plot");
 }

@@ -1,7 +1,7 @@
 //! Joint angles over the gait cycle: each stride (heel strike to the same foot's next one) resampled to 0–100% in
 //! 101 points, the mean and standard deviation over strides per side, the mean toe-off %, and per-cycle values.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::events::GaitEvent;
 use super::kinematics::Angles;
@@ -13,7 +13,7 @@ use crate::pose::Side;
 pub const POINTS: usize = 101;
 
 /// One side's curve of one angle.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SideCurve {
     /// Mean over strides at 0, 1, …, 100% of the cycle, degrees (0.1°).
     pub mean_deg: Vec<f64>,
@@ -26,7 +26,7 @@ pub struct SideCurve {
 }
 
 /// One angle, left and right.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct JointCurve {
     /// The person's left side.
     pub left: Option<SideCurve>,
@@ -42,7 +42,7 @@ impl JointCurve {
 }
 
 /// The four curves.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct JointCurves {
     /// Hip flexion (+) / extension (−).
     pub hip_flexion: JointCurve,

@@ -7,7 +7,8 @@
 //! picture gives no events beyond its edge). **Front view**: a heel strike is where that ankle comes furthest
 //! below the other one (walking towards the camera; above it walking away), the nearer foot being lower in the
 //! picture; the heel strike itself is where that foot stopped moving in the picture before it (the difference
-//! peaks only once the other foot lifts); toe-offs are not found.
+//! peaks only once the other foot lifts); the difference is divided by the person's size in the picture squared,
+//! so steps far from the camera count as near ones; toe-offs are not found.
 
 use serde::Serialize;
 
@@ -57,6 +58,9 @@ fn side_name<S: serde::Serializer>(s: &Side, ser: S) -> Result<S::Ok, S::Error> 
 pub fn detect(series: &Series, passes: &[Pass], view: View) -> Vec<GaitEvent> {
     let body = series.body_length().unwrap_or(0.5);
     let w = ((WINDOW_S * series.fps).round() as usize).max(1);
+    // The person's size in the picture over ±1 s (front view: steps far away are scaled up to near ones).
+    let size = (view == View::Front).then(|| series.relative_size(series.fps.round().max(1.0) as usize)).flatten();
+    let scale = |i: usize| size.as_ref().map_or(1.0, |s| s[i].clamp(0.2, 5.0).powi(-2));
     let mut events = Vec::new();
     for (k, pass) in passes.iter().enumerate() {
         let dir = pass.direction.sign();
@@ -94,9 +98,13 @@ pub fn detect(series: &Series, passes: &[Pass], view: View) -> Vec<GaitEvent> {
                     }
                 }
                 View::Front => {
-                    // Image y grows downwards: towards the camera the front foot is the lower one.
+                    // Image y grows downwards: towards the camera the front foot is the lower one. A step's length
+                    // in depth shows as a height difference that shrinks with the square of the distance (a point
+                    // on the floor at depth z is drawn f·h/z below the horizon) while the person's size shrinks
+                    // with the distance itself: divided by the size squared, a step at 8 m stands out as much as
+                    // one at 4 m (before, the strikes beyond about 6 m fell under the prominence asked for).
                     let d: Vec<f64> = (0..series.len())
-                        .map(|i| (series.at(ankle, i)[1] - series.at(other_ankle, i)[1]) * dir)
+                        .map(|i| (series.at(ankle, i)[1] - series.at(other_ankle, i)[1]) * dir * scale(i))
                         .collect();
                     for i in extremes(&d, pass, w, 0.3 * MIN_PROMINENCE_BODY * body) {
                         let Some(i) = landing(series, ankle, i, w, pass.start) else { continue };
@@ -112,10 +120,12 @@ pub fn detect(series: &Series, passes: &[Pass], view: View) -> Vec<GaitEvent> {
     events
 }
 
-/// The heel strike before the front view's peak at `i` of `ankle`: the first sample within 2 `w` before `i` (not
-/// before `start`) where the ankle has stopped moving in the picture (its vertical speed under [`LANDED_SPEED`] of
-/// its fastest in that stretch); `None` when the swing before it is not seen. The ankles' vertical difference peaks only once the other foot lifts (after the
-/// double support); the foot on the ground stays still in the picture of a fixed camera from its heel strike on.
+/// The heel strike near the front view's peak at `i` of `ankle`: after the fastest movement of the swing within 2 `w`
+/// before `i` (not before `start`), the first sample up to 2 `w` after `i` where the ankle has stopped moving in the
+/// picture (its vertical speed under [`LANDED_SPEED`] of that fastest for three samples); `None` when the swing is not
+/// seen. Towards the camera the ankles' difference peaks only once the other foot lifts (after the double support);
+/// walking away far from the camera it peaks a few frames before the foot lands (the swinging foot is highest in the
+/// picture before it comes down). The foot on the ground stays still in the picture of a fixed camera.
 fn landing(series: &Series, ankle: Joint, i: usize, w: usize, start: usize) -> Option<usize> {
     let a = i.saturating_sub(2 * w).max(start + 1);
     if a >= i {
@@ -135,7 +145,7 @@ fn landing(series: &Series, ankle: Joint, i: usize, w: usize, start: usize) -> O
     // Still means still for three samples (a foot moving away while it comes down can pause for one).
     let n = series.len();
     let still = |k: usize| (k..k + 3).all(|m| m < n && speed(m) <= LANDED_SPEED * fastest);
-    (peak..=(i + w).min(n.saturating_sub(1))).find(|&k| still(k)).map(|k| k.saturating_sub(1).max(peak))
+    (peak..=(i + 2 * w).min(n.saturating_sub(1))).find(|&k| still(k)).map(|k| k.saturating_sub(1).max(peak))
 }
 
 /// Below this fraction of its fastest vertical speed, a foot counts as landed (front view).
@@ -232,10 +242,9 @@ mod tests {
             let found = detect(&s, &passes, view);
             assert!(found.iter().all(|e| e.kind == EventKind::HeelStrike), "{found:?}");
             let strikes: Vec<_> = truth(180).into_iter().filter(|(_, _, k)| *k == EventKind::HeelStrike).collect();
-            // Walking away, the strikes beyond about 6 m (after frame 80) are not found yet: the ankles' difference
-            // shrinks with the distance (an open defect, see docs/gait_notes.md).
-            let last = if toward { 168.0 } else { 80.0 };
-            for (f, foot, _) in strikes.iter().filter(|(f, _, _)| *f > 12.0 && *f < last) {
+            // Walking away from 4 m to 8 m, the ankles' difference in the picture shrinks to a quarter (before, the
+            // strikes beyond about 6 m, after frame 80, were not found).
+            for (f, foot, _) in strikes.iter().filter(|(f, _, _)| *f > 12.0 && *f < 168.0) {
                 assert!(
                     found.iter().any(|e| e.foot == *foot && (e.frame as f64 - f).abs() <= 2.0),
                     "toward {toward}: missing {foot:?} heel strike near {f}: {found:?}"

@@ -14,6 +14,8 @@
 //! - [`metrics`]: step and stride time, cadence, stance, swing, double support, symmetry, step length and speed;
 //! - [`kinematics`]: hip, knee and ankle flexion and trunk lean per frame (degrees);
 //! - [`curves`]: the angles normalised to the gait cycle (101 points), mean and band, per-cycle values;
+//! - [`earlier`]: the last measured walk of an earlier session, read back from the record (today's curves against
+//!   it);
 //! - [`live`]: a walk in the app: cadence and step-time symmetry over the last steps, and cues on a target;
 //! - [`plot`]: the clinical plot (rows hip to ankle, left against right, toe-off lines) as SVG.
 //!
@@ -21,6 +23,7 @@
 //! [`crate::pose::sides::SideKeeper`]. Frames are the recording's frame indices; times in seconds.
 
 pub mod curves;
+pub mod earlier;
 pub mod events;
 pub mod kinematics;
 pub mod live;

@@ -152,24 +152,44 @@ impl Series {
 
     /// Median thigh + shank + trunk length over the measured samples, frame heights.
     pub fn body_length(&self) -> Option<f64> {
-        let d = |a: [f64; 2], b: [f64; 2]| ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
-        let mut v: Vec<f64> = (0..self.len())
-            .filter(|&i| self.measured[i])
-            .map(|i| {
-                let leg =
-                    |h: Joint, k: Joint, a: Joint| d(self.at(h, i), self.at(k, i)) + d(self.at(k, i), self.at(a, i));
-                let legs = (leg(Joint::LeftHip, Joint::LeftKnee, Joint::LeftAnkle)
-                    + leg(Joint::RightHip, Joint::RightKnee, Joint::RightAnkle))
-                    / 2.0;
-                legs + d(self.mid(Joint::LeftShoulder, Joint::RightShoulder, i), self.pelvis(i))
-            })
-            .filter(|x| x.is_finite() && *x > 0.0)
-            .collect();
+        let mut v: Vec<f64> = (0..self.len()).filter_map(|i| self.length_at(i)).collect();
         if v.is_empty() {
             return None;
         }
         v.sort_by(f64::total_cmp);
         Some(v[v.len() / 2])
+    }
+
+    /// The person's length in the picture at sample `i` (legs and trunk, as [`Series::body_length`]); `None` when the
+    /// sample was not measured.
+    fn length_at(&self, i: usize) -> Option<f64> {
+        if !self.measured[i] {
+            return None;
+        }
+        let d = |a: [f64; 2], b: [f64; 2]| ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
+        let leg = |h: Joint, k: Joint, a: Joint| d(self.at(h, i), self.at(k, i)) + d(self.at(k, i), self.at(a, i));
+        let legs = (leg(Joint::LeftHip, Joint::LeftKnee, Joint::LeftAnkle)
+            + leg(Joint::RightHip, Joint::RightKnee, Joint::RightAnkle))
+            / 2.0;
+        Some(legs + d(self.mid(Joint::LeftShoulder, Joint::RightShoulder, i), self.pelvis(i)))
+            .filter(|x| x.is_finite() && *x > 0.0)
+    }
+
+    /// The person's size in the picture at each sample relative to [`Series::body_length`] (1 at the median size;
+    /// 0.5 twice as far from the camera): the length averaged over ±`half` samples, unmeasured samples bridged from
+    /// their neighbours. `None` when the size is never measured.
+    pub fn relative_size(&self, half: usize) -> Option<Vec<f64>> {
+        let reference = self.body_length()?;
+        let raw = bridge(&(0..self.len()).map(|i| self.length_at(i)).collect::<Vec<_>>())?;
+        let n = raw.len();
+        Some(
+            (0..n)
+                .map(|i| {
+                    let (a, b) = (i.saturating_sub(half), (i + half).min(n - 1));
+                    raw[a..=b].iter().sum::<f64>() / (b - a + 1) as f64 / reference
+                })
+                .collect(),
+        )
     }
 
     /// Metres per frame height for a person `height_cm` tall (their stature estimated from the body).

@@ -50,6 +50,8 @@ pub struct ClinicState {
     pub message: Option<String>,
     /// The backup offered in place of a damaged record.
     pub backup_offer: Option<BackupFile>,
+    /// The chosen patient's last measured walk in an earlier session (its curves drawn under today's).
+    pub earlier_walk: Option<crate::gait::earlier::EarlierWalk>,
 }
 
 impl ClinicState {
@@ -66,6 +68,7 @@ impl ClinicState {
             trend: None,
             message: None,
             backup_offer: None,
+            earlier_walk: None,
         }
     }
 
@@ -196,6 +199,8 @@ impl ClinicState {
             },
             None => Vec::new(),
         };
+        // The history is read only while no session runs, so none of it is today's.
+        self.earlier_walk = crate::gait::earlier::latest(self.history.iter().map(|r| &r.session), None);
     }
 
     /// Whether the record is open and can be written.

@@ -31,7 +31,11 @@ pub struct LiveReport {
     pub dropped_for_display: u64,
     /// Capture → displayable image, ms.
     pub latency: Summary,
-    /// Pose stage per frame, ms.
+    /// Whether the hands were tracked too.
+    pub hands: bool,
+    /// Share of processed frames with at least one hand found, %.
+    pub frames_with_hands_pct: f64,
+    /// Pose stage per frame (with the hands when tracked), ms.
     pub pose: Summary,
     /// Rendering the mirror view and preparing the texture, ms.
     pub view: Summary,
@@ -47,11 +51,23 @@ pub fn measure_live(
     store: crate::pose::ModelStore,
 ) -> LiveReport {
     use crate::live::{LivePipeline, MemorySource};
-    use crate::view::{DisplayImage, MirrorMode, Seam, ViewTransform};
+    use crate::view::{DisplayImage, MirrorMode, Seam, SeamSettings, SeamTracker, SplitSource, ViewTransform};
     let factory: crate::live::SourceFactory = {
         let frames = frames.clone();
         Box::new(move || Ok(Box::new(MemorySource::new("1280x720 test camera", frames.clone(), fps, true)) as _))
     };
+    // With hands, the view is hand mirror therapy as the app shows it: a split reflection with the seam between the
+    // hands; without, the plain mirror.
+    let hands = settings.hands;
+    let (mode, seam_settings) = if hands {
+        (
+            MirrorMode::Split { source: SplitSource::PatientLeft, selfie: true },
+            SeamSettings { between_hands: true, ..SeamSettings::default() },
+        )
+    } else {
+        (MirrorMode::Mirror, SeamSettings { follow_body: false, ..SeamSettings::default() })
+    };
+    let mut seam = SeamTracker::new();
     let pipeline = LivePipeline::start(factory, settings, engine, store, std::sync::Arc::new(|| {}));
     // Let the model load and warm up before measuring.
     let warm_until = Instant::now() + Duration::from_secs(2);
@@ -61,19 +77,14 @@ pub fn measure_live(
     let start_stats = pipeline.stats();
     let (mut latency, mut pose, mut view_t) = (Vec::new(), Vec::new(), Vec::new());
     let mut display = DisplayImage::default();
+    let mut with_hands = 0usize;
     let end = Instant::now() + Duration::from_secs_f64(seconds);
     while Instant::now() < end {
         let Some(r) = pipeline.wait_result(Duration::from_millis(200)) else { continue };
         let t = Instant::now();
-        let view = ViewTransform::new(
-            MirrorMode::Mirror,
-            r.frame.width(),
-            r.frame.height(),
-            Seam::vertical(640.0),
-            r.pose.as_ref(),
-            false,
-            0.02,
-        );
+        let (w, h) = (r.frame.width(), r.frame.height());
+        let line: Seam = seam.update_with_hands(r.pose.as_ref(), &r.hands, &seam_settings, false, w, h);
+        let view = ViewTransform::new(mode, w, h, line, r.pose.as_ref(), false, 0.02);
         view.render(&r.frame.image, &mut display);
         // What the app hands to the GPU: one copy of the RGBA pixels.
         let upload: Vec<u8> = display.rgba.clone();
@@ -81,6 +92,7 @@ pub fn measure_live(
         view_t.push(t.elapsed());
         latency.push(r.captured_at.elapsed());
         pose.push(r.pose_time);
+        with_hands += usize::from(!r.hands.is_empty());
     }
     let s = pipeline.stats();
     pipeline.stop();
@@ -89,6 +101,8 @@ pub fn measure_live(
         processed: s.processed - start_stats.processed,
         dropped_for_processing: s.dropped_for_processing - start_stats.dropped_for_processing,
         dropped_for_display: s.dropped_for_display - start_stats.dropped_for_display,
+        hands,
+        frames_with_hands_pct: if latency.is_empty() { 0.0 } else { 100.0 * with_hands as f64 / latency.len() as f64 },
         latency: summarize(&latency),
         pose: summarize(&pose),
         view: summarize(&view_t),
@@ -102,24 +116,47 @@ pub fn run(args: &BenchArgs) -> Result<u8, CliError> {
     let model = args.model.first().copied().unwrap_or(PoseModel::MovenetLightning);
     let engine = Engine::select(&args.common.engine_config())?;
     println!(
-        "live path: {} frames of {} at 1280x720, fed at 30 fps for {:.0} s; {} on {}",
+        "live path: {} frames of {} at 1280x720, fed at 30 fps for {:.0} s; {}{} on {}",
         frames.len(),
         input.display(),
         args.seconds,
         model.label(),
+        if args.hands { " and hands (hand mirror therapy view)" } else { "" },
         engine.report()
     );
-    let settings = crate::live::PoseSettings { model, ..Default::default() };
+    let settings = crate::live::PoseSettings { model, hands: args.hands, ..Default::default() };
     let r = measure_live(frames, 30.0, args.seconds, settings, args.common.engine_config(), args.common.model_store());
     println!(
         "frames captured {}, processed {}, dropped for processing {}, dropped for display {}",
         r.captured, r.processed, r.dropped_for_processing, r.dropped_for_display
     );
     println!("capture -> displayable image: median {:.2} ms, p95 {:.2} ms", r.latency.median_ms, r.latency.p95_ms);
+    if r.hands {
+        println!("frames with a hand found: {:.0} %", r.frames_with_hands_pct);
+    }
     println!(
         "pose stage: median {:.2} ms, p95 {:.2} ms; mirror view + texture copy: median {:.2} ms, p95 {:.2} ms",
         r.pose.median_ms, r.pose.p95_ms, r.view.median_ms, r.view.p95_ms
     );
     write_json(args.json.as_deref(), &r)?;
     Ok(EXIT_OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `bench --live --hands` measures what it says: the hands are tracked on the squat clip (both hands in view) and
+    /// the hand mirror view is rendered; no timing is asserted (that is the benchmark's job).
+    #[test]
+    fn the_live_benchmark_with_hands_tracks_hands() {
+        let frames = frames_1280x720(&crate::assets::bundled_recording(), 20).unwrap();
+        assert_eq!((frames[0].width(), frames[0].height()), (1280, 720));
+        let settings = crate::live::PoseSettings { hands: true, ..Default::default() };
+        let engine = EngineConfig::from_env().unwrap();
+        let r = measure_live(frames, 30.0, 3.0, settings, engine, crate::pose::ModelStore::locate());
+        assert!(r.hands);
+        assert!(r.processed > 0 && r.latency.median_ms > 0.0, "{r:?}");
+        assert!(r.frames_with_hands_pct > 50.0, "hands found in {:.0} % of frames", r.frames_with_hands_pct);
+    }
 }

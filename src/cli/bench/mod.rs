@@ -50,6 +50,10 @@ pub struct BenchArgs {
     /// latency from capture to a displayable image and the frames dropped.
     #[arg(long)]
     pub live: bool,
+    /// With --live: track the hands too (palm detection and 21 landmarks per hand after the body pose) and render
+    /// hand mirror therapy (the patient's left half reflected, the seam following the gap between the hands).
+    #[arg(long, requires = "live")]
+    pub hands: bool,
     /// Measure side-by-side playback as the app plays it, without a window: the patient's recording played live
     /// (decode and pose at real-time pace) beside a reference held in memory, both panes rendered at a 60 Hz display
     /// tick; --seconds with the reference following the patient's movement, then --seconds playing together.

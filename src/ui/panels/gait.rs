@@ -1,10 +1,11 @@
 //! The gait panel: the target (step-time symmetry, a cadence range), how many steps the readout covers and the
 //! patient's height; start and stop a walk; cadence and symmetry over the last steps, live; each walk's numbers
-//! and its knee curves, left against right.
+//! and its knee curves, left against right, over the last measured walk of an earlier session (dashed).
 
 use egui::{RichText, Ui};
-use egui_plot::{Legend, Line, Plot, PlotPoints};
+use egui_plot::{Legend, Line, LineStyle, Plot, PlotPoints};
 
+use crate::gait::earlier::EarlierWalk;
 use crate::gait::live::{GaitTarget, WalkResult};
 use crate::paperwork::progress::format_value;
 use crate::pose::Side;
@@ -102,13 +103,14 @@ pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
         }
     });
     if let Some(r) = g.shown.and_then(|i| g.results.get(i)) {
-        result(ui, r);
+        result(ui, r, state.clinic.earlier_walk.as_ref());
     }
     out
 }
 
-/// One walk: its numbers, the cues shown, and the knee curves left against right.
-fn result(ui: &mut Ui, r: &WalkResult) {
+/// One walk: its numbers, the cues shown, and the knee curves left against right, with an earlier session's walk
+/// (when the patient has one) drawn dashed under them.
+fn result(ui: &mut Ui, r: &WalkResult, earlier: Option<&EarlierWalk>) {
     target_line(ui, &r.setup.target);
     let a = match &r.analysis {
         Ok(a) => a,
@@ -133,6 +135,9 @@ fn result(ui: &mut Ui, r: &WalkResult) {
     let Some(c) = &a.curves else { return };
     let knee = &c.knee_flexion;
     let points = |v: &[f64]| -> PlotPoints { v.iter().enumerate().map(|(i, y)| [i as f64, *y]).collect() };
+    if let Some(e) = earlier {
+        ui.label(RichText::new(format!("Dashed: {} (the last walk measured then)", e.label())).small());
+    }
     Plot::new("gait-knee")
         .height(160.0)
         .legend(Legend::default())
@@ -141,8 +146,14 @@ fn result(ui: &mut Ui, r: &WalkResult) {
         .allow_scroll(false)
         .show(ui, |plot| {
             for side in [Side::Left, Side::Right] {
+                if let Some(curve) = earlier.and_then(|e| e.curves.knee_flexion.side(side)) {
+                    let name = format!("{}, {}", side.name(), earlier.map(EarlierWalk::label).unwrap_or_default());
+                    let line = Line::new(name, points(&curve.mean_deg)).color(side_color(side).gamma_multiply(0.6));
+                    plot.line(line.style(LineStyle::dashed_loose()));
+                }
                 if let Some(curve) = knee.side(side) {
-                    plot.line(Line::new(side.name(), points(&curve.mean_deg)).color(side_color(side)));
+                    let name = if earlier.is_some() { format!("{}, today", side.name()) } else { side.name().into() };
+                    plot.line(Line::new(name, points(&curve.mean_deg)).color(side_color(side)));
                 }
             }
         });
