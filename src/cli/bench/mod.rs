@@ -23,7 +23,7 @@ use clap::Args;
 
 pub use display::{SideBySideDisplay, TickOutcome, TickTimes};
 pub use footage::{SIDE_BY_SIDE_FPS, SIDE_BY_SIDE_SIZE, frames_stretched};
-pub use live::{LiveReport, frames_1280x720, measure_live};
+pub use live::{HANDS_BAND, LiveReport, frames_1280x720, frames_1280x720_band, measure_live};
 pub use side_by_side::{PhaseReport, SideBySideReport};
 
 use super::{CliError, CommonArgs};
@@ -51,7 +51,8 @@ pub struct BenchArgs {
     #[arg(long)]
     pub live: bool,
     /// With --live: track the hands too (palm detection and 21 landmarks per hand after the body pose) and render
-    /// hand mirror therapy (the patient's left half reflected, the seam following the gap between the hands).
+    /// hand mirror therapy (the patient's left half reflected, the seam following the gap between the hands); without
+    /// --input, on the bundled recording's upper body (chin to hands) so the hands are as big as at a table.
     #[arg(long, requires = "live")]
     pub hands: bool,
     /// Measure side-by-side playback as the app plays it, without a window: the patient's recording played live
