@@ -30,13 +30,22 @@ pub fn latest<'a>(sessions: impl IntoIterator<Item = &'a Session>, except: Optio
     let mut sessions: Vec<&Session> = sessions.into_iter().filter(|s| Some(s.id) != except).collect();
     sessions.sort_by_key(|s| (s.started_at, s.number));
     sessions.iter().rev().find_map(|s| {
-        let curves = s.activities.iter().rev().filter(|a| a.kind == ActivityKind::GaitTraining).find_map(|a| {
-            let details: serde_json::Value = serde_json::from_str(&a.details).ok()?;
-            let curves = details.get("curves").filter(|c| !c.is_null())?;
-            serde_json::from_value::<JointCurves>(curves.clone()).ok()
-        })?;
+        let curves = s
+            .activities
+            .iter()
+            .rev()
+            .filter(|a| a.kind == ActivityKind::GaitTraining)
+            .find_map(|a| filed_curves(&a.details))?;
         Some(EarlierWalk { session_number: s.number, date: s.date(), curves })
     })
+}
+
+/// The curves a walk was filed with (a gait-training activity's `details.curves`); `None` when it has none (a walk
+/// that could not be measured) or they cannot be read.
+pub fn filed_curves(details: &str) -> Option<JointCurves> {
+    let details: serde_json::Value = serde_json::from_str(details).ok()?;
+    let curves = details.get("curves").filter(|c| !c.is_null())?;
+    serde_json::from_value(curves.clone()).ok()
 }
 
 #[cfg(test)]

@@ -397,7 +397,8 @@ fn colour_of(side: Option<BodySide>) -> String {
 }
 
 /// The plots within one session: each activity's key frame (its best repetition), each balance trial's
-/// stabilogram, then each measure filed once a second, over the session's time, per side.
+/// stabilogram, each walk's clinical gait plot, then each measure filed once a second, over the session's time, per
+/// side.
 fn session_plots(record: &SessionRecord, options: ReportOptions) -> Result<String, ReportError> {
     let one = std::slice::from_ref(record);
     let mut html = String::new();
@@ -422,6 +423,29 @@ fn session_plots(record: &SessionRecord, options: ReportOptions) -> Result<Strin
             &format!(
                 "{title}: the centre of mass's sway (stabilogram, cm) with its 95 % ellipse{}.",
                 area.map(|a| format!(" ({})", format_value(a, "cm2"))).unwrap_or_default()
+            ),
+        );
+    }
+    for (i, a) in record.session.activities.iter().enumerate() {
+        if a.kind != crate::store::ActivityKind::GaitTraining {
+            continue;
+        }
+        let Some(curves) = crate::gait::earlier::filed_curves(&a.details) else { continue };
+        let title = format!("{} (activity {})", a.name, i + 1);
+        let strides =
+            |c: &crate::gait::curves::JointCurve, side: crate::pose::Side| c.side(side).map_or(0, |s| s.strides);
+        let (l, r) = (
+            strides(&curves.knee_flexion, crate::pose::Side::Left),
+            strides(&curves.knee_flexion, crate::pose::Side::Right),
+        );
+        let svg = crate::gait::plot::render(&curves, &title).map_err(|e| ReportError::Plot(title.clone(), e))?;
+        html += &figure(
+            svg,
+            &format!(
+                "{title}: trunk, hip, knee and ankle angles (°) over the gait cycle (heel strike to heel strike, %), \
+                 the patient's left (blue, {}) against the right (orange, {}), mean ± 1 SD; dashed: toe-off.",
+                u::count(l as u64, "stride", "strides"),
+                u::count(r as u64, "stride", "strides"),
             ),
         );
     }
@@ -656,6 +680,49 @@ mod tests {
         assert!(stabilogram_of("{\"stabilogram\": {\"ml_cm\": [1.0], \"ap_cm\": [\"x\"]}}").is_none());
         assert!(stabilogram_of("not json").is_none());
         assert!(stabilogram_of("{}").is_none());
+    }
+
+    /// Before, a walk's curves were filed but no report drew them (issue 14: the clinical plot in the reports).
+    #[test]
+    fn a_filed_walk_is_drawn_as_the_clinical_gait_plot() {
+        use crate::gait::curves::{JointCurves, SideCurve};
+        use crate::store::{Activity, ActivityKind, Session};
+        let side = |peak: f64| SideCurve {
+            mean_deg: (0..101).map(|i| (peak * (i as f64 / 100.0 * std::f64::consts::PI).sin()).round()).collect(),
+            sd_deg: vec![3.0; 101],
+            strides: 4,
+            toe_off_pct: Some(62.0),
+        };
+        let mut curves = JointCurves::default();
+        curves.knee_flexion.left = Some(side(60.0));
+        curves.knee_flexion.right = Some(SideCurve { strides: 3, ..side(45.0) });
+        let activity = |id: i64, details: serde_json::Value| Activity {
+            id,
+            kind: ActivityKind::GaitTraining,
+            name: "walk".into(),
+            side: None,
+            seconds: 40.0,
+            source: None,
+            details: details.to_string(),
+        };
+        let session = Session {
+            id: 1,
+            patient_id: "P1".into(),
+            number: 1,
+            started_at: 1_764_460_800,
+            ended_at: Some(1_764_462_600),
+            note: None,
+            activities: vec![
+                activity(1, serde_json::json!({ "curves": curves })),
+                activity(2, serde_json::json!({ "not_measured": "no steps", "curves": null })),
+            ],
+        };
+        let record = SessionRecord { session, measurements: Vec::new(), key_frames: Vec::new() };
+        let html = session_plots(&record, ReportOptions::default()).unwrap();
+        assert_eq!(html.matches("Knee flexion").count(), 1, "one plot, for the measured walk only");
+        assert!(html.contains("walk (activity 1): trunk, hip, knee and ankle"), "{html}");
+        assert!(html.contains("left (blue, 4 strides) against the right (orange, 3 strides)"));
+        assert!(!html.contains("NaN"));
     }
 
     #[test]

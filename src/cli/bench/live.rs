@@ -139,7 +139,11 @@ pub fn run(args: &BenchArgs) -> Result<u8, CliError> {
         "live path: {} frames of {}{} at 1280x720, fed at 30 fps for {:.0} s; {}{} on {}",
         frames.len(),
         input.display(),
-        if band == (0.0, 1.0) { String::new() } else { format!(" (rows {:.0}–{:.0} %)", band.0 * 100.0, band.1 * 100.0) },
+        if band == (0.0, 1.0) {
+            String::new()
+        } else {
+            format!(" (rows {:.0}–{:.0} %)", band.0 * 100.0, band.1 * 100.0)
+        },
         args.seconds,
         model.label(),
         if args.hands { " and hands (hand mirror therapy view)" } else { "" },
