@@ -129,3 +129,9 @@ fn blazepose_full_pck() {
 fn blazepose_lite_pck() {
     check(PoseModel::BlazeposeLite, 0.60);
 }
+
+/// BlazePose heavy: about four times full's cost, still only 7 photos (~28 landmark runs in all).
+#[test]
+fn blazepose_heavy_pck() {
+    check(PoseModel::BlazeposeHeavy, 0.0);
+}

@@ -192,11 +192,13 @@ impl PoseEstimator {
             PoseModel::MovenetThunder => {
                 Backend::MoveNet(movenet::MoveNet::new(store, engine, movenet::MoveNetVariant::Thunder)?)
             }
-            PoseModel::BlazeposeLite => {
-                Backend::BlazePose(Box::new(blazepose::BlazePose::new(store, engine, false, config.segmentation)?))
-            }
-            PoseModel::BlazeposeFull => {
-                Backend::BlazePose(Box::new(blazepose::BlazePose::new(store, engine, true, config.segmentation)?))
+            PoseModel::BlazeposeLite | PoseModel::BlazeposeFull | PoseModel::BlazeposeHeavy => {
+                let file = match config.model {
+                    PoseModel::BlazeposeLite => models::ModelFile::BlazeposeLandmarkLite,
+                    PoseModel::BlazeposeFull => models::ModelFile::BlazeposeLandmarkFull,
+                    _ => models::ModelFile::BlazeposeLandmarkHeavy,
+                };
+                Backend::BlazePose(Box::new(blazepose::BlazePose::new(store, engine, file, config.segmentation)?))
             }
         };
         Ok(PoseEstimator {
