@@ -162,12 +162,7 @@ pub struct BlazePose {
 impl BlazePose {
     /// Loads the detector and the landmark model `file` (lite, full or heavy). With `segmentation`, poses carry
     /// the person mask.
-    pub fn new(
-        store: &ModelStore,
-        engine: &Engine,
-        file: ModelFile,
-        segmentation: bool,
-    ) -> Result<Self, ModelError> {
+    pub fn new(store: &ModelStore, engine: &Engine, file: ModelFile, segmentation: bool) -> Result<Self, ModelError> {
         let detector = store.load(ModelFile::BlazeposeDetector, engine, &[])?;
         // Outputs: landmarks, presence, segmentation, heatmap, world landmarks.
         let landmarks = store.load(file, engine, &[true, true, segmentation, true, true])?;

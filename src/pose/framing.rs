@@ -29,7 +29,7 @@ pub enum Framing {
 
 impl Framing {
     /// How `pose` is framed: [`UpperBody`](Framing::UpperBody) when both shoulders are in view and neither hip is
-    /// (below the bottom edge, unsure, or outside the frame by BlazePose's presence).
+    /// (below the bottom edge, unsure, outside the frame by BlazePose's presence, or guessed above the shoulders).
     pub fn of(pose: &Pose) -> Framing {
         let in_frame = |k: &Keypoint| (0.0..BOTTOM_EDGE).contains(&k.y) && (0.0..=1.0).contains(&k.x);
         let shoulder = |j| pose.get(j).is_some_and(|k| k.score >= MIN_SHOULDER_SCORE && in_frame(k));
@@ -41,7 +41,7 @@ impl Framing {
         if !shoulder(Joint::LeftShoulder) || !shoulder(Joint::RightShoulder) {
             return Framing::WholeBody;
         }
-        if (!hip(Joint::LeftHip) && !hip(Joint::RightHip)) || hips_above_upright_shoulders(pose) {
+        if (!hip(Joint::LeftHip) && !hip(Joint::RightHip)) || hips_above_shoulders(pose) {
             Framing::UpperBody
         } else {
             Framing::WholeBody
@@ -52,25 +52,28 @@ impl Framing {
     pub fn notice(self) -> Option<&'static str> {
         match self {
             Framing::WholeBody => None,
-            Framing::UpperBody => {
-                Some("Upper-body framing: hips not in view (arms and hands are followed; trunk and leg measures are not)")
-            }
+            Framing::UpperBody => Some(
+                "Upper-body framing: hips not in view (arms and hands are followed; trunk and leg measures are not)",
+            ),
         }
     }
 }
 
-/// Whether the trunk is upright and seen from the front (the shoulder line more across than up) while the hips are
-/// put at or above the shoulders: no real body, but the models' guess when the hips are out of the picture (BlazePose
-/// on a clip cut at mid-chest puts them there with a presence of 0.99).
-fn hips_above_upright_shoulders(pose: &Pose) -> bool {
-    let mid = |a: Joint, b: Joint| Some(((pose.get(a)?.x + pose.get(b)?.x) / 2.0, (pose.get(a)?.y + pose.get(b)?.y) / 2.0));
-    let (Some(l), Some(r)) = (pose.get(Joint::LeftShoulder), pose.get(Joint::RightShoulder)) else { return false };
-    let (Some(sh), Some(hip)) = (mid(Joint::LeftShoulder, Joint::RightShoulder), mid(Joint::LeftHip, Joint::RightHip))
+/// Whether the hips are put above the shoulders: no real body in a clinic, but the models' guess when the hips are
+/// out of the picture (BlazePose on a clip cut at mid-chest puts them there with a presence of 0.99). Level with
+/// the shoulders (a patient lying side-on) is not above.
+fn hips_above_shoulders(pose: &Pose) -> bool {
+    let mid_y = |a: Joint, b: Joint| Some((pose.get(a)?.y + pose.get(b)?.y) / 2.0);
+    let (Some(sh), Some(hip)) =
+        (mid_y(Joint::LeftShoulder, Joint::RightShoulder), mid_y(Joint::LeftHip, Joint::RightHip))
     else {
         return false;
     };
-    let upright = (l.x - r.x).abs() > 2.0 * (l.y - r.y).abs();
-    upright && hip.1 <= sh.1
+    let shoulder_width = match (pose.get(Joint::LeftShoulder), pose.get(Joint::RightShoulder)) {
+        (Some(l), Some(r)) => (l.x - r.x).hypot(l.y - r.y),
+        _ => 0.0,
+    };
+    hip < sh - 0.25 * shoulder_width
 }
 
 #[cfg(test)]
@@ -113,16 +116,9 @@ mod tests {
         assert_eq!(Framing::of(&person(0.9, 0.1, None)), Framing::UpperBody);
         assert_eq!(Framing::of(&person(0.9, 0.9, Some(0.2))), Framing::UpperBody);
         assert_eq!(Framing::of(&person(0.9, 0.9, Some(0.9))), Framing::WholeBody);
-        // Hips guessed above the shoulders of an upright trunk, however sure the model is.
-        let mut p = person(0.3, 0.99, Some(0.99));
-        p.keypoints[Skeleton::Coco17.index_of(Joint::LeftShoulder).unwrap()].x = 0.4;
-        p.keypoints[Skeleton::Coco17.index_of(Joint::RightShoulder).unwrap()].x = 0.6;
-        assert_eq!(Framing::of(&p), Framing::UpperBody);
-        // A patient lying side-on (shoulders one above the other, hips level with them) is not.
-        p.keypoints[Skeleton::Coco17.index_of(Joint::LeftShoulder).unwrap()].y = 0.3;
-        p.keypoints[Skeleton::Coco17.index_of(Joint::RightShoulder).unwrap()].y = 0.5;
-        p.keypoints[Skeleton::Coco17.index_of(Joint::RightShoulder).unwrap()].x = 0.42;
-        assert_eq!(Framing::of(&p), Framing::WholeBody);
+        // Hips guessed above the shoulders, however sure the model is; level with them (lying side-on) is whole.
+        assert_eq!(Framing::of(&person(0.3, 0.99, Some(0.99))), Framing::UpperBody);
+        assert_eq!(Framing::of(&person(0.41, 0.99, Some(0.99))), Framing::WholeBody);
         let notice = Framing::UpperBody.notice().unwrap();
         assert!(notice.starts_with("Upper-body framing: hips not in view"), "{notice}");
         // Nobody's shoulders in view either: not upper-body framing.
