@@ -6,7 +6,7 @@
 //! hip, else right shoulder to left hip, else the box diagonal); counts are pooled over the 7 photos. The Python
 //! reference (MoveNet on the letterboxed photo; BlazePose detector → crop → landmarks; one pass) scores
 //! Lightning 0.39, Thunder 0.54, BlazePose full 0.62, lite 0.55. mirrorcue scores Lightning 0.702, Thunder 0.644,
-//! BlazePose full 0.731, lite 0.625 (the same on ONNX Runtime and tract); the floors below are those minus 0.02, so
+//! BlazePose full 0.731, lite 0.625, heavy 0.769 (the same on ONNX Runtime and tract); the floors below are those minus 0.02, so
 //! that a regression fails.
 //!
 //! The same photos read in sequence as the frames of one video (the default mode of `analyze`) are a cut at every
@@ -128,4 +128,10 @@ fn blazepose_full_pck() {
 #[test]
 fn blazepose_lite_pck() {
     check(PoseModel::BlazeposeLite, 0.60);
+}
+
+/// BlazePose heavy: about four times full's cost, still only 7 photos (~28 landmark runs in all).
+#[test]
+fn blazepose_heavy_pck() {
+    check(PoseModel::BlazeposeHeavy, 0.74);
 }

@@ -3,7 +3,7 @@
 use crate::common;
 
 use mirrorcue::Frame;
-use mirrorcue::pose::{EstimatorConfig, Joint, PersonSelector, PoseEstimator, PoseModel};
+use mirrorcue::pose::{EstimatorConfig, Framing, Joint, PersonSelector, PoseEstimator, PoseModel};
 
 /// Mid-shoulder x of a pose (normalised).
 fn torso_x(p: &mirrorcue::pose::Pose) -> f32 {
@@ -141,4 +141,186 @@ fn a_person_who_walks_in_is_followed() {
     let reached = (0..on_her.len()).find(|&i| on_her[i..].iter().all(|&b| b));
     eprintln!("{model}: follows the woman from frame {reached:?}");
     assert!(reached.is_some_and(|i| i <= 90), "{model}: reached the woman at frame {reached:?}, not by frame 90");
+}
+
+/// The frames `wanted` (indices, ascending) of a shared recording, decoded one by one (only those kept).
+fn some_frames(rel: &str, wanted: &[usize]) -> Vec<Frame> {
+    let mut src = mirrorcue::source::open(&common::data(rel)).unwrap_or_else(|e| panic!("{e}"));
+    let last = wanted.last().copied().unwrap_or(0);
+    let mut out = Vec::new();
+    for i in 0..=last {
+        let Some(f) = src.next_frame() else { break };
+        let f = f.unwrap_or_else(|e| panic!("{e}"));
+        if wanted.contains(&i) {
+            out.push(f);
+        }
+    }
+    assert_eq!(out.len(), wanted.len(), "{rel}: too few frames");
+    out
+}
+
+/// Shoulders, elbows and wrists: what mirror therapy of the arm follows.
+const ARM_JOINTS: [Joint; 6] = [
+    Joint::LeftShoulder,
+    Joint::RightShoulder,
+    Joint::LeftElbow,
+    Joint::RightElbow,
+    Joint::LeftWrist,
+    Joint::RightWrist,
+];
+
+/// Runs `model` (video mode, unsmoothed, following `selector`) over `frames`.
+fn run_over(
+    engine: &mirrorcue::pose::Engine,
+    model: PoseModel,
+    selector: PersonSelector,
+    frames: &[Frame],
+) -> Vec<Option<mirrorcue::pose::Pose>> {
+    let mut config = EstimatorConfig::video(model);
+    config.smoothing = None;
+    config.selector = selector;
+    let mut est = PoseEstimator::new(&common::models(), engine, config).unwrap();
+    frames.iter().map(|f| est.estimate(f).unwrap()).collect()
+}
+
+/// Pixel position of `joint` in `pose` when the model is fairly sure of it.
+fn joint_px(pose: &mirrorcue::pose::Pose, joint: Joint) -> Option<(f32, f32)> {
+    let k = pose.get(joint)?;
+    Some((k.x * pose.frame_width as f32, k.y * pose.frame_height as f32))
+}
+
+/// Upper-body framing (seated mirror therapy: the camera sees the head to the waist), reproduced on the squat,
+/// walk and lab clips cut at the waist (the median mid-hip height of the clip's whole-frame poses) and at
+/// mid-chest (halfway between mid-shoulder and mid-hip). For every model: the share of frames with a pose, and the
+/// share of shoulders, elbows and wrists (those the whole-frame pose is sure of, score ≥ 0.3, and that lie inside
+/// the cut frame) within 0.1 torso (mid-shoulder to mid-hip on the whole frame) of the whole-frame result, printed
+/// as a table.
+///
+/// Issue 11's goal is ≥ 95% of frames with a pose and ≥ 95% of those joints within 0.1 torso for every model, clip
+/// and cut. It is reached on the squat clip (every model cut at the waist, BlazePose at mid-chest too), asserted
+/// there; NOT yet on the walk clip (a small person beside another) nor on the lab clip cut at mid-chest, where every
+/// model puts the arms elsewhere than on the whole frame (20–50%): the table shows it, the assertion waits for a fix.
+/// Asserted too: the upper-body framing is told ([`Framing`]) in at least half the poses cut at mid-chest for every
+/// model, and never on the whole frames of the single-person clips (before `Framing` told hips guessed above the
+/// shoulders, BlazePose full was told in 9 of 23).
+/// 5 models × 3 clips × (whole frame + 2 cuts) × 10 frames: ~30 s of CPU (BlazePose heavy about half of it), the
+/// price of covering every model choice on real footage in one pass.
+const FRAMES_PER_CLIP: usize = 10;
+
+#[test]
+fn upper_body_framing_keeps_the_arms() {
+    let engine = common::engine();
+    let n = FRAMES_PER_CLIP;
+    let clips: [(&str, &str, Vec<usize>); 3] = [
+        ("squat", "videos/tfjs_pose_squats.mp4", (0..n).map(|i| i * 32 / n).collect()),
+        ("walk", "videos/sports2d_demo_walk_jumpingjacks_h264.mp4", (0..n).map(|i| 140 + i * 80 / n).collect()),
+        ("lab", "videos/pose2sim_singleperson_cam01.mp4", (0..n).map(|i| i * 96 / n).collect()),
+    ];
+    let models = [
+        PoseModel::BlazeposeFull,
+        PoseModel::MovenetLightning,
+        PoseModel::MovenetThunder,
+        PoseModel::BlazeposeLite,
+        PoseModel::BlazeposeHeavy,
+    ];
+    let mut failures = Vec::new();
+    let mut told_mid_chest = [(0usize, 0usize); 5];
+    eprintln!("model              clip    cut        pose   arms within 0.1 torso");
+    for (short, rel, wanted) in &clips {
+        let frames = some_frames(rel, wanted);
+        let (w, h) = (frames[0].width(), frames[0].height());
+        // The whole-frame poses of every model; the cut lines from BlazePose full's, the same for every model.
+        let whole: Vec<Vec<Option<mirrorcue::pose::Pose>>> =
+            models.iter().map(|&m| run_over(&engine, m, PersonSelector::Largest, &frames)).collect();
+        let mid = |p: &mirrorcue::pose::Pose, a: Joint, b: Joint| {
+            let (a, b) = (joint_px(p, a).unwrap(), joint_px(p, b).unwrap());
+            ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0)
+        };
+        let median = |mut v: Vec<f32>| {
+            v.sort_by(f32::total_cmp);
+            v[v.len() / 2]
+        };
+        let hips: Vec<f32> = whole[0].iter().flatten().map(|p| mid(p, Joint::LeftHip, Joint::RightHip).1).collect();
+        let chest: Vec<f32> = whole[0]
+            .iter()
+            .flatten()
+            .map(|p| {
+                (mid(p, Joint::LeftHip, Joint::RightHip).1 + mid(p, Joint::LeftShoulder, Joint::RightShoulder).1) / 2.0
+            })
+            .collect();
+        eprintln!("{short}: BlazePose full finds a person in {}/{} whole frames", hips.len(), frames.len());
+        assert!(hips.len() >= frames.len() / 2, "{rel}: BlazePose full finds nobody on the whole frame");
+        for (m, poses) in models.iter().zip(&whole) {
+            let told = poses.iter().flatten().filter(|p| p.framing() == Framing::UpperBody).count();
+            // The walk clip's man on the roof is seen from the waist up: only the single-person clips must be whole.
+            if told > 0 && *short != "walk" {
+                failures.push(format!("{m} {short}: upper-body framing told on {told} whole frames"));
+            }
+        }
+        for (cut, line) in [("waist", median(hips)), ("mid-chest", median(chest))] {
+            let line = (line.round() as u32).clamp(16, h);
+            let cropped: Vec<Frame> = frames
+                .iter()
+                .map(|f| {
+                    let img = image::imageops::crop_imm(&*f.image, 0, 0, w, line).to_image();
+                    Frame::new(img, f.index, f.time_s, "cut")
+                })
+                .collect();
+            for (mi, &model) in models.iter().enumerate() {
+                let first = whole[mi].iter().flatten().next().expect("a whole-frame pose");
+                let (sx, sy) = mid(first, Joint::LeftShoulder, Joint::RightShoulder);
+                let selector = PersonSelector::Nearest { x: sx / w as f32, y: (sy / line as f32).min(1.0) };
+                let poses = run_over(&engine, model, selector, &cropped);
+                let flagged = poses.iter().flatten().filter(|p| p.framing() == Framing::UpperBody).count();
+                let seen = poses.iter().flatten().count();
+                let (mut with_pose, mut frames_n, mut near, mut joints_n) = (0, 0, 0, 0);
+                for (truth, got) in whole[mi].iter().zip(&poses) {
+                    let Some(truth) = truth else { continue };
+                    frames_n += 1;
+                    with_pose += usize::from(got.is_some());
+                    let (hx, hy) = mid(truth, Joint::LeftHip, Joint::RightHip);
+                    let (shx, shy) = mid(truth, Joint::LeftShoulder, Joint::RightShoulder);
+                    let torso = (hx - shx).hypot(hy - shy);
+                    for j in ARM_JOINTS {
+                        let Some(k) = truth.get(j).filter(|k| k.score >= 0.3) else { continue };
+                        let (tx, ty) = (k.x * w as f32, k.y * h as f32);
+                        if ty >= line as f32 {
+                            continue;
+                        }
+                        joints_n += 1;
+                        if let Some((gx, gy)) = got.as_ref().and_then(|g| joint_px(g, j)) {
+                            near += usize::from((gx - tx).hypot(gy - ty) <= 0.1 * torso);
+                        }
+                    }
+                }
+                let pose_share = with_pose as f32 / frames_n.max(1) as f32;
+                let arm_share = near as f32 / joints_n.max(1) as f32;
+                eprintln!(
+                    "{:<18} {short:<7} {cut:<9} {:>5.1}% {:>5.1}% ({near}/{joints_n})  upper-body framing told {flagged}/{seen}",
+                    model.name(),
+                    pose_share * 100.0,
+                    arm_share * 100.0
+                );
+                if cut == "mid-chest" {
+                    told_mid_chest[mi].0 += flagged;
+                    told_mid_chest[mi].1 += seen;
+                }
+                let goal_asserted = *short == "squat" && (cut == "waist" || model.is_blazepose());
+                if goal_asserted && (pose_share < 0.95 || arm_share < 0.95) {
+                    failures.push(format!(
+                        "{model} {short} cut at the {cut}: pose in {:.0}% of frames, arms {:.0}%",
+                        pose_share * 100.0,
+                        arm_share * 100.0
+                    ));
+                }
+            }
+        }
+    }
+    for (m, (told, seen)) in models.iter().zip(told_mid_chest) {
+        eprintln!("{m}: upper-body framing told in {told}/{seen} poses of the clips cut at mid-chest");
+        if told * 2 < seen {
+            failures.push(format!("{m}: upper-body framing told in only {told}/{seen} poses cut at mid-chest"));
+        }
+    }
+    assert!(failures.is_empty(), "upper-body framing:\n{}", failures.join("\n"));
 }

@@ -165,8 +165,8 @@ pub struct AnalyzeArgs {
     /// frame2 before frame10).
     #[arg(value_name = "INPUT")]
     pub input: PathBuf,
-    /// Pose model: movenet-lightning (fastest), movenet-thunder (more accurate), blazepose-lite or blazepose-full
-    /// (33 landmarks with hands and feet; full is the most accurate).
+    /// Pose model: movenet-lightning (fastest), movenet-thunder (more accurate), blazepose-lite, blazepose-full or
+    /// blazepose-heavy (33 landmarks with hands and feet; heavy is the most accurate and the slowest, for recordings).
     #[arg(long, short, default_value = "movenet-lightning", value_parser = parse_model)]
     pub model: PoseModel,
     /// Output format: jsonl (one JSON object per frame), coco (COCO keypoint results) or csv.

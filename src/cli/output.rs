@@ -78,7 +78,7 @@ impl<W: Write> Writer<W> {
     pub fn new(out: W, format: Format, model: PoseModel) -> Self {
         let skeleton = match model {
             PoseModel::MovenetLightning | PoseModel::MovenetThunder => Skeleton::Coco17,
-            PoseModel::BlazeposeLite | PoseModel::BlazeposeFull => Skeleton::BlazePose33,
+            PoseModel::BlazeposeLite | PoseModel::BlazeposeFull | PoseModel::BlazeposeHeavy => Skeleton::BlazePose33,
         };
         Writer { out, format, model, skeleton, coco_first: true, started: false }
     }

@@ -160,11 +160,10 @@ pub struct BlazePose {
 }
 
 impl BlazePose {
-    /// Loads the detector and the `full` (or lite) landmark model. With `segmentation`, poses carry the person
-    /// mask.
-    pub fn new(store: &ModelStore, engine: &Engine, full: bool, segmentation: bool) -> Result<Self, ModelError> {
+    /// Loads the detector and the landmark model `file` (lite, full or heavy). With `segmentation`, poses carry
+    /// the person mask.
+    pub fn new(store: &ModelStore, engine: &Engine, file: ModelFile, segmentation: bool) -> Result<Self, ModelError> {
         let detector = store.load(ModelFile::BlazeposeDetector, engine, &[])?;
-        let file = if full { ModelFile::BlazeposeLandmarkFull } else { ModelFile::BlazeposeLandmarkLite };
         // Outputs: landmarks, presence, segmentation, heatmap, world landmarks.
         let landmarks = store.load(file, engine, &[true, true, segmentation, true, true])?;
         Ok(BlazePose {

@@ -7,6 +7,7 @@
 //! - [`engine`]: which inference engine runs (ONNX Runtime, or tract as the fallback);
 //! - [`models`]: the shipped model files, verified when loaded;
 //! - [`movenet`], [`blazepose`]: the models' pipelines;
+//! - [`framing`]: upper-body framing (hips out of view), told apart from whole-body framing;
 //! - [`sides`]: steady left/right labels of legs and arms over a sequence (the label fix-up);
 //! - [`smoothing`]: the One Euro filter;
 //! - [`tracking`]: noticing a lost crop (a cut, another frame size), so that tracking starts afresh at once;
@@ -15,6 +16,7 @@
 pub mod angles;
 pub mod blazepose;
 pub mod engine;
+pub mod framing;
 pub mod imgproc;
 pub mod keypoints;
 pub mod models;
@@ -29,6 +31,7 @@ use std::time::{Duration, Instant};
 use thiserror::Error;
 
 pub use engine::{Engine, EngineChoice, EngineConfig, EngineError, EngineKind};
+pub use framing::Framing;
 pub use keypoints::{COCO_17, Joint, Side, Skeleton};
 pub use models::{ModelCheck, ModelError, ModelStore, PoseModel};
 pub use smoothing::{OneEuroParams, PoseSmoother};
@@ -192,11 +195,13 @@ impl PoseEstimator {
             PoseModel::MovenetThunder => {
                 Backend::MoveNet(movenet::MoveNet::new(store, engine, movenet::MoveNetVariant::Thunder)?)
             }
-            PoseModel::BlazeposeLite => {
-                Backend::BlazePose(Box::new(blazepose::BlazePose::new(store, engine, false, config.segmentation)?))
-            }
-            PoseModel::BlazeposeFull => {
-                Backend::BlazePose(Box::new(blazepose::BlazePose::new(store, engine, true, config.segmentation)?))
+            PoseModel::BlazeposeLite | PoseModel::BlazeposeFull | PoseModel::BlazeposeHeavy => {
+                let file = match config.model {
+                    PoseModel::BlazeposeLite => models::ModelFile::BlazeposeLandmarkLite,
+                    PoseModel::BlazeposeFull => models::ModelFile::BlazeposeLandmarkFull,
+                    _ => models::ModelFile::BlazeposeLandmarkHeavy,
+                };
+                Backend::BlazePose(Box::new(blazepose::BlazePose::new(store, engine, file, config.segmentation)?))
             }
         };
         Ok(PoseEstimator {

@@ -24,6 +24,8 @@ pub enum ModelFile {
     BlazeposeLandmarkLite,
     /// BlazePose landmark model, full (256×256).
     BlazeposeLandmarkFull,
+    /// BlazePose landmark model, heavy (256×256): the most accurate and slowest.
+    BlazeposeLandmarkHeavy,
     /// MediaPipe Hands palm detector, full (192×192); see `crate::hands`.
     PalmDetectionFull,
     /// MediaPipe Hands landmark model, full (224×224): 21 landmarks, world landmarks, presence, handedness.
@@ -105,6 +107,16 @@ impl ModelFile {
                 input_shape: [1, 256, 256, 3],
                 outputs: &["Identity", "Identity_1", "Identity_2", "Identity_3", "Identity_4"],
             },
+            ModelFile::BlazeposeLandmarkHeavy => ModelSpec {
+                file: "pose_landmark_heavy.onnx",
+                title: "BlazePose landmark model (heavy)",
+                bytes: 55_049_846,
+                sha256: "6de3565d6909ea4197509e7bc3c8ff51dcedbf1e1609be36c2973123e5e22b6a",
+                input: "input_1",
+                input_dtype: DType::F32,
+                input_shape: [1, 256, 256, 3],
+                outputs: &["Identity", "Identity_1", "Identity_2", "Identity_3", "Identity_4"],
+            },
             ModelFile::PalmDetectionFull => ModelSpec {
                 file: "palm_detection_full.onnx",
                 title: "MediaPipe Hands palm detector (full)",
@@ -142,15 +154,24 @@ pub enum PoseModel {
     /// BlazePose lite: 33 landmarks (hands and feet), world landmarks, segmentation.
     #[serde(rename = "blazepose-lite")]
     BlazeposeLite,
-    /// BlazePose full: the most accurate, 33 landmarks.
+    /// BlazePose full: 33 landmarks, accurate and fast enough for live use.
     #[serde(rename = "blazepose-full")]
     BlazeposeFull,
+    /// BlazePose heavy: the most accurate and the slowest (about four times full's landmark cost), 33 landmarks;
+    /// for offline analysis of recordings.
+    #[serde(rename = "blazepose-heavy")]
+    BlazeposeHeavy,
 }
 
 impl PoseModel {
     /// Every choice, fastest first.
-    pub const ALL: [PoseModel; 4] =
-        [PoseModel::MovenetLightning, PoseModel::MovenetThunder, PoseModel::BlazeposeLite, PoseModel::BlazeposeFull];
+    pub const ALL: [PoseModel; 5] = [
+        PoseModel::MovenetLightning,
+        PoseModel::MovenetThunder,
+        PoseModel::BlazeposeLite,
+        PoseModel::BlazeposeFull,
+        PoseModel::BlazeposeHeavy,
+    ];
 
     /// The name used on the command line and in files.
     pub fn name(self) -> &'static str {
@@ -159,6 +180,7 @@ impl PoseModel {
             PoseModel::MovenetThunder => "movenet-thunder",
             PoseModel::BlazeposeLite => "blazepose-lite",
             PoseModel::BlazeposeFull => "blazepose-full",
+            PoseModel::BlazeposeHeavy => "blazepose-heavy",
         }
     }
 
@@ -168,8 +190,14 @@ impl PoseModel {
             PoseModel::MovenetLightning => "MoveNet Lightning (fast)",
             PoseModel::MovenetThunder => "MoveNet Thunder (accurate)",
             PoseModel::BlazeposeLite => "BlazePose lite (hands and feet)",
-            PoseModel::BlazeposeFull => "BlazePose full (most accurate, hands and feet)",
+            PoseModel::BlazeposeFull => "BlazePose full (accurate, hands and feet)",
+            PoseModel::BlazeposeHeavy => "BlazePose heavy (most accurate, slowest: for recordings)",
         }
+    }
+
+    /// Whether this is a BlazePose model: 33 landmarks with heels and toes, 3D world landmarks, a person detector.
+    pub fn is_blazepose(self) -> bool {
+        matches!(self, PoseModel::BlazeposeLite | PoseModel::BlazeposeFull | PoseModel::BlazeposeHeavy)
     }
 }
 
@@ -183,7 +211,8 @@ impl FromStr for PoseModel {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         PoseModel::ALL.into_iter().find(|m| m.name().eq_ignore_ascii_case(s)).ok_or_else(|| {
-            format!("unknown model `{s}`: choose movenet-lightning, movenet-thunder, blazepose-lite or blazepose-full")
+            let names: Vec<&str> = PoseModel::ALL.iter().map(|m| m.name()).collect();
+            format!("unknown model `{s}`: choose {}", names.join(", "))
         })
     }
 }
@@ -432,7 +461,11 @@ mod tests {
             assert_eq!(m.name().parse::<PoseModel>(), Ok(m));
         }
         let e = "movenet".parse::<PoseModel>().unwrap_err();
-        assert!(e.contains("movenet-lightning"), "{e}");
+        assert!(e.contains("movenet-lightning") && e.contains("blazepose-heavy"), "{e}");
+        assert_eq!("blazepose-heavy".parse::<PoseModel>(), Ok(PoseModel::BlazeposeHeavy));
+        assert!(PoseModel::BlazeposeHeavy.label().contains("most accurate"));
+        assert_eq!(PoseModel::ALL.last(), Some(&PoseModel::BlazeposeHeavy), "fastest first, heavy last");
+        assert!(PoseModel::ALL.iter().filter(|m| m.is_blazepose()).count() == 3);
     }
 
     #[test]
@@ -460,6 +493,7 @@ mod tests {
             ModelFile::BlazeposeDetector,
             ModelFile::BlazeposeLandmarkLite,
             ModelFile::BlazeposeLandmarkFull,
+            ModelFile::BlazeposeLandmarkHeavy,
             ModelFile::PalmDetectionFull,
             ModelFile::HandLandmarkFull,
         ] {

@@ -114,6 +114,11 @@ impl Pose {
         self.skeleton.index_of(joint).and_then(|i| self.keypoints.get(i))
     }
 
+    /// How the person is framed: the whole body, or head to waist (hips out of view); see [`super::Framing`].
+    pub fn framing(&self) -> super::Framing {
+        super::Framing::of(self)
+    }
+
     /// The keypoint of `joint` if its score reaches `min_score`.
     pub fn get_confident(&self, joint: Joint, min_score: f32) -> Option<&Keypoint> {
         self.get(joint).filter(|k| k.score >= min_score)

@@ -43,7 +43,7 @@ pub enum ModelFit {
 
 /// Whether `model` gives 3D world landmarks (BlazePose does; MoveNet sees only the picture).
 pub fn has_world_landmarks(model: PoseModel) -> bool {
-    matches!(model, PoseModel::BlazeposeLite | PoseModel::BlazeposeFull)
+    model.is_blazepose()
 }
 
 impl Protocol {

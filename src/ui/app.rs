@@ -738,7 +738,7 @@ fn use_feet_model(s: &mut State, what: &str) {
 
 /// Whether `model` sees the heels and toes (the base of support of a balance trial).
 fn has_feet(model: PoseModel) -> bool {
-    matches!(model, PoseModel::BlazeposeLite | PoseModel::BlazeposeFull)
+    model.is_blazepose()
 }
 
 /// A folder in mirrorcue's data folder (created on use).

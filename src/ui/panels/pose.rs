@@ -1,10 +1,11 @@
-//! The pose panel: model, smoothing, and whom to follow.
+//! The pose panel: model, smoothing, whom to follow, and how the person is framed.
 
 use egui::{RichText, Ui};
 
 use crate::pose::{PersonSelector, PoseModel};
 use crate::ui::action::Action;
 use crate::ui::state::State;
+use crate::ui::style;
 
 /// Draws the pose panel.
 pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
@@ -30,6 +31,10 @@ pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
             let _ = ui.selectable_label(true, "the person clicked");
         }
     });
+    if let Some(notice) = state.current_pose().and_then(|p| p.framing().notice()) {
+        // Seated at a table, head to waist: said, so that no one reads the trunk or legs from a guess.
+        ui.label(RichText::new(notice).color(style::NOTICE));
+    }
     ui.checkbox(&mut pose.hands, "Hands (21 points each)")
         .on_hover_text("Palm detection and hand landmarks after the body: for hand mirror therapy; slower");
     if pose != state.settings.pose { vec![Action::SetPose(pose)] } else { Vec::new() }
