@@ -203,17 +203,19 @@ fn joint_px(pose: &mirrorcue::pose::Pose, joint: Joint) -> Option<(f32, f32)> {
 /// Asserted too: the upper-body framing is told ([`Framing`]) in at least half the poses cut at mid-chest for every
 /// model, and never on the whole frames of the single-person clips (before `Framing` told hips guessed above the
 /// shoulders, BlazePose full was told in 9 of 23).
-/// 5 models × 3 clips × (whole frame + 2 cuts) × 10 frames: ~30 s of CPU (BlazePose heavy about half of it), the
-/// price of covering every model choice on real footage in one pass.
-const FRAMES_PER_CLIP: usize = 10;
+/// 5 models × 2 clips × (whole frame + 2 cuts) × 8 frames (BlazePose heavy about half of the time), the price of
+/// covering every model choice on real footage in one pass.
+const FRAMES_PER_CLIP: usize = 8;
 
 #[test]
 fn upper_body_framing_keeps_the_arms() {
     let engine = common::engine();
     let n = FRAMES_PER_CLIP;
-    let clips: [(&str, &str, Vec<usize>); 3] = [
+    // The walk clip (a small woman beside the man on the roof, who is seen from the waist up) was measured too
+    // (session 7's note: 22–100% of frames with a pose, 4–85% of the arms): nothing is asserted on it yet, so CI does
+    // not pay for it.
+    let clips: [(&str, &str, Vec<usize>); 2] = [
         ("squat", "videos/tfjs_pose_squats.mp4", (0..n).map(|i| i * 32 / n).collect()),
-        ("walk", "videos/sports2d_demo_walk_jumpingjacks_h264.mp4", (0..n).map(|i| 140 + i * 80 / n).collect()),
         ("lab", "videos/pose2sim_singleperson_cam01.mp4", (0..n).map(|i| i * 96 / n).collect()),
     ];
     let models = [
@@ -252,8 +254,7 @@ fn upper_body_framing_keeps_the_arms() {
         assert!(hips.len() >= frames.len() / 2, "{rel}: BlazePose full finds nobody on the whole frame");
         for (m, poses) in models.iter().zip(&whole) {
             let told = poses.iter().flatten().filter(|p| p.framing() == Framing::UpperBody).count();
-            // The walk clip's man on the roof is seen from the waist up: only the single-person clips must be whole.
-            if told > 0 && *short != "walk" {
+            if told > 0 {
                 failures.push(format!("{m} {short}: upper-body framing told on {told} whole frames"));
             }
         }
