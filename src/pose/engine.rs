@@ -575,6 +575,12 @@ impl OrtSession {
             .map_err(|e| err(e.into()))?
             .with_inter_threads(1)
             .map_err(|e| err(e.into()))?
+            // Several sessions take turns on the same cores (the body pose, the palm detector, the hand landmarks):
+            // threads left spinning after one model's run take the cores from the next model's. Measured (release,
+            // 2 cores) on the hand tracker at 1280×720: 81 ms per frame spinning, 38 ms not; a single model's pose
+            // stage within the machine's noise either way (Lightning 10.3 / 11.9 ms, BlazePose full 22.2 / 20.3 ms).
+            .with_intra_op_spinning(false)
+            .map_err(|e| err(e.into()))?
             .with_optimization_level(ort::session::builder::GraphOptimizationLevel::Level3)
             .map_err(|e| err(e.into()))?
             .commit_from_file(path)
