@@ -24,8 +24,11 @@ fn a_walk_counts_her_steps_live_and_ends_with_its_numbers() {
     // MoveNet sees no heels or toes: the app switches to BlazePose and says why.
     assert_eq!(h.state().state.settings.pose.model, PoseModel::BlazeposeFull);
     assert!(h.state().state.notice.as_ref().unwrap().contains("gait needs the heels"), "{:?}", h.state().state.notice);
+    // At least 3 steps, counted on the patient screen. (Waiting for the words "Count: 3 steps" missed a count that
+    // went from 2 to 4 in one update, as it can when the pose drops frames under load: the suite timed out on it.)
     step_until_ui(&mut h, "her steps counted on the patient screen", |h| {
-        h.query_by_label_contains("Count: 3 steps").is_some()
+        h.state().state.gait.readout().is_some_and(|r| r.steps_total >= 3)
+            && h.query_by_label_contains("Count: ").is_some()
     });
     step_until_ui(&mut h, "the cadence in the panel", |h| h.query_by_label_contains("steps/min").is_some());
     click(&mut h, "■ Stop walk");

@@ -113,6 +113,11 @@ impl SideKeeper {
             let Some(observed) = positions(pose, group.voting, aspect) else {
                 continue;
             };
+            // Another model (MoveNet has no heels or toes, BlazePose has): the history has other points, start over
+            // (before, the shorter history panicked the keeper when a walk switched the app to BlazePose).
+            if track.last.as_ref().is_some_and(|l| l.len() != observed.len()) {
+                *track = Track::default();
+            }
             let joints = (observed.len() / 2) as f32;
             // The model's labels as currently corrected.
             let current = if track.swapped { crossed(&observed) } else { observed.clone() };
@@ -268,6 +273,28 @@ mod tests {
 
     fn ankle_x(p: &Pose, j: Joint) -> f32 {
         p.get(j).unwrap().x
+    }
+
+    /// A walk that switches the app from MoveNet to BlazePose: the legs' history had the knees and ankles only, the
+    /// new poses add heels and toes. Before, the keeper panicked ("range end index 5 out of range for slice of
+    /// length 4"); now it starts over with the new points.
+    #[test]
+    fn another_model_mid_track_starts_the_history_over() {
+        let coco = |t: f32| {
+            let b = walker(t);
+            let keypoints = Skeleton::Coco17.joints().iter().map(|j| *b.get(*j).unwrap()).collect();
+            Pose { skeleton: Skeleton::Coco17, keypoints, ..b }
+        };
+        let mut keeper = SideKeeper::new();
+        for t in 0..10 {
+            keeper.apply(&mut coco(t as f32));
+        }
+        for t in 10..30 {
+            let truth = walker(t as f32);
+            let mut seen = truth.clone();
+            keeper.apply(&mut seen);
+            assert_eq!(seen.get(Joint::LeftHeel), truth.get(Joint::LeftHeel), "frame {t}");
+        }
     }
 
     #[test]
