@@ -152,12 +152,12 @@ impl Series {
 
     /// Median thigh + shank + trunk length over the measured samples, frame heights.
     pub fn body_length(&self) -> Option<f64> {
-        let mut v: Vec<f64> = (0..self.len()).filter_map(|i| self.length_at(i)).collect();
-        if v.is_empty() {
-            return None;
-        }
-        v.sort_by(f64::total_cmp);
-        Some(v[v.len() / 2])
+        median_length(&self.lengths())
+    }
+
+    /// The person's length in the picture at every sample (see [`Series::length_at`]).
+    fn lengths(&self) -> Vec<Option<f64>> {
+        (0..self.len()).map(|i| self.length_at(i)).collect()
     }
 
     /// The person's length in the picture at sample `i` (legs and trunk, as [`Series::body_length`]); `None` when the
@@ -179,8 +179,9 @@ impl Series {
     /// 0.5 twice as far from the camera): the length averaged over ±`half` samples, unmeasured samples bridged from
     /// their neighbours. `None` when the size is never measured.
     pub fn relative_size(&self, half: usize) -> Option<Vec<f64>> {
-        let reference = self.body_length()?;
-        let raw = bridge(&(0..self.len()).map(|i| self.length_at(i)).collect::<Vec<_>>())?;
+        let lengths = self.lengths();
+        let reference = median_length(&lengths)?;
+        let raw = bridge(&lengths)?;
         let n = raw.len();
         Some(
             (0..n)
@@ -221,6 +222,16 @@ fn fps_of(track: &[PoseSample]) -> Option<f64> {
     }
     dt.sort_by(f64::total_cmp);
     Some(1.0 / dt[dt.len() / 2])
+}
+
+/// The median of the known lengths; `None` when none is known.
+fn median_length(lengths: &[Option<f64>]) -> Option<f64> {
+    let mut v: Vec<f64> = lengths.iter().flatten().copied().collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    Some(v[v.len() / 2])
 }
 
 /// Fills missing values by linear interpolation (ends held); `None` if nothing is known.
