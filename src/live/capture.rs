@@ -228,7 +228,7 @@ pub(super) fn capture_loop(mut open: SourceFactory, shared: &Shared, frames: &Ma
                 clock = None;
                 last_speed = pb.speed;
             }
-            let anchor = restart_at.take().unwrap_or_else(Instant::now);
+            let anchor = clock_anchor(restart_at.take(), Instant::now());
             let (start, t0) = *clock.get_or_insert((anchor, clip));
             let due = start + Duration::from_secs_f64(((clip - t0) / pb.speed as f64).max(0.0));
             let now = Instant::now();
@@ -252,6 +252,13 @@ pub(super) fn capture_loop(mut open: SourceFactory, shared: &Shared, frames: &Ma
         timeline.stamp(&mut frame, clip, pace.period_s);
         hand_over(frame, pace.still_s.is_some());
     }
+}
+
+/// The wall-clock instant the pacing starts from when it starts again: when the first frame after a loop is due (one
+/// period after the last one), or now if that has passed (a decoder slow to give its first frame after a rewind must
+/// not make the next frames race to catch up: a burst the pose stage cannot take), or now.
+fn clock_anchor(restart_at: Option<Instant>, now: Instant) -> Instant {
+    restart_at.map_or(now, |due| due.max(now))
 }
 
 /// Rewinds `src` and reads on to the first frame at or after `target` seconds of clip time (the last frame if it ends
@@ -303,6 +310,20 @@ mod tests {
         t.jump();
         let (sought, clip) = stamp(&mut t, 30.0);
         assert!((sought - 0.6).abs() < 1e-9 && clip == 30.0, "{sought}");
+    }
+
+    /// After a loop the decoder takes longer for its first frame (about two periods for the walk clip, 1768×994):
+    /// the frames after it must keep their pace from when it came, not race to catch up with when it was due. They
+    /// came 8–17 ms apart, and the pose stage, busy with the first frame after the cut, dropped one at every loop of
+    /// the one-hour soak (8 a minute).
+    #[test]
+    fn a_loop_whose_first_frame_comes_late_does_not_catch_up() {
+        let now = Instant::now();
+        let due = now - Duration::from_millis(37);
+        assert_eq!(clock_anchor(Some(due), now), now, "late: pace from now");
+        let later = now + Duration::from_millis(20);
+        assert_eq!(clock_anchor(Some(later), now), later, "early: wait until it is due");
+        assert_eq!(clock_anchor(None, now), now);
     }
 
     #[test]
