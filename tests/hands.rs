@@ -271,6 +271,65 @@ fn body_pose_seeds_both_hands() {
     }
 }
 
+/// A live view's tracker ([`HandsConfig::live`]: while a hand is tracked, the search for the other on a thread of its
+/// own) finds both hands of squat frame 0 played as a still camera, with the same sides and wrists as the
+/// palm-detection pipeline's, and keeps them on the next frames.
+#[test]
+fn live_tracker_with_palms_beside_finds_both_hands() {
+    let rf = reference().frames.iter().find(|f| f.name == "squats_f000").expect("reference frame");
+    let config = HandsConfig { smoothing: None, ..HandsConfig::live() };
+    let mut tracker = HandTracker::new(&common::models(), engine(), config).expect("hand models");
+    let still = frame_named("squats_f000");
+    let at = |i: u64| Frame { index: i, time_s: i as f64 / 30.0, clip_time_s: i as f64 / 30.0, ..still.clone() };
+    // With no hand tracked the palms are found in the frame's turn; a hand missed then comes from the thread beside
+    // a frame or more later: wait for it (bounded).
+    let mut i = 0;
+    let mut hands = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while tracker.tracked() < 2 && std::time::Instant::now() < deadline {
+        hands = tracker.process(&at(i)).expect("process");
+        i += 1;
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(tracker.tracked(), 2, "both hands tracked after {i} frames");
+    check_wrists(&hands, rf, 15.0);
+    for _ in 0..3 {
+        i += 1;
+        let tracked = tracker.process(&at(i)).expect("process");
+        check_wrists(&tracked, rf, 15.0);
+        assert!(!tracker.last_times().inference.is_zero(), "the landmark model ran");
+    }
+}
+
+/// Palms found beside the frames are used only on a frame like the one they were found on: not on a mirrored frame,
+/// not on a frame of another size.
+#[test]
+fn palms_found_beside_are_used_only_on_a_like_frame() {
+    use mirrorcue::hands::beside::PalmThread;
+    use mirrorcue::hands::palm::PalmDetector;
+    let still = frame_named("squats_f000");
+    let palms = PalmThread::start(PalmDetector::new(&common::models(), engine()).expect("palm model")).expect("thread");
+    // Ask for the palms of `still`, and use what is found on `later`.
+    let found_for = |later: &Frame| {
+        palms.request(still);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            if let Some(found) = palms.take_for(later) {
+                return found.expect("palms").len();
+            }
+            assert!(std::time::Instant::now() < deadline, "the palm detector answered");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    };
+    assert_eq!(found_for(still), 2, "the same frame: both palms");
+    let next = Frame { time_s: still.time_s + 1.0 / 30.0, ..still.clone() };
+    assert_eq!(found_for(&next), 2, "the next frame: both palms");
+    let mirrored = Frame { mirrored: true, ..still.clone() };
+    assert_eq!(found_for(&mirrored), 0, "mirrored");
+    let smaller = Frame::new(image::RgbImage::new(64, 64), 1, still.time_s, "small");
+    assert_eq!(found_for(&smaller), 0, "another size");
+}
+
 fn check_wrists(hands: &[mirrorcue::hands::Hand], rf: &RefFrame, tolerance: f32) {
     assert_eq!(hands.len(), 2);
     for r in &rf.hands {

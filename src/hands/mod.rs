@@ -34,6 +34,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod beside;
 pub mod exercise;
 pub mod ghost;
 pub mod landmarks;

@@ -1,8 +1,10 @@
-//! Hands over time: palm detection when fewer hands are tracked than wanted, tracking each hand from its previous
-//! landmarks, dropping a hand when its presence falls below 0.5, smoothing, and the person's side of each hand.
+//! Hands over time: palm detection when fewer hands are tracked than wanted (in the frame's own turn, or beside it on
+//! a thread of its own for a live view), tracking each hand from its previous landmarks, dropping a hand when its
+//! presence falls below 0.5, smoothing, and the person's side of each hand.
 
 use std::time::Instant;
 
+use super::beside::PalmThread;
 use super::landmarks::{CropResult, HandLandmarker};
 use super::palm::{PalmDetection, PalmDetector};
 use super::roi::HandRoi;
@@ -31,11 +33,23 @@ pub struct HandsConfig {
     /// 1 (the default) is MediaPipe's behaviour; a live view on a slow machine may raise it, since the palm
     /// detector costs about twice the landmark model.
     pub detect_every: u32,
+    /// In video mode, while at least one hand is tracked, look for the others on a thread of its own
+    /// ([`PalmThread`]): the frame asks and goes on with its tracked hands, and the palms found are used on a later
+    /// frame, so no frame with a hand waits for the detector. With no hand tracked the palm detector runs in the
+    /// frame's own turn, as MediaPipe runs it (there is nothing to track meanwhile, and a hand is found on the frame
+    /// it shows). Off by default (MediaPipe's order throughout).
+    pub palms_beside: bool,
 }
 
 impl Default for HandsConfig {
     fn default() -> Self {
-        HandsConfig { max_hands: 2, mode: RunMode::Video, smoothing: Some(hand_one_euro()), detect_every: 1 }
+        HandsConfig {
+            max_hands: 2,
+            mode: RunMode::Video,
+            smoothing: Some(hand_one_euro()),
+            detect_every: 1,
+            palms_beside: false,
+        }
     }
 }
 
@@ -44,7 +58,17 @@ impl HandsConfig {
     pub fn stills() -> Self {
         HandsConfig { mode: RunMode::Stills, smoothing: None, ..HandsConfig::default() }
     }
+
+    /// Settings for a live view: while a hand is tracked, the search for the other one beside the frames
+    /// ([`palms_beside`](Self::palms_beside)), every [`LIVE_DETECT_EVERY`] frames.
+    pub fn live() -> Self {
+        HandsConfig { palms_beside: true, detect_every: LIVE_DETECT_EVERY, ..HandsConfig::default() }
+    }
 }
+
+/// While a hand is tracked, a live view looks for the other one every this many frames (at 30 fps, 10 times a
+/// second): the palm detector is the costliest model of the hands, and at every frame it took most of a core.
+pub const LIVE_DETECT_EVERY: u32 = 3;
 
 /// One tracked hand between frames.
 struct Track {
@@ -59,6 +83,8 @@ struct Track {
 /// Finds and follows up to [`HandsConfig::max_hands`] hands in a stream of frames.
 pub struct HandTracker {
     palms: PalmDetector,
+    /// The search for more hands while one is tracked ([`HandsConfig::palms_beside`]).
+    beside: Option<PalmThread>,
     landmarker: HandLandmarker,
     config: HandsConfig,
     tracks: Vec<Track>,
@@ -71,12 +97,20 @@ pub struct HandTracker {
 impl HandTracker {
     /// Loads the palm detector and the landmark model from `store` on `engine`.
     pub fn new(store: &ModelStore, engine: &Engine, config: HandsConfig) -> Result<Self, PoseError> {
+        let beside = if config.palms_beside && config.mode == RunMode::Video {
+            let thread = PalmThread::start(PalmDetector::new(store, engine)?)
+                .map_err(|e| PoseError::BadOutput(format!("could not start the palm detector's thread: {e}")))?;
+            Some(thread)
+        } else {
+            None
+        };
         Ok(HandTracker {
             palms: PalmDetector::new(store, engine)?,
+            beside,
             landmarker: HandLandmarker::new(store, engine)?,
             config,
             tracks: Vec::new(),
-            since_detection: 0,
+            since_detection: u32::MAX,
             last_mirrored: None,
             last_times: StageTimes::default(),
             engine: engine.kind(),
@@ -106,7 +140,10 @@ impl HandTracker {
     /// Forgets every tracked hand (a new recording, a jump in time).
     pub fn reset(&mut self) {
         self.tracks.clear();
-        self.since_detection = 0;
+        self.since_detection = u32::MAX;
+        if let Some(t) = &self.beside {
+            t.clear();
+        }
     }
 
     /// The hands in `frame`, at most [`HandsConfig::max_hands`], most present first. Positions are in the frame's
@@ -145,17 +182,26 @@ impl HandTracker {
         self.since_detection = self.since_detection.saturating_add(1);
         let want_palms = crops.len() < max
             && (crops.is_empty() || self.since_detection >= self.config.detect_every.max(1) || !video);
+        // Palms the thread beside found on an earlier frame, then this frame's if they are wanted now: beside while a
+        // hand is tracked, in this frame's turn otherwise.
+        let mut palms: Vec<PalmDetection> = match &self.beside {
+            Some(t) => t.take_for(frame).transpose()?.unwrap_or_default(),
+            None => Vec::new(),
+        };
         if want_palms {
             self.since_detection = 0;
-            let palms: Vec<PalmDetection> = self.palms.detect(image, &mut times)?;
-            for palm in palms {
-                if crops.len() >= max {
-                    break;
-                }
-                let roi = HandRoi::from_palm(&palm, fw, fh);
-                if crops.iter().all(|(r, _)| r.iou(&roi) <= SAME_HAND_IOU) {
-                    crops.push((roi, None));
-                }
+            match &self.beside {
+                Some(t) if !crops.is_empty() => t.request(frame),
+                _ => palms = self.palms.detect(image, &mut times)?,
+            }
+        }
+        for palm in palms {
+            if crops.len() >= max {
+                break;
+            }
+            let roi = HandRoi::from_palm(&palm, fw, fh);
+            if crops.iter().all(|(r, _)| r.iou(&roi) <= SAME_HAND_IOU) {
+                crops.push((roi, None));
             }
         }
 

@@ -16,6 +16,8 @@ pub struct MemorySource {
     /// After this many frames, fail as an unplugged camera would (`None` = never).
     pub fail_after: Option<u64>,
     delivered: u64,
+    /// Each frame is delivered this many times.
+    repeat: usize,
 }
 
 impl MemorySource {
@@ -36,7 +38,15 @@ impl MemorySource {
             fps,
             fail_after: None,
             delivered: 0,
+            repeat: 1,
         }
+    }
+
+    /// Delivers each frame `n` times: a recording made at a lower frame rate, played at its own pace by a camera of
+    /// `fps` (a 5 fps clip repeated 6 times at 30 fps moves as fast as the person did).
+    pub fn with_repeat(mut self, n: usize) -> MemorySource {
+        self.repeat = n.max(1);
+        self
     }
 }
 
@@ -60,9 +70,9 @@ impl FrameSource for MemorySource {
         let img = if self.info.kind == SourceKind::Camera {
             // A camera never ends; it paces itself.
             std::thread::sleep(Duration::from_secs_f64(1.0 / self.fps));
-            self.frames[i % self.frames.len()].clone()
+            self.frames[(i / self.repeat) % self.frames.len()].clone()
         } else {
-            self.frames.get(i)?.clone()
+            self.frames.get(i / self.repeat)?.clone()
         };
         self.next += 1;
         self.delivered += 1;

@@ -88,7 +88,8 @@ pub(super) fn pose_loop(
         };
         let hands = if settings.hands {
             if hand_tracker.is_none() {
-                let config = if still { HandsConfig::stills() } else { HandsConfig::default() };
+                // Photos: each on its own. Video: the palm detector beside the frames, so that no frame waits for it.
+                let config = if still { HandsConfig::stills() } else { HandsConfig::live() };
                 match HandTracker::new(&models, &engine, config) {
                     Ok(h) => hand_tracker = Some(h),
                     Err(e) => lock(&shared.stats).pose_error = Some(format!("hands: {e}")),

@@ -58,10 +58,12 @@ pub struct LiveReport {
     pub view: Summary,
 }
 
-/// Runs the live path headless on `frames` (fed at `fps`) for `seconds`, rendering the mirror view as the app does.
+/// Runs the live path headless on `frames` (fed at `fps`, each `repeat` times) for `seconds`, rendering the mirror
+/// view as the app does.
 pub fn measure_live(
     frames: Vec<image::RgbImage>,
     fps: f64,
+    repeat: usize,
     seconds: f64,
     settings: crate::live::PoseSettings,
     engine: EngineConfig,
@@ -71,7 +73,9 @@ pub fn measure_live(
     use crate::view::{DisplayImage, MirrorMode, Seam, SeamSettings, SeamTracker, SplitSource, ViewTransform};
     let factory: crate::live::SourceFactory = {
         let frames = frames.clone();
-        Box::new(move || Ok(Box::new(MemorySource::new("1280x720 test camera", frames.clone(), fps, true)) as _))
+        Box::new(move || {
+            Ok(Box::new(MemorySource::new("1280x720 test camera", frames.clone(), fps, true).with_repeat(repeat)) as _)
+        })
     };
     // With hands, the view is hand mirror therapy as the app shows it: a split reflection with the seam between the
     // hands; without, the plain mirror.
@@ -133,10 +137,14 @@ pub fn run(args: &BenchArgs) -> Result<u8, CliError> {
     // --input is used whole).
     let band = if args.hands && args.input.is_none() { HANDS_BAND } else { (0.0, 1.0) };
     let frames = frames_1280x720_band(&input, 120, band)?;
+    // A recording slower than the camera plays at its own pace: each of its frames comes as many times as the camera
+    // delivers frames meanwhile (the bundled 5 fps clip: 6 times), so that people move as fast as they did.
+    let clip_fps = crate::source::open(&input)?.info().fps.filter(|f| f.is_finite() && *f > 0.0).unwrap_or(30.0);
+    let repeat = (30.0 / clip_fps).round().clamp(1.0, 30.0) as usize;
     let model = args.model.first().copied().unwrap_or(PoseModel::MovenetLightning);
     let engine = Engine::select(&args.common.engine_config())?;
     println!(
-        "live path: {} frames of {}{} at 1280x720, fed at 30 fps for {:.0} s; {}{} on {}",
+        "live path: {} frames of {}{} at 1280x720, fed at 30 fps ({}) for {:.0} s; {}{} on {}",
         frames.len(),
         input.display(),
         if band == (0.0, 1.0) {
@@ -144,13 +152,22 @@ pub fn run(args: &BenchArgs) -> Result<u8, CliError> {
         } else {
             format!(" (rows {:.0}–{:.0} %)", band.0 * 100.0, band.1 * 100.0)
         },
+        if repeat == 1 { "each frame once".to_string() } else { format!("each frame {repeat} times: its own pace") },
         args.seconds,
         model.label(),
         if args.hands { " and hands (hand mirror therapy view)" } else { "" },
         engine.report()
     );
     let settings = crate::live::PoseSettings { model, hands: args.hands, ..Default::default() };
-    let r = measure_live(frames, 30.0, args.seconds, settings, args.common.engine_config(), args.common.model_store());
+    let r = measure_live(
+        frames,
+        30.0,
+        repeat,
+        args.seconds,
+        settings,
+        args.common.engine_config(),
+        args.common.model_store(),
+    );
     println!(
         "frames captured {}, processed {}, dropped for processing {}, dropped for display {}",
         r.captured, r.processed, r.dropped_for_processing, r.dropped_for_display
@@ -181,7 +198,8 @@ mod tests {
         assert_eq!((frames[0].width(), frames[0].height()), (1280, 720));
         let settings = crate::live::PoseSettings { hands: true, ..Default::default() };
         let engine = EngineConfig::from_env().unwrap();
-        let r = measure_live(frames, 30.0, 3.0, settings, engine, crate::pose::ModelStore::locate());
+        // The 5 fps clip at its own pace, as the benchmark plays it.
+        let r = measure_live(frames, 30.0, 6, 3.0, settings, engine, crate::pose::ModelStore::locate());
         assert!(r.hands);
         assert!(r.processed > 0 && r.latency.median_ms > 0.0, "{r:?}");
         assert!(r.frames_with_hands_pct > 50.0, "hands found in {:.0} % of frames", r.frames_with_hands_pct);
