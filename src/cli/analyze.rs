@@ -64,7 +64,7 @@ fn output_error(e: std::io::Error, out: Option<&Path>) -> CliError {
 pub fn run(args: &AnalyzeArgs) -> Result<u8, CliError> {
     let options = OpenOptions { folder_fps: args.folder_fps, ..OpenOptions::default() };
     refuse_inputs(&[args.out.as_deref(), args.render.as_deref()], &[&args.input])?;
-    let mut src = source::open_with(&args.input, &options)?;
+    let mut src = source::read_ahead(source::open_with(&args.input, &options)?);
     let info = src.info().clone();
 
     let engine = Engine::select(&args.common.engine_config())?;

@@ -83,7 +83,7 @@ pub fn trial_json(t: &TrialResult) -> Value {
 /// Runs `mirrorcue balance`; returns the exit code.
 pub fn run(args: &BalanceArgs) -> Result<u8, CliError> {
     super::refuse_inputs(&[args.out.as_deref()], &[&args.input])?;
-    let mut src = source::open(&args.input)?;
+    let mut src = source::read_ahead(source::open(&args.input)?);
     let engine = Engine::select(&args.common.engine_config())?;
     let mut est = PoseEstimator::new(&args.common.model_store(), &engine, EstimatorConfig::video(args.model))?;
     let (samples, run) = collect(src.as_mut(), &mut est, |e| eprintln!("warning: {e}"))?;

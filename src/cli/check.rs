@@ -59,7 +59,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, CliError> {
         ModelFit::Different { note, .. } => eprintln!("note: {note}"),
         ModelFit::Suitable => {}
     }
-    let mut src = source::open(&args.input)?;
+    let mut src = source::read_ahead(source::open(&args.input)?);
     let engine = Engine::select(&args.common.engine_config())?;
     let mut est = PoseEstimator::new(&args.common.model_store(), &engine, EstimatorConfig::video(model))?;
     let mut session = PostureSession::new(protocol).with_context(SessionContext {

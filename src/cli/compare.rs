@@ -38,7 +38,7 @@ pub struct CompareArgs {
 /// The feature angles of every frame of `path`, and its frame rate. Fails ([`EXIT_INPUT`](super::EXIT_INPUT))
 /// when no frame could be read, or no person was found in any.
 pub fn angle_track(path: &Path, model: PoseModel, common: &CommonArgs) -> Result<(AngleTrack, f64), CliError> {
-    let mut src = source::open(path)?;
+    let mut src = source::read_ahead(source::open(path)?);
     let fps = src.info().fps.unwrap_or(30.0);
     let engine = Engine::select(&common.engine_config())?;
     let mut est = PoseEstimator::new(&common.model_store(), &engine, EstimatorConfig::video(model))?;

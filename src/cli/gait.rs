@@ -49,7 +49,7 @@ pub struct GaitArgs {
 
 /// Runs `mirrorcue gait`; returns the exit code.
 pub fn run(args: &GaitArgs) -> Result<u8, CliError> {
-    let mut src = source::open(&args.input)?;
+    let mut src = source::read_ahead(source::open(&args.input)?);
     let engine = Engine::select(&args.common.engine_config())?;
     let mut est = PoseEstimator::new(&args.common.model_store(), &engine, gait::track::estimator_config(args.model))?;
     let (samples, run) = gait::track::read(src.as_mut(), &mut est, |e| eprintln!("warning: skipped a frame: {e}"))?;

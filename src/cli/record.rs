@@ -62,7 +62,7 @@ pub fn run(args: &RecordArgs, data_dir: &Path) -> Result<u8, CliError> {
             let cam = source::CameraSource::open(&choice)?;
             (Box::new(cam), true)
         } else {
-            (source::open(Path::new(&args.source))?, false)
+            (source::read_ahead(source::open(Path::new(&args.source))?), false)
         };
     let info = src.info().clone();
     let limit = args.seconds.unwrap_or(if is_camera { 60.0 } else { f64::INFINITY });

@@ -23,12 +23,14 @@
 //! Live cameras are opened apart, with [`CameraSource::open`] (see [`camera`]); [`open`] is for paths only.
 //!
 //! Reading a source to its end goes through the one frame loop, [`run_frames`] (see [`frame_loop`]): a damaged
-//! frame is skipped with a warning and counted, a fatal error stops.
+//! frame is skipped with a warning and counted, a fatal error stops. The commands that read a file to its end decode
+//! it on a thread of its own, a few frames ahead of the pose model ([`read_ahead`]).
 
 pub mod camera;
 mod error;
 pub mod frame_loop;
 mod images;
+pub mod read_ahead;
 mod video;
 
 use std::fs::File;
@@ -45,6 +47,7 @@ pub use images::{
     FolderSource, ImageSource, MAX_IMAGE_ALLOC, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, check_image_size, image_limits,
     natural_cmp,
 };
+pub use read_ahead::read_ahead;
 pub use video::VideoSource;
 
 use crate::Frame;
