@@ -59,6 +59,41 @@ impl Framing {
     }
 }
 
+/// A new framing must hold for this many poses in a row before it is shown (a third of a second at 30 fps).
+pub const FRAMING_HOLD_POSES: u32 = 10;
+
+/// The framing to show, steady from pose to pose: it changes only when a new one has held for
+/// [`FRAMING_HOLD_POSES`] poses in a row, so that one frame's unsure hips do not make the notice blink.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SteadyFraming {
+    shown: Framing,
+    /// A framing other than the one shown, and for how many poses in a row it has been seen.
+    next: Option<(Framing, u32)>,
+}
+
+impl SteadyFraming {
+    /// Takes the framing of the newest pose; returns the one to show. No pose (nobody in view) changes nothing.
+    pub fn update(&mut self, pose: Option<&Pose>) -> Framing {
+        let Some(now) = pose.map(Framing::of) else { return self.shown };
+        if now == self.shown {
+            self.next = None;
+        } else {
+            let seen = self.next.filter(|(f, _)| *f == now).map_or(1, |(_, n)| n + 1);
+            self.next = Some((now, seen));
+            if seen >= FRAMING_HOLD_POSES {
+                self.shown = now;
+                self.next = None;
+            }
+        }
+        self.shown
+    }
+
+    /// The framing shown.
+    pub fn shown(&self) -> Framing {
+        self.shown
+    }
+}
+
 /// Whether the hips are put above the shoulders: no real body in a clinic, but the models' guess when the hips are
 /// out of the picture (BlazePose on a clip cut at mid-chest puts them there with a presence of 0.99). Level with
 /// the shoulders (a patient lying side-on) is not above.
@@ -127,5 +162,28 @@ mod tests {
             k.score = 0.05;
         }
         assert_eq!(Framing::of(&p), Framing::WholeBody);
+    }
+
+    #[test]
+    fn the_shown_framing_changes_only_when_the_new_one_holds() {
+        let (whole, upper) = (person(0.8, 0.9, None), person(1.1, 0.9, None));
+        let mut steady = SteadyFraming::default();
+        // Hips unsure on every other frame: the notice does not blink.
+        for i in 0..40 {
+            let p = if i % 2 == 0 { &upper } else { &whole };
+            assert_eq!(steady.update(Some(p)), Framing::WholeBody, "frame {i}");
+        }
+        // Held: shown from the FRAMING_HOLD_POSES-th pose on; nobody in view changes nothing.
+        for i in 1..FRAMING_HOLD_POSES {
+            assert_eq!(steady.update(Some(&upper)), Framing::WholeBody, "pose {i}");
+        }
+        assert_eq!(steady.update(Some(&upper)), Framing::UpperBody);
+        assert_eq!(steady.update(None), Framing::UpperBody);
+        assert_eq!(steady.shown(), Framing::UpperBody);
+        // And back, after holding again.
+        for _ in 1..FRAMING_HOLD_POSES {
+            steady.update(Some(&whole));
+        }
+        assert_eq!(steady.update(Some(&whole)), Framing::WholeBody);
     }
 }

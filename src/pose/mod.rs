@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 use thiserror::Error;
 
 pub use engine::{Engine, EngineChoice, EngineConfig, EngineError, EngineKind};
-pub use framing::Framing;
+pub use framing::{Framing, SteadyFraming};
 pub use keypoints::{COCO_17, Joint, Side, Skeleton};
 pub use models::{ModelCheck, ModelError, ModelStore, PoseModel};
 pub use smoothing::{OneEuroParams, PoseSmoother};

@@ -275,6 +275,7 @@ impl MirrorcueApp {
         let fresh = self.pipeline.as_ref().and_then(|p| p.take_result());
         let is_new_frame = fresh.is_some();
         if let Some(r) = fresh {
+            s.framing.update(r.pose.as_ref());
             let mut events = Vec::new();
             if let Some(posture) = s.posture.as_mut() {
                 let before = posture.cue().map(|c| (c.checkpoint, c.since_s));

@@ -63,6 +63,8 @@ pub struct State {
     pub source: Option<SourceView>,
     /// The newest frame from the patient's source and its pose.
     pub current: Option<LiveResult>,
+    /// How the patient is framed, steady from frame to frame (for the upper-body framing notice).
+    pub framing: crate::pose::SteadyFraming,
     /// The time between the last two frames of the source, seconds (a step back goes this far).
     pub frame_interval_s: f64,
     /// The seam of the last split view (pixels).
@@ -105,6 +107,7 @@ impl State {
             no_camera_fallback: false,
             source: None,
             current: None,
+            framing: Default::default(),
             frame_interval_s: 1.0 / 30.0,
             last_seam: None,
             monitors: Vec::new(),

@@ -31,7 +31,7 @@ pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
             let _ = ui.selectable_label(true, "the person clicked");
         }
     });
-    if let Some(notice) = state.current_pose().and_then(|p| p.framing().notice()) {
+    if let Some(notice) = state.current_pose().and(state.framing.shown().notice()) {
         // Seated at a table, head to waist: said, so that no one reads the trunk or legs from a guess.
         ui.label(RichText::new(notice).color(style::NOTICE));
     }
