@@ -1,12 +1,12 @@
 //! The palm detector on a thread of its own, for a live view ([`HandsConfig::live`](super::HandsConfig::live)).
 //!
-//! The tracker hands it a frame when it wants new palms and reads what it found on a later frame, so the palm
-//! detector (about twice the landmark model's cost) never holds up a frame: a frame's hands cost only their
-//! landmark models. Requests are newest-wins ([`Mailbox`]): a detector still busy with an earlier frame takes the
-//! newest one next. What it found is used only on a frame of the same size and mirroring. However old the palms
-//! are (a loaded machine makes the detector slow), the landmark model has the last word: a crop that no longer
-//! holds a hand has a presence below 0.5 and is dropped. (Throwing away palms older than a quarter second found no
-//! hand at all while the tests loaded both cores.)
+//! While a hand is tracked, the tracker hands it a frame when it wants to look for the other hand, and reads what it
+//! found on a later frame, so the palm detector (about twice the landmark model's cost) does not hold up a frame
+//! with a hand: such a frame costs only its landmark models. Requests are newest-wins ([`Mailbox`]): a detector
+//! still busy with an earlier frame takes the newest one next. What it found is used only on a frame of the same size
+//! and mirroring. However old the palms are (a loaded machine makes the detector slow), the landmark model has the
+//! last word: a crop that no longer holds a hand has a presence below 0.5 and is dropped. (Throwing away palms older
+//! than a quarter second found no hand at all while the tests loaded both cores.)
 
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;

@@ -9,6 +9,7 @@
 //! - [`roi`]: the rotated square crop and MediaPipe's two rules for placing it (from a palm, from landmarks);
 //! - [`landmarks`]: the landmark model (21 landmarks, world landmarks, presence, handedness);
 //! - [`tracker`]: [`HandTracker`], the one entry point; [`smoothing`]: One Euro on each tracked hand;
+//! - [`beside`]: the palm detector on a thread of its own, for a live view looking for a second hand;
 //! - [`measures`]: finger joint flexion, total active motion, hand opening, thumb opposition, wrist angles;
 //! - [`exercise`]: open/close repetitions and finger tapping over time, the affected hand against the healthy one;
 //! - [`ghost`]: the healthy hand mirrored over the affected one, with a similarity per finger;

@@ -110,7 +110,7 @@ impl HandTracker {
             landmarker: HandLandmarker::new(store, engine)?,
             config,
             tracks: Vec::new(),
-            since_detection: u32::MAX,
+            since_detection: 0,
             last_mirrored: None,
             last_times: StageTimes::default(),
             engine: engine.kind(),
@@ -140,7 +140,7 @@ impl HandTracker {
     /// Forgets every tracked hand (a new recording, a jump in time).
     pub fn reset(&mut self) {
         self.tracks.clear();
-        self.since_detection = u32::MAX;
+        self.since_detection = 0;
         if let Some(t) = &self.beside {
             t.clear();
         }
