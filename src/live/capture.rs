@@ -101,6 +101,9 @@ pub(super) fn capture_loop(mut open: SourceFactory, shared: &Shared, frames: &Ma
         {
             let mut st = lock(&shared.stats);
             st.captured += 1;
+            if let Some(&last) = st.capture_times.back() {
+                st.extremes.frames_apart(at.saturating_duration_since(last));
+            }
             push_window(&mut st.capture_times, at);
         }
         frames.put(Captured { frame, at, still });
@@ -239,10 +242,11 @@ pub(super) fn capture_loop(mut open: SourceFactory, shared: &Shared, frames: &Ma
                 continue;
             }
             last_due = Some(due);
+            let period = Duration::from_secs_f64(pace.period_s / pb.speed as f64);
             if due > now {
                 sleep_unless_stopped(shared, due - now);
-            } else if now - due > Duration::from_millis(500) {
-                // Far behind (the machine stalled): re-anchor instead of racing.
+            } else if falls_behind(due, now, period) {
+                // Late (a slow decode, the machine busy): the pace goes on from now instead of racing.
                 clock = Some((now, clip));
             }
             set_status(shared, SourceStatus::Running);
@@ -259,6 +263,13 @@ pub(super) fn capture_loop(mut open: SourceFactory, shared: &Shared, frames: &Ma
 /// not make the next frames race to catch up: a burst the pose stage cannot take), or now.
 fn clock_anchor(restart_at: Option<Instant>, now: Instant) -> Instant {
     restart_at.map_or(now, |due| due.max(now))
+}
+
+/// Whether a frame handed over at `now`, due at `due`, is late enough that the frames after it must keep their pace
+/// from now: more than a quarter of a `period`. Racing to catch up would hand the pose stage two frames closer than
+/// it takes for one, and it would drop one; a recording that slips a few ms behind the wall clock drops none.
+fn falls_behind(due: Instant, now: Instant, period: Duration) -> bool {
+    now.saturating_duration_since(due) > period / 4
 }
 
 /// Rewinds `src` and reads on to the first frame at or after `target` seconds of clip time (the last frame if it ends
@@ -324,6 +335,17 @@ mod tests {
         let later = now + Duration::from_millis(20);
         assert_eq!(clock_anchor(Some(later), now), later, "early: wait until it is due");
         assert_eq!(clock_anchor(None, now), now);
+    }
+
+    /// A frame decoded 20 ms late within a 30 fps clip must not make the next one come 13 ms after it (the pace
+    /// caught up only from 500 ms late): the pace goes on from when it came.
+    #[test]
+    fn a_frame_late_by_more_than_a_quarter_period_restarts_the_pace() {
+        let period = Duration::from_secs_f64(1.0 / 30.0);
+        let due = Instant::now();
+        assert!(falls_behind(due, due + Duration::from_millis(20), period), "20 ms late");
+        assert!(!falls_behind(due, due + Duration::from_millis(3), period), "a late wake-up keeps the clock");
+        assert!(!falls_behind(due + Duration::from_millis(5), due, period), "early");
     }
 
     #[test]
