@@ -176,6 +176,8 @@ pub struct LiveStats {
     pub dropped_for_display: u64,
     /// Unreadable frames skipped.
     pub skipped: u64,
+    /// The slowest pose step and the closest two captured frames since [`LivePipeline::take_extremes`].
+    pub extremes: Extremes,
     capture_times: VecDeque<Instant>,
     pose_times: VecDeque<Instant>,
     latencies_ms: VecDeque<f64>,
@@ -185,6 +187,26 @@ pub struct LiveStats {
     pub engine: String,
     /// Why the faster engine is not running, if so.
     pub engine_note: Option<String>,
+}
+
+/// What tells why the pose stage dropped a frame: it drops one when it is still busy as two frames arrive, because a
+/// pose step took longer than a frame period or because two frames came close together.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Extremes {
+    /// The longest pose step (the hands included).
+    pub slowest_pose: Duration,
+    /// The shortest time between two frames handed to the pose stage, once two have been.
+    pub closest_frames: Option<Duration>,
+}
+
+impl Extremes {
+    fn pose_step(&mut self, took: Duration) {
+        self.slowest_pose = self.slowest_pose.max(took);
+    }
+
+    fn frames_apart(&mut self, gap: Duration) {
+        self.closest_frames = Some(self.closest_frames.map_or(gap, |c| c.min(gap)));
+    }
 }
 
 const WINDOW: usize = 120;
@@ -311,6 +333,11 @@ impl LivePipeline {
         s.dropped_for_processing = self.frames.dropped();
         s.dropped_for_display = self.results.dropped();
         s
+    }
+
+    /// The slowest pose step and the closest two frames since the last call (or the start), and starts over.
+    pub fn take_extremes(&self) -> Extremes {
+        std::mem::take(&mut lock(&self.shared.stats).extremes)
     }
 
     /// What the source is doing.
@@ -444,5 +471,21 @@ mod tests {
         }
         // The window keeps the last 120: all 100 here.
         assert_eq!(s.latency_ms(), Some((50.0, 95.0)));
+    }
+
+    #[test]
+    fn extremes_keep_the_slowest_step_and_the_closest_frames() {
+        let mut e = Extremes::default();
+        assert_eq!(e.closest_frames, None, "no two frames yet");
+        for ms in [33, 4, 40] {
+            e.frames_apart(Duration::from_millis(ms));
+        }
+        for ms in [9, 41, 12] {
+            e.pose_step(Duration::from_millis(ms));
+        }
+        assert_eq!(
+            e,
+            Extremes { slowest_pose: Duration::from_millis(41), closest_frames: Some(Duration::from_millis(4)) }
+        );
     }
 }

@@ -111,6 +111,7 @@ pub(super) fn pose_loop(
         {
             let mut st = lock(&shared.stats);
             st.processed += 1;
+            st.extremes.pose_step(pose_time);
             push_window(&mut st.pose_times, Instant::now());
         }
         results.put(LiveResult { frame, pose, captured_at, pose_time, hands });

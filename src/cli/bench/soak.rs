@@ -26,6 +26,10 @@ pub struct SoakSample {
     pub processed: u64,
     /// Frames dropped because the pose stage was busy, so far.
     pub dropped_for_processing: u64,
+    /// The slowest pose step in this minute, ms (one longer than a frame period drops a frame).
+    pub slowest_pose_ms: f64,
+    /// The shortest time between two captured frames in this minute, ms (two close together drop one).
+    pub closest_frames_ms: Option<f64>,
 }
 
 /// The soak's result.
@@ -102,12 +106,16 @@ pub fn soak(
         if Instant::now() >= next_sample {
             next_sample += Duration::from_secs(60);
             let s = pipeline.stats();
+            let extremes = pipeline.take_extremes();
+            let ms = |d: Duration| crate::units::round_to(d.as_secs_f64() * 1e3, 1);
             let sample = SoakSample {
                 minute: samples.len() as u32 + 1,
                 rss_mib: resident_bytes().map(|b| crate::units::round_to(b as f64 / (1024.0 * 1024.0), 1)),
                 captured: s.captured,
                 processed: s.processed,
                 dropped_for_processing: s.dropped_for_processing,
+                slowest_pose_ms: ms(extremes.slowest_pose),
+                closest_frames_ms: extremes.closest_frames.map(ms),
             };
             on_sample(&sample);
             samples.push(sample);
@@ -130,16 +138,21 @@ pub fn run(args: &BenchArgs, minutes: f64) -> Result<u8, CliError> {
         model.label(),
         engine.report()
     );
-    println!("minute  resident memory  frames captured  processed  dropped for processing");
+    println!(
+        "minute  resident memory  frames captured  processed  dropped for processing  slowest pose step  closest \
+         frames"
+    );
     let settings = crate::live::PoseSettings { model, ..Default::default() };
     let report = soak(&input, minutes, settings, args.common.engine_config(), args.common.model_store(), |s| {
         println!(
-            "{:>6}  {:>15}  {:>15}  {:>9}  {:>22}",
+            "{:>6}  {:>15}  {:>15}  {:>9}  {:>22}  {:>17}  {:>14}",
             s.minute,
             s.rss_mib.map_or("unknown".into(), |m| format!("{m:.1} MiB")),
             s.captured,
             s.processed,
-            s.dropped_for_processing
+            s.dropped_for_processing,
+            format!("{:.1} ms", s.slowest_pose_ms),
+            s.closest_frames_ms.map_or("-".into(), |m| format!("{m:.1} ms")),
         );
     });
     match report.growth_after_first_minute {
@@ -162,7 +175,15 @@ mod tests {
     use super::*;
 
     fn sample(minute: u32, rss: f64, dropped: u64) -> SoakSample {
-        SoakSample { minute, rss_mib: Some(rss), captured: 0, processed: 0, dropped_for_processing: dropped }
+        SoakSample {
+            minute,
+            rss_mib: Some(rss),
+            captured: 0,
+            processed: 0,
+            dropped_for_processing: dropped,
+            slowest_pose_ms: 10.0,
+            closest_frames_ms: Some(33.3),
+        }
     }
 
     #[test]
