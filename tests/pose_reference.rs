@@ -3,15 +3,17 @@
 
 use crate::common;
 
-use mirrorcue::pose::{EstimatorConfig, Joint, PoseEstimator, PoseModel};
+use mirrorcue::pose::{EstimatorConfig, Joint, OneEuroParams, PoseEstimator, PoseModel};
 
 fn dist(a: (f32, f32), b: (f32, f32)) -> f32 {
     ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
 }
 
-/// `model` on the first `n` frames of the squat clip, tracking from frame to frame as on live video, unsmoothed:
-/// the distance (pixels) of each of the 33 landmarks of every frame from MediaPipe's, sorted.
-fn squat_clip_errors(model: PoseModel, n: usize) -> Vec<f32> {
+/// `model` on the first `n` frames of the squat clip, tracking from frame to frame as on live video: the distance
+/// (pixels) of each of the 33 landmarks of every frame from MediaPipe's, sorted. Unsmoothed at the clip's own times
+/// (5 fps); or, `as_mediapipe`, as Google's reference run: frames 1/30 s apart (MediaPipe's Python solution stamps
+/// every frame so, whatever the video's rate), the landmarks smoothed with MediaPipe's tuning, the model's own sides.
+fn squat_clip_errors(model: PoseModel, n: usize, as_mediapipe: bool) -> Vec<f32> {
     let engine = common::engine();
     let reference: Vec<Vec<[f32; 3]>> = serde_json::from_str(
         &std::fs::read_to_string(common::data("annotations/tfjs_pose_squats.blazepose33_2d.json")).unwrap(),
@@ -20,18 +22,22 @@ fn squat_clip_errors(model: PoseModel, n: usize) -> Vec<f32> {
     let frames = common::frames("videos/tfjs_pose_squats.mp4");
     assert_eq!(frames.len(), reference.len());
     let mut config = EstimatorConfig::video(model);
-    config.smoothing = None;
+    config.smoothing = as_mediapipe.then_some(OneEuroParams::MEDIAPIPE_LANDMARKS);
     let mut est = PoseEstimator::new(&common::models(), &engine, config).unwrap();
+    est.set_steady_sides(!as_mediapipe);
     let mut errors = Vec::new();
-    for (frame, refs) in frames.iter().zip(&reference).take(n) {
-        let pose = est.estimate(frame).unwrap().unwrap_or_else(|| panic!("{model}: no pose in frame {}", frame.index));
+    for (i, (frame, refs)) in frames.iter().zip(&reference).take(n).enumerate() {
+        let mut frame = frame.clone();
+        if as_mediapipe {
+            frame.time_s = i as f64 / 30.0;
+        }
+        let pose = est.estimate(&frame).unwrap().unwrap_or_else(|| panic!("{model}: no pose in frame {i}"));
         for (kp, r) in pose.to_pixel_triples().iter().zip(refs) {
             errors.push(dist((kp[0], kp[1]), (r[0], r[1])));
         }
     }
     errors.sort_by(f32::total_cmp);
-    let within = errors.iter().filter(|&&e| e <= 31.0).count() as f32 / errors.len() as f32;
-    let median = errors[errors.len() / 2];
+    let (within, median) = within_and_median(&errors);
     eprintln!("{model}, squat clip ({n} frames): {:.2}% within 31 px, median {median:.2} px", within * 100.0);
     errors
 }
@@ -45,11 +51,29 @@ fn within_and_median(errors: &[f32]) -> (f32, f32) {
 /// landmarks within 31 px of MediaPipe's (the Python reference pipeline gets 98.7%, median 8.6 px).
 #[test]
 fn blazepose_full_matches_mediapipe_on_the_squat_clip() {
-    let errors = squat_clip_errors(PoseModel::BlazeposeFull, 65);
+    let errors = squat_clip_errors(PoseModel::BlazeposeFull, 65, false);
     assert_eq!(errors.len(), 65 * 33);
     let (within, median) = within_and_median(&errors);
     assert!(within >= 0.98, "{:.2}% within 31 px", within * 100.0);
     assert!(median < 12.0, "median {median}");
+}
+
+/// Issue 11, item 7: BlazePose full with the landmarks smoothed as MediaPipe does (its tuning, frames 1/30 s apart as
+/// in Google's run) has every landmark of the 65 frames within 31 px of Google's outputs, as MediaPipe's own pipeline
+/// (100%); the median stays at most 5.1 px (MediaPipe's: 3.6 px; the goal, 4 px, is not reached). Measured step by
+/// step with ONNX Runtime 1.32 (within 31 px, median): unsmoothed 99.44%, 6.14 px; smoothed as here 100%, 4.88 px.
+/// MediaPipe also smooths the two points the next crop is made from (One Euro 0.01 / 10 / 1.0): that reached 4.10 px
+/// here, but the crop then lagged a walking patient (the walk clip's cadence 113.5 steps/min against 96.2 labelled,
+/// 4 gait events no label supports, the single-leg stance of the lab take missed), so mirrorcue does not do it. The
+/// rest is there before any filtering, in frame 0 alone (median 5.2 px): the model's run, the crop's sampling, the
+/// decoding.
+#[test]
+fn blazepose_full_smoothed_as_mediapipe_matches_google_on_the_squat_clip() {
+    let errors = squat_clip_errors(PoseModel::BlazeposeFull, 65, true);
+    assert_eq!(errors.len(), 65 * 33);
+    let (within, median) = within_and_median(&errors);
+    assert!(within == 1.0, "{:.2}% within 31 px", within * 100.0);
+    assert!(median <= 5.1, "median {median:.2} px");
 }
 
 /// BlazePose heavy on the squat clip as full above. Google's outputs come from BlazePose full (tfjs-models'
@@ -57,7 +81,7 @@ fn blazepose_full_matches_mediapipe_on_the_squat_clip() {
 /// four times full: the first 30 frames only (standing, the first squat down and up), ~4 s of CPU.
 #[test]
 fn blazepose_heavy_matches_mediapipe_on_the_squat_clip() {
-    let errors = squat_clip_errors(PoseModel::BlazeposeHeavy, 30);
+    let errors = squat_clip_errors(PoseModel::BlazeposeHeavy, 30, false);
     assert_eq!(errors.len(), 30 * 33);
     let (within, median) = within_and_median(&errors);
     assert!(within >= 0.98, "{:.2}% within 31 px", within * 100.0);

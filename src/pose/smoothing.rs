@@ -19,13 +19,19 @@ pub struct OneEuroParams {
 }
 
 impl Default for OneEuroParams {
-    /// MediaPipe's pose tuning: min cut-off 0.1, beta 40, derivative cut-off 1.0.
+    /// mirrorcue's default: min cut-off 0.1, beta 40, derivative cut-off 1.0 (MediaPipe's tuning for its world
+    /// landmarks; a little less steady at rest and less quick than [`MEDIAPIPE_LANDMARKS`](Self::MEDIAPIPE_LANDMARKS)).
     fn default() -> Self {
         OneEuroParams { min_cutoff: 0.1, beta: 40.0, derivative_cutoff: 1.0 }
     }
 }
 
 impl OneEuroParams {
+    /// MediaPipe's tuning for the pose landmarks in the image (its `pose_landmark_filtering` graph): min cut-off
+    /// 0.05, beta 80, derivative cut-off 1.0.
+    pub const MEDIAPIPE_LANDMARKS: OneEuroParams =
+        OneEuroParams { min_cutoff: 0.05, beta: 80.0, derivative_cutoff: 1.0 };
+
     /// Settings for a smoothing strength in `0..=1` (0 = very light, 1 = very steady), around the default at 0.5.
     pub fn with_strength(strength: f32) -> Self {
         let s = strength.clamp(0.0, 1.0);
