@@ -185,7 +185,8 @@ pub struct AnalyzeArgs {
     /// Turn off temporal smoothing of keypoints.
     #[arg(long)]
     pub no_smoothing: bool,
-    /// Smoothing strength from 0 (light) to 1 (very steady); 0.5 is MediaPipe's tuning.
+    /// Smoothing strength from 0 (light) to 1 (very steady); 0.5 is the default (One Euro min cut-off 0.1 Hz,
+    /// beta 40: MediaPipe's tuning for its world landmarks).
     #[arg(long, default_value_t = 0.5, value_name = "0..1", value_parser = numbers::fraction, allow_negative_numbers = true)]
     pub smoothing: f32,
     /// Whom to follow when several people are in view: confident (the person the detector is surest of), largest
