@@ -71,6 +71,11 @@ impl Pace {
         Pace { still_s, period_s: still_s.unwrap_or(1.0 / fps) }
     }
 
+    /// One frame's time on the wall clock at playback `speed`.
+    fn wall_period(&self, speed: f32) -> Duration {
+        Duration::from_secs_f64(self.period_s / speed as f64)
+    }
+
     /// A frame's place in its source, seconds: photo `i` of a folder played as stills is at `i × display time`.
     fn clip_s(&self, frame: &Frame) -> f64 {
         match self.still_s {
@@ -212,7 +217,7 @@ pub(super) fn capture_loop(mut open: SourceFactory, shared: &Shared, frames: &Ma
                         // The last frame keeps its period on screen (a photo its whole display time), then the
                         // first comes again.
                         clock = None;
-                        restart_at = last_due.map(|due| due + Duration::from_secs_f64(pace.period_s / pb.speed as f64));
+                        restart_at = last_due.map(|due| due + pace.wall_period(pb.speed));
                         timeline.jump();
                     } else if is_file {
                         set_status(shared, SourceStatus::Ended);
@@ -242,10 +247,9 @@ pub(super) fn capture_loop(mut open: SourceFactory, shared: &Shared, frames: &Ma
                 continue;
             }
             last_due = Some(due);
-            let period = Duration::from_secs_f64(pace.period_s / pb.speed as f64);
             if due > now {
                 sleep_unless_stopped(shared, due - now);
-            } else if falls_behind(due, now, period) {
+            } else if falls_behind(due, now, pace.wall_period(pb.speed)) {
                 // Late (a slow decode, the machine busy): the pace goes on from now instead of racing.
                 clock = Some((now, clip));
             }
