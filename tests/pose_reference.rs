@@ -65,8 +65,8 @@ fn blazepose_full_matches_mediapipe_on_the_squat_clip() {
 /// MediaPipe also smooths the two points the next crop is made from (One Euro 0.01 / 10 / 1.0): that reached 4.10 px
 /// here, but the crop then lagged a walking patient (the walk clip's cadence 113.5 steps/min against 96.2 labelled,
 /// 4 gait events no label supports, the single-leg stance of the lab take missed), so mirrorcue does not do it. The
-/// rest is there before any filtering, in frame 0 alone (median 5.2 px): the model's run, the crop's sampling, the
-/// decoding.
+/// rest is there before any filtering, in frame 0 alone (median 5.2 px): the model's run or the crop's sampling (not
+/// the decoding: the frames as OpenCV decodes them give the same landmarks to 0.00 px).
 #[test]
 fn blazepose_full_smoothed_as_mediapipe_matches_google_on_the_squat_clip() {
     let errors = squat_clip_errors(PoseModel::BlazeposeFull, 65, true);
