@@ -1,4 +1,7 @@
 //! `mirrorcue analyze`: a recording in, keypoints out.
+//!
+//! Three stages on three threads: decoding ([`source::read_ahead`]), the pose and hand models (the caller's thread),
+//! and the output, keypoint lines and `--render`'s pictures ([`source::write_behind`]).
 
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -6,9 +9,11 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::hands_out::FrameHands;
 use super::output::{Header, Writer};
 use super::{AnalyzeArgs, CliError, EXIT_OK, EXIT_OUTPUT, EXIT_SKIPPED_FRAMES, WriteContext, refuse_inputs};
-use crate::pose::{Engine, EstimatorConfig, OneEuroParams, PoseEstimator, RunMode};
+use crate::Frame;
+use crate::pose::{Engine, EstimatorConfig, OneEuroParams, Pose, PoseEstimator, RunMode};
 use crate::posture::files::OutputFile;
 use crate::source::{self, Flow, OpenOptions, SourceKind};
 use crate::view::{SideColors, draw_pose};
@@ -53,6 +58,13 @@ fn close_sink(sink: Sink, out: Option<&Path>) -> Result<(), CliError> {
             w.flush().map_err(|e| CliError::new(EXIT_OUTPUT, format!("cannot write to standard output: {e}")))
         }
     }
+}
+
+/// A frame on its way to the output thread, with what was found in it.
+struct Analysed {
+    frame: Frame,
+    pose: Option<Pose>,
+    hands: FrameHands,
 }
 
 fn output_error(e: std::io::Error, out: Option<&Path>) -> CliError {
@@ -116,29 +128,40 @@ pub fn run(args: &AnalyzeArgs) -> Result<u8, CliError> {
     let started = Instant::now();
     let mut with_person = 0u64;
     let colors = SideColors::default();
-    let run = source::for_each_frame(
-        src.as_mut(),
-        |e| {
-            bar.suspend(|| eprintln!("warning: {e}"));
-            bar.inc(1);
-        },
-        |frame| -> Result<Flow, CliError> {
-            let pose = estimator.estimate(&frame)?;
-            with_person += u64::from(pose.is_some());
-            hands.process(&frame)?;
-            writer.frame(&frame, pose.as_ref()).map_err(|e| output_error(e, args.out.as_deref()))?;
-            if let Some(dir) = &args.render {
-                let mut img = (*frame.image).clone();
-                if let Some(p) = &pose {
-                    draw_pose(&mut img, p, 0.3, &colors);
-                }
-                let path = dir.join(format!("frame_{:06}.jpg", frame.index));
-                img.save(&path).writing(&path)?;
+    let stage = hands.stage();
+    // The output thread: each frame's line (with its hands) and its rendered picture, in order.
+    let output = |done: Analysed| -> Result<(), CliError> {
+        stage.stage(done.hands);
+        writer.frame(&done.frame, done.pose.as_ref()).map_err(|e| output_error(e, args.out.as_deref()))?;
+        if let Some(dir) = &args.render {
+            let mut img = (*done.frame.image).clone();
+            if let Some(p) = &done.pose {
+                draw_pose(&mut img, p, 0.3, &colors);
             }
-            bar.inc(1);
-            Ok(Flow::Continue)
-        },
-    )?;
+            let path = dir.join(format!("frame_{:06}.jpg", done.frame.index));
+            img.save(&path).writing(&path)?;
+        }
+        Ok(())
+    };
+    let (run, written) = source::write_behind(output, |behind| {
+        source::for_each_frame(
+            src.as_mut(),
+            |e| {
+                bar.suspend(|| eprintln!("warning: {e}"));
+                bar.inc(1);
+            },
+            |frame| -> Result<Flow, CliError> {
+                let pose = estimator.estimate(&frame)?;
+                with_person += u64::from(pose.is_some());
+                let hands = hands.process(&frame)?;
+                bar.inc(1);
+                // A failed output stops the loop; its error follows.
+                Ok(if behind.send(Analysed { frame, pose, hands }) { Flow::Continue } else { Flow::Stop })
+            },
+        )
+    });
+    let run = run?;
+    written?;
     if let Some(e) = &run.failed {
         bar.suspend(|| eprintln!("error: {e}"));
     }

@@ -8,12 +8,13 @@
 //! per-landmark score); world landmarks in metres (0.1 mm), origin near the middle of the hand, axes of the frame.
 //!
 //! The pose writer ([`super::output`]) knows nothing of hands: [`HandsOutput::wrap`] puts a filter between it and the
-//! file that adds the hands to each line it writes.
+//! file that adds the hands to each line it writes. The hands are found with the pose ([`HandsOutput::process`]) and
+//! travel with their frame to the output thread, where [`HandsStage::stage`] hands them to the filter just before
+//! the frame's line is written.
 
-use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::io::Write;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
 
@@ -45,10 +46,28 @@ pub fn hand_json(hand: &Hand) -> Value {
     })
 }
 
+/// The hands waiting to be added to the next line.
+type Staged = Arc<Mutex<VecDeque<Value>>>;
+
 /// The hand tracker of an `analyze` run and the hands waiting to be added to the next line.
 pub struct HandsOutput {
     tracker: Option<HandTracker>,
-    staged: Rc<RefCell<VecDeque<Value>>>,
+    staged: Staged,
+}
+
+/// One frame's hands as its line will carry them (`None` without `--hands`).
+pub type FrameHands = Option<Value>;
+
+/// Where the output thread puts a frame's hands before writing its line (see the module docs).
+pub struct HandsStage(Staged);
+
+impl HandsStage {
+    /// The next line written through [`HandsOutput::wrap`]'s filter carries `hands`.
+    pub fn stage(&self, hands: FrameHands) {
+        if let Some(h) = hands {
+            self.0.lock().unwrap_or_else(|e| e.into_inner()).push_back(h);
+        }
+    }
 }
 
 impl HandsOutput {
@@ -62,7 +81,7 @@ impl HandsOutput {
         stills: bool,
         smoothing: bool,
     ) -> Result<Self, CliError> {
-        let staged = Rc::new(RefCell::new(VecDeque::new()));
+        let staged = Arc::new(Mutex::new(VecDeque::new()));
         if !enabled {
             return Ok(HandsOutput { tracker: None, staged });
         }
@@ -76,17 +95,21 @@ impl HandsOutput {
         Ok(HandsOutput { tracker: Some(HandTracker::new(store, engine, config)?), staged })
     }
 
-    /// Finds the hands of `frame`; they go into the next frame line written through [`wrap`](Self::wrap).
-    pub fn process(&mut self, frame: &Frame) -> Result<(), CliError> {
-        if let Some(t) = &mut self.tracker {
-            let hands = t.process(frame)?;
-            self.staged.borrow_mut().push_back(Value::Array(hands.iter().map(hand_json).collect()));
+    /// Finds the hands of `frame`, for its line ([`HandsStage::stage`]).
+    pub fn process(&mut self, frame: &Frame) -> Result<FrameHands, CliError> {
+        match &mut self.tracker {
+            Some(t) => Ok(Some(Value::Array(t.process(frame)?.iter().map(hand_json).collect()))),
+            None => Ok(None),
         }
-        Ok(())
+    }
+
+    /// Where the output puts each frame's hands before writing the frame's line.
+    pub fn stage(&self) -> HandsStage {
+        HandsStage(self.staged.clone())
     }
 
     /// The output to give the pose writer: `out` itself without `--hands`, else a filter adding the hands.
-    pub fn wrap<'a>(&self, out: &'a mut dyn Write) -> Box<dyn Write + 'a> {
+    pub fn wrap<'a>(&self, out: &'a mut (dyn Write + Send)) -> Box<dyn Write + Send + 'a> {
         match self.tracker {
             None => Box::new(out),
             Some(_) => Box::new(Splice { out, line: Vec::new(), header: true, staged: self.staged.clone() }),
@@ -96,10 +119,10 @@ impl HandsOutput {
 
 /// Adds a key to each JSON object line: the hand names to the header, the staged hands to each frame line.
 struct Splice<'a> {
-    out: &'a mut dyn Write,
+    out: &'a mut (dyn Write + Send),
     line: Vec<u8>,
     header: bool,
-    staged: Rc<RefCell<VecDeque<Value>>>,
+    staged: Staged,
 }
 
 impl Splice<'_> {
@@ -107,7 +130,7 @@ impl Splice<'_> {
         let (key, value) = if std::mem::take(&mut self.header) {
             ("hand_landmark_names", json!(HandLandmark::ALL.map(|l| l.name())))
         } else {
-            ("hands", self.staged.borrow_mut().pop_front().unwrap_or(Value::Null))
+            ("hands", self.staged.lock().unwrap_or_else(|e| e.into_inner()).pop_front().unwrap_or(Value::Null))
         };
         // A complete line is `{…}\n`: the key goes in before the closing brace.
         let body = self.line.strip_suffix(b"\n").unwrap_or(&self.line);
@@ -150,7 +173,11 @@ mod tests {
 
     #[test]
     fn splice_adds_names_to_the_header_and_hands_to_each_line() {
-        let staged = Rc::new(RefCell::new(VecDeque::from([json!([{"side": "left"}]), json!([])])));
+        let staged = Arc::new(Mutex::new(VecDeque::new()));
+        let stage = HandsStage(staged.clone());
+        stage.stage(Some(json!([{"side": "left"}])));
+        stage.stage(None);
+        stage.stage(Some(json!([])));
         let mut out = Vec::new();
         {
             let mut s = Splice { out: &mut out, line: Vec::new(), header: true, staged: staged.clone() };
@@ -166,6 +193,6 @@ mod tests {
         assert_eq!(lines[1]["hands"][0]["side"], "left");
         assert_eq!(lines[1]["frame"], 0);
         assert_eq!(lines[2]["hands"], json!([]));
-        assert!(staged.borrow().is_empty());
+        assert!(staged.lock().expect("not poisoned").is_empty());
     }
 }

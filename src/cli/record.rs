@@ -1,4 +1,7 @@
 //! `mirrorcue record`: a source to a recording folder (video, pose track, manifest), headless.
+//!
+//! A file is decoded on a thread of its own ([`source::read_ahead`]; a camera has its capture thread), the pose
+//! runs on the caller's, and the video is encoded and written on a third ([`source::write_behind`]).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -7,7 +10,7 @@ use clap::Args;
 
 use super::{CliError, CommonArgs, EXIT_OK, EXIT_OUTPUT, EXIT_SKIPPED_FRAMES};
 use crate::pose::{Engine, EstimatorConfig, PoseEstimator, PoseModel};
-use crate::recording::RecordingWriter;
+use crate::recording::{RecordError, RecordingWriter};
 use crate::source::{self, Flow};
 use crate::store::{ActivityFiling, ActivityKind, NewActivity, Sample};
 
@@ -78,34 +81,40 @@ pub fn run(args: &RecordArgs, data_dir: &Path) -> Result<u8, CliError> {
     let (mut with_person, mut last_t) = (0u64, 0.0f64);
     let started = Instant::now();
     let mut first: Option<f64> = None;
-    let mut write_error = None;
-    let run = source::for_each_frame(
-        src.as_mut(),
-        |e| eprintln!("warning: {e}"),
-        |frame| -> Result<Flow, CliError> {
-            let t0 = *first.get_or_insert(frame.time_s);
-            if frame.time_s - t0 > limit {
-                return Ok(Flow::Stop);
-            }
-            if args.realtime && !is_camera {
-                let due = Duration::from_secs_f64((frame.time_s - t0).max(0.0));
-                if let Some(wait) = due.checked_sub(started.elapsed()) {
-                    std::thread::sleep(wait);
+    // The output thread encodes and writes each frame with its pose; what it counts is what the recording holds.
+    let output = |(frame, pose, t): (crate::Frame, Option<crate::pose::Pose>, f64)| -> Result<(), RecordError> {
+        writer.write(&frame, pose.as_ref())?;
+        with_person += u64::from(pose.is_some());
+        last_t = t;
+        Ok(())
+    };
+    let (run, written) = source::write_behind(output, |behind| {
+        source::for_each_frame(
+            src.as_mut(),
+            |e| eprintln!("warning: {e}"),
+            |frame| -> Result<Flow, CliError> {
+                let t0 = *first.get_or_insert(frame.time_s);
+                if frame.time_s - t0 > limit {
+                    return Ok(Flow::Stop);
                 }
-            }
-            let pose = est.estimate(&frame)?;
-            with_person += u64::from(pose.is_some());
-            last_t = frame.time_s - t0;
-            if let Some(f) = filing.as_mut() {
-                f.tick(last_t);
-            }
-            if let Err(e) = writer.write(&frame, pose.as_ref()) {
-                write_error = Some(e);
-                return Ok(Flow::Stop);
-            }
-            Ok(Flow::Continue)
-        },
-    )?;
+                if args.realtime && !is_camera {
+                    let due = Duration::from_secs_f64((frame.time_s - t0).max(0.0));
+                    if let Some(wait) = due.checked_sub(started.elapsed()) {
+                        std::thread::sleep(wait);
+                    }
+                }
+                let pose = est.estimate(&frame)?;
+                let t = frame.time_s - t0;
+                if let Some(f) = filing.as_mut() {
+                    f.tick(t);
+                }
+                // A failed write stops the loop; its error follows.
+                Ok(if behind.send((frame, pose, t)) { Flow::Continue } else { Flow::Stop })
+            },
+        )
+    });
+    let run = run?;
+    let write_error = written.err();
     let skipped = run.skipped;
     let stopped = run.failed.map(|e| {
         eprintln!("error: {e}");

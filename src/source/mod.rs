@@ -24,7 +24,8 @@
 //!
 //! Reading a source to its end goes through the one frame loop, [`run_frames`] (see [`frame_loop`]): a damaged
 //! frame is skipped with a warning and counted, a fatal error stops. The commands that read a file to its end decode
-//! it on a thread of its own, a few frames ahead of the pose model ([`read_ahead`]).
+//! it on a thread of its own, a few frames ahead of the pose model ([`read_ahead`]); `analyze` and `record` write their
+//! output on another, a few items behind it ([`write_behind`]).
 
 pub mod camera;
 mod error;
@@ -32,6 +33,7 @@ pub mod frame_loop;
 mod images;
 pub mod read_ahead;
 mod video;
+pub mod write_behind;
 
 use std::fs::File;
 use std::io::Read;
@@ -49,6 +51,7 @@ pub use images::{
 };
 pub use read_ahead::read_ahead;
 pub use video::VideoSource;
+pub use write_behind::{Behind, write_behind};
 
 use crate::Frame;
 
