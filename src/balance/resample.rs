@@ -2,7 +2,9 @@
 //! et al. 2016), as the reference pipeline of Quijoux et al. 2021 uses it.
 //!
 //! 1. [`purge`]: the first and last samples, every sample before 0.1 s, and one- or two-sample artefacts (a jump
-//!    of more than 2 cm, L1 over both axes, from the last kept sample that comes back within 0.5 cm) are dropped.
+//!    of more than 2 cm, L1 over both axes, from the last kept sample that comes back within 0.5 cm) are dropped,
+//!    unless dropping them would leave a gap longer than [`MAX_GAP_S`] (two frames of a 5 fps video are 0.4 s of
+//!    movement, not a force plate's 20 ms glitch: dropped, they failed the whole trial as a gap).
 //! 2. [`swarii`]: the output grid starts at the first kept time and grows by repeatedly adding `1/fs` in double
 //!    precision while strictly below the last kept time (so a 100 Hz trace of 0.10–29.98 s gives 748 points at
 //!    25 Hz, the last one 29.97999999999954 s). Each output value is the mean of the samples within
@@ -31,12 +33,14 @@ pub fn purge(t: &[f64], ml: &[f64], ap: &[f64]) -> (Vec<f64>, Vec<f64>, Vec<f64>
         if t[i] < 0.1 {
             continue;
         }
-        if let (Some(&lx), Some(&ly)) = (nx.last(), ny.last()) {
+        if let (Some(&lx), Some(&ly), Some(&lt)) = (nx.last(), ny.last(), nt.last()) {
             let jump = l1(i, lx, ly) > 2.0;
-            if jump && l1(i + 1, lx, ly) < 0.5 {
+            // Dropping samples up to (not including) `next` leaves a gap from the last kept one to it.
+            let bridged = |next: usize| t[next] - lt <= MAX_GAP_S;
+            if jump && l1(i + 1, lx, ly) < 0.5 && bridged(i + 1) {
                 continue;
             }
-            if jump && i > 1 && i + 2 < n && l1(i + 2, lx, ly) < 0.5 {
+            if jump && i > 1 && i + 2 < n && l1(i + 2, lx, ly) < 0.5 && bridged(i + 2) {
                 continue;
             }
         }
@@ -202,6 +206,25 @@ mod tests {
         let hole: Vec<f64> = (0..100).map(|i| i as f64 / 50.0).filter(|v| !(0.5..1.5).contains(v)).collect();
         let err = swarii(&hole, &hole, &hole, 25.0, WINDOW_S).unwrap_err();
         assert!(err.to_string().contains("no sample between"), "{err}");
+    }
+
+    /// A 5 fps pose track (quiet standing between squats in the squat clip): two frames 2.5 cm off are 0.4 s of
+    /// movement. Dropped as an artefact, they left 0.6 s without a sample, more than is bridged, and the trial's
+    /// sway could not be measured at all; now they are kept, and a short artefact at 100 Hz is still dropped.
+    #[test]
+    fn purging_never_opens_a_gap_longer_than_is_bridged() {
+        let t: Vec<f64> = (0..12).map(|i| i as f64 / 5.0).collect();
+        let mut x = vec![0.0; 12];
+        (x[5], x[6]) = (2.5, 2.5);
+        let (pt, px, py) = purge(&t, &x, &x);
+        assert_eq!(pt.len(), 12 - 2, "all but the first and the last: {pt:?}");
+        assert!(pt.windows(2).all(|w| w[1] - w[0] <= MAX_GAP_S));
+        assert!(swarii(&pt, &px, &py, 25.0, WINDOW_S).is_ok());
+        let t: Vec<f64> = (0..40).map(|i| i as f64 / 100.0 + 0.05).collect();
+        let mut x = vec![0.0; 40];
+        (x[20], x[21]) = (2.5, 2.5);
+        let (_, px, _) = purge(&t, &x, &x);
+        assert!(px.iter().all(|&v| v == 0.0), "a two-sample artefact at 100 Hz is dropped");
     }
 
     #[test]
