@@ -132,7 +132,13 @@ impl SideKeeper {
                     let straight = cost(&current, &predicted);
                     let other = cost(&crossed(&current), &predicted);
                     let min_gain = MIN_GAIN_TORSO * torso * joints;
-                    let by_motion = other < SWAP_RATIO * straight && straight - other > min_gain;
+                    // From one frame to the next, the crossed labels must also fit where the limbs were: a
+                    // velocity thrown off by one frame's jitter predicted them crossed where neither had moved (the
+                    // walk clip on tract, landmark crop on OpenCV's grid: a trade at frame 160 held to the end of the
+                    // walk, 8 of 9 checks wrong). After frames without a decision the limbs may have passed each
+                    // other, and motion alone decides.
+                    let still = track.since > 1 || cost(&crossed(&current), last) < cost(&current, last);
+                    let by_motion = other < SWAP_RATIO * straight && straight - other > min_gain && still;
                     if by_motion || anchored_swap(&current, last, &track.velocity, min_gain / 2.0) {
                         track.swapped = !track.swapped;
                         self.swaps += 1;
