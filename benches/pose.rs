@@ -11,7 +11,7 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use mirrorcue::Frame;
 use mirrorcue::pose::engine::InputData;
-use mirrorcue::pose::imgproc::{Affine, Border, sample_rgb};
+use mirrorcue::pose::imgproc::{Affine, Border, Grid, sample_rgb};
 use mirrorcue::pose::models::ModelFile;
 use mirrorcue::pose::{Engine, EngineConfig, EstimatorConfig, ModelStore, PoseEstimator, PoseModel};
 
@@ -77,7 +77,7 @@ fn bench_pose(c: &mut Criterion) {
     let mut out = vec![0f32; 256 * 256 * 3];
     c.bench_function("preprocess/rotated_crop_1280x720_to_256", |b| {
         let map = Affine::rotated_square(640.0, 360.0, 600.0, 0.3, 256);
-        b.iter(|| sample_rgb(&img, &map, Border::Replicate, 256, 256, &mut out, |v| v / 255.0))
+        b.iter(|| sample_rgb(&img, &map, Grid::OpenCv, Border::Replicate, 256, 256, &mut out, |v| v / 255.0))
     });
 }
 

@@ -8,7 +8,7 @@ use image::RgbImage;
 use super::roi::HandRoi;
 use super::types::NUM_LANDMARKS;
 use crate::pose::engine::{Engine, InferenceSession, InputData};
-use crate::pose::imgproc::{Border, sample_rgb};
+use crate::pose::imgproc::{Border, Grid, sample_rgb};
 use crate::pose::models::{ModelFile, ModelStore};
 use crate::pose::{PoseError, StageTimes, WorldPoint};
 
@@ -51,7 +51,7 @@ impl HandLandmarker {
         let n = LANDMARK_INPUT;
         let t0 = Instant::now();
         let map = roi.sampling_map(n);
-        sample_rgb(image, &map, Border::Replicate, n, n, &mut self.input, |v| v * (1.0 / 255.0));
+        sample_rgb(image, &map, Grid::Centres, Border::Replicate, n, n, &mut self.input, |v| v * (1.0 / 255.0));
         let t1 = Instant::now();
         let out = self.session.run(&[1, n, n, 3], InputData::F32(&self.input))?;
         let t2 = Instant::now();

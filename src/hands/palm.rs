@@ -12,7 +12,7 @@ use image::RgbImage;
 use super::roi::mediapipe_map;
 pub use super::types::{NUM_PALM_KEYPOINTS as NUM_KEYPOINTS, PalmDetection};
 use crate::pose::engine::{Engine, InferenceSession, InputData};
-use crate::pose::imgproc::{Border, sample_rgb};
+use crate::pose::imgproc::{Border, Grid, sample_rgb};
 use crate::pose::models::{ModelFile, ModelStore};
 use crate::pose::{PoseError, StageTimes};
 
@@ -135,7 +135,9 @@ impl PalmDetector {
         let side = w.max(h);
         let t0 = Instant::now();
         let map = mediapipe_map(w / 2.0, h / 2.0, side, side, 0.0, PALM_INPUT, PALM_INPUT);
-        sample_rgb(image, &map, Border::Zero, PALM_INPUT, PALM_INPUT, &mut self.input, |v| v * (1.0 / 255.0));
+        sample_rgb(image, &map, Grid::Centres, Border::Zero, PALM_INPUT, PALM_INPUT, &mut self.input, |v| {
+            v * (1.0 / 255.0)
+        });
         let t1 = Instant::now();
         let out = self.session.run(&[1, PALM_INPUT, PALM_INPUT, 3], InputData::F32(&self.input))?;
         let t2 = Instant::now();

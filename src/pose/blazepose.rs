@@ -4,7 +4,9 @@
 //!
 //! The constants follow MediaPipe's `pose_detection` and `pose_landmark` graphs (SSD anchors, weighted non-maximum
 //! suppression with IoU 0.3, the crop centred on the mid-hip, rotated upright, side 2 × (mid-hip to the
-//! size/rotation point) × 1.25).
+//! size/rotation point) × 1.25). The landmark model's crop is sampled on OpenCV's grid, as MediaPipe's CPU pipeline
+//! samples it ([`Grid::OpenCv`]: Google's outputs were made so); the detector's input at pixel centres (why: the
+//! landmark-step test in `tests/pose_reference.rs`).
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -12,7 +14,7 @@ use std::time::Instant;
 use image::RgbImage;
 
 use super::engine::{Engine, InferenceSession, InputData};
-use super::imgproc::{Affine, Border, sample_rgb};
+use super::imgproc::{Affine, Border, Grid, sample_rgb};
 use super::keypoints::Skeleton;
 use super::models::{ModelError, ModelFile, ModelStore};
 use super::tracking::{Candidate, Reconsider};
@@ -218,7 +220,9 @@ impl BlazePose {
         let (x0, y0) = ((w - side) / 2.0, (h - side) / 2.0);
         let t0 = Instant::now();
         let map = Affine::crop(x0, y0, side, side, DET_SIZE, DET_SIZE);
-        sample_rgb(image, &map, Border::Zero, DET_SIZE, DET_SIZE, &mut self.det_input, |v| v * (1.0 / 127.5) - 1.0);
+        sample_rgb(image, &map, Grid::Centres, Border::Zero, DET_SIZE, DET_SIZE, &mut self.det_input, |v| {
+            v * (1.0 / 127.5) - 1.0
+        });
         let t1 = Instant::now();
         let out = self.detector.run(&[1, DET_SIZE, DET_SIZE, 3], InputData::F32(&self.det_input))?;
         let t2 = Instant::now();
@@ -263,7 +267,9 @@ impl BlazePose {
         let (fw, fh) = (image.width(), image.height());
         let t0 = Instant::now();
         let map = roi.affine();
-        sample_rgb(image, &map, Border::Replicate, LMK_SIZE, LMK_SIZE, &mut self.lmk_input, |v| v * (1.0 / 255.0));
+        sample_rgb(image, &map, Grid::OpenCv, Border::Replicate, LMK_SIZE, LMK_SIZE, &mut self.lmk_input, |v| {
+            v * (1.0 / 255.0)
+        });
         let t1 = Instant::now();
         let out = self.landmarks.run(&[1, LMK_SIZE, LMK_SIZE, 3], InputData::F32(&self.lmk_input))?;
         let t2 = Instant::now();

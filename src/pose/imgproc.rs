@@ -1,8 +1,9 @@
 //! Image sampling for model inputs: axis-aligned and rotated crops, letterboxing, written straight into tensors.
 //!
-//! Everything is one operation, an affine resampling: each output pixel centre `(u, v)` maps to a continuous
-//! source position `(x, y)` (pixel centres at `i + 0.5`), read with bilinear interpolation, zero outside the image.
-//! No intermediate image is made.
+//! Everything is one operation, an affine resampling: each output pixel maps to a source position, read with
+//! bilinear interpolation, zero (or the nearest edge pixel) outside the image. No intermediate image is made. Which
+//! source position an output pixel reads is the sampling [`Grid`]: its centre's (the geometric rule), or, as
+//! MediaPipe's CPU pipeline does through OpenCV, the map applied to its index.
 
 use image::RgbImage;
 
@@ -64,11 +65,29 @@ pub enum Border {
     Replicate,
 }
 
+/// Which source position each output pixel reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Grid {
+    /// The output pixel's centre `(u + ½, v + ½)` maps to a continuous source position (source pixel centres at
+    /// `i + ½`): the geometric rule, under which a crop's content sits exactly where the map puts it.
+    Centres,
+    /// OpenCV's rule (`warpAffine`, `warpPerspective`), which MediaPipe's `ImageToTensorCalculator` follows on the
+    /// CPU: the output pixel index `(u, v)` maps to a source index (pixel centres at integers). Against
+    /// [`Centres`](Grid::Centres) the content moves by half an output pixel less half a source pixel (1.5 source
+    /// pixels along each axis for BlazePose's 256-pixel crop of a 1000-pixel square). Through MediaPipe's crop,
+    /// BlazePose's landmark model finds MediaPipe's landmarks (to 0.13 px) only on this grid
+    /// (`tests/pose_reference.rs`).
+    OpenCv,
+}
+
 /// Resamples `src` through `map` into an `out_w` × `out_h` × 3 (HWC, RGB) buffer, converting each channel value
-/// (0..255, as f32) with `convert`. Positions outside the source read as `border` says.
+/// (0..255, as f32) with `convert`. Output pixels read the source where `grid` says; positions outside the source
+/// read as `border` says.
+#[allow(clippy::too_many_arguments)]
 pub fn sample_rgb<T: Copy>(
     src: &RgbImage,
     map: &Affine,
+    grid: Grid,
     border: Border,
     out_w: usize,
     out_h: usize,
@@ -85,11 +104,16 @@ pub fn sample_rgb<T: Copy>(
     // integers, so the common case needs no float conversion but the output's.
     const ONE: f64 = 65536.0;
     let (step_x, step_y) = ((a as f64 * ONE).round() as i64, (d as f64 * ONE).round() as i64);
+    // Output pixel u reads at `u + at_out` through the map, less `to_index` into pixel-index space.
+    let (at_out, to_index) = match grid {
+        Grid::Centres => (0.5, 0.5),
+        Grid::OpenCv => (0.0, 0.0),
+    };
     for v in 0..out_h {
-        let vc = v as f64 + 0.5;
-        // Source position of the first output pixel centre in this row, in pixel-index space (centres at integers).
-        let mut xq = (((a as f64) * 0.5 + (b as f64) * vc + c as f64 - 0.5) * ONE).round() as i64;
-        let mut yq = (((d as f64) * 0.5 + (e as f64) * vc + f as f64 - 0.5) * ONE).round() as i64;
+        let vc = v as f64 + at_out;
+        // Source position the first output pixel of this row reads, in pixel-index space (centres at integers).
+        let mut xq = (((a as f64) * at_out + (b as f64) * vc + c as f64 - to_index) * ONE).round() as i64;
+        let mut yq = (((d as f64) * at_out + (e as f64) * vc + f as f64 - to_index) * ONE).round() as i64;
         let row = &mut out[v * out_w * 3..(v + 1) * out_w * 3];
         for px in row.chunks_exact_mut(3) {
             let (xi, yi) = (xq >> 16, yq >> 16);
@@ -180,7 +204,16 @@ mod tests {
     fn identity_crop_reproduces_the_image() {
         let img = gradient(20, 10);
         let mut out = vec![0f32; 20 * 10 * 3];
-        sample_rgb(&img, &Affine::crop(0.0, 0.0, 20.0, 10.0, 20, 10), Border::Zero, 20, 10, &mut out, |v| v);
+        sample_rgb(
+            &img,
+            &Affine::crop(0.0, 0.0, 20.0, 10.0, 20, 10),
+            Grid::Centres,
+            Border::Zero,
+            20,
+            10,
+            &mut out,
+            |v| v,
+        );
         for y in 0..10 {
             for x in 0..20 {
                 let i = (y * 20 + x) * 3;
@@ -195,15 +228,58 @@ mod tests {
     fn half_scale_averages_and_outside_is_black() {
         let img = gradient(20, 10);
         let mut out = vec![0f32; 10 * 5 * 3];
-        sample_rgb(&img, &Affine::crop(0.0, 0.0, 20.0, 10.0, 10, 5), Border::Zero, 10, 5, &mut out, |v| v);
+        sample_rgb(
+            &img,
+            &Affine::crop(0.0, 0.0, 20.0, 10.0, 10, 5),
+            Grid::Centres,
+            Border::Zero,
+            10,
+            5,
+            &mut out,
+            |v| v,
+        );
         // Output pixel 0 centre maps to source x = 1.0 − 0.5 = 0.5: between columns 0 and 1.
         assert!((out[0] - 0.5).abs() < 1e-5);
         let mut far = vec![1f32; 4 * 4 * 3];
-        sample_rgb(&img, &Affine::crop(100.0, 100.0, 4.0, 4.0, 4, 4), Border::Zero, 4, 4, &mut far, |v| v);
+        sample_rgb(
+            &img,
+            &Affine::crop(100.0, 100.0, 4.0, 4.0, 4, 4),
+            Grid::Centres,
+            Border::Zero,
+            4,
+            4,
+            &mut far,
+            |v| v,
+        );
         assert!(far.iter().all(|&v| v == 0.0));
         // Replicated, far outside reads the nearest corner pixel (19, 9, 7).
-        sample_rgb(&img, &Affine::crop(100.0, 100.0, 4.0, 4.0, 4, 4), Border::Replicate, 4, 4, &mut far, |v| v);
+        sample_rgb(
+            &img,
+            &Affine::crop(100.0, 100.0, 4.0, 4.0, 4, 4),
+            Grid::Centres,
+            Border::Replicate,
+            4,
+            4,
+            &mut far,
+            |v| v,
+        );
         assert_eq!(&far[..3], &[19.0, 9.0, 7.0]);
+    }
+
+    /// OpenCV's `warpAffine` (and so MediaPipe on the CPU) reads output index u at source index M(u): halving a
+    /// gradient, output pixel 0 reads column 0 exactly and pixel 3 column 6, where the centres' rule reads between
+    /// columns (0.5, 6.5).
+    #[test]
+    fn the_opencv_grid_reads_the_map_at_pixel_indices() {
+        let img = gradient(20, 10);
+        let mut out = vec![0f32; 10 * 5 * 3];
+        let half = Affine::crop(0.0, 0.0, 20.0, 10.0, 10, 5);
+        sample_rgb(&img, &half, Grid::OpenCv, Border::Zero, 10, 5, &mut out, |v| v);
+        let x_at = |out: &[f32], u: usize, v: usize| out[(v * 10 + u) * 3];
+        let y_at = |out: &[f32], u: usize, v: usize| out[(v * 10 + u) * 3 + 1];
+        assert_eq!((x_at(&out, 0, 0), x_at(&out, 3, 2), y_at(&out, 3, 2)), (0.0, 6.0, 4.0));
+        sample_rgb(&img, &half, Grid::Centres, Border::Zero, 10, 5, &mut out, |v| v);
+        assert_eq!((x_at(&out, 0, 0), x_at(&out, 3, 2), y_at(&out, 3, 2)), (0.5, 6.5, 4.5));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::time::Instant;
 use image::RgbImage;
 
 use super::engine::{Engine, InferenceSession, InputData};
-use super::imgproc::{Affine, Border, sample_rgb};
+use super::imgproc::{Affine, Border, Grid, sample_rgb};
 use super::keypoints::{Joint, Skeleton};
 use super::models::{ModelError, ModelFile, ModelStore};
 use super::tracking::{Candidate, Reconsider};
@@ -176,7 +176,7 @@ impl MoveNet {
             self.size,
         );
         // MoveNet takes 0..255 as int32 (the reference casts the resized float image, i.e. truncates).
-        sample_rgb(image, &map, Border::Zero, self.size, self.size, &mut self.input, |v| v as i32);
+        sample_rgb(image, &map, Grid::Centres, Border::Zero, self.size, self.size, &mut self.input, |v| v as i32);
         let t1 = Instant::now();
         let shape = [1, self.size, self.size, 3];
         let out = self.session.run(&shape, InputData::I32(&self.input))?;
