@@ -27,6 +27,8 @@ const NUM_ANCHORS: usize = 2254;
 const DET_MIN_SCORE: f32 = 0.5;
 const NMS_IOU: f32 = 0.3;
 const ROI_SCALE: f32 = 1.25;
+/// Detections read at most in one frame when the crops of the first ones show nobody.
+const MAX_READS: usize = 3;
 /// Below this presence probability the landmark model has lost the person and the detector runs again.
 pub const MIN_TRACKING_PRESENCE: f32 = 0.5;
 
@@ -377,19 +379,31 @@ impl BlazePose {
                 .or_else(|| select_detection(&dets, selector, fw, fh)),
             _ => select_detection(&dets, selector, fw, fh),
         };
-        self.new_person = chosen.is_some_and(|d| previous.is_none_or(|prev| near(d, &prev) > prev.side / 2.0));
-        let Some(det) = chosen.copied() else {
+        let Some(mut det) = chosen.copied() else {
+            self.new_person = false;
             return Ok(None);
         };
         // Twice for a photo, the first frame, after a cut or a loss; once (as MediaPipe) when a caller's reset asks
         // for a fresh detection in mid-recording (gait's periodic search).
         let after_reset = std::mem::take(&mut self.after_reset);
         let twice = std::mem::take(&mut self.look_twice) || !tracking || !after_reset;
-        let (pose, presence, next) = self.read_detection(image, &det, twice, times)?;
-        if presence < MIN_TRACKING_PRESENCE {
-            self.new_person = false;
-            return Ok(None);
-        }
+        let mut others: Vec<Detection> = dets.iter().filter(|d| **d != det).copied().collect();
+        let (pose, next) = loop {
+            let (pose, presence, next) = self.read_detection(image, &det, twice, times)?;
+            if presence >= MIN_TRACKING_PRESENCE {
+                break (pose, next);
+            }
+            // The crop shows nobody: a false detection (on the walk clip a 1200-pixel one outscored the man doing
+            // jumping jacks, and three frames went without a pose). The next person the caller's choice would take.
+            let tried = dets.len() - others.len();
+            let Some(other) = select_detection(&others, selector, fw, fh).copied().filter(|_| tried < MAX_READS) else {
+                self.new_person = false;
+                return Ok(None);
+            };
+            others.retain(|d| *d != other);
+            det = other;
+        };
+        self.new_person = previous.is_none_or(|prev| near(&det, &prev) > prev.side / 2.0);
         if tracking {
             self.roi = Some(next);
         }
