@@ -2,9 +2,10 @@
 //!
 //! Seen side-on, a model often swaps the names of the two legs (or arms) for a frame or for good, above all where
 //! the nearer leg hides the farther one. [`SideKeeper`] follows each limb group from frame to frame: it predicts
-//! where the left and the right limb should be (last position plus a damped velocity) and, when the model's labels
-//! fit that prediction clearly worse than the crossed labels, it trades the group's labels back; the trade stays in
-//! force until the model flips back. Legs and arms are decided apart (a model may swap one and not the other).
+//! where the left and the right limb should be (last position plus the last frame's velocity) and, when the model's
+//! labels fit that prediction clearly worse than the crossed labels (and, from one frame to the next, fit where the
+//! limbs were worse too), it trades the group's labels back; the trade stays in force until the model flips back.
+//! Legs and arms are decided apart (a model may swap one and not the other).
 //! Hips and shoulders move with their limb but do not vote (seen side-on they lie on top of each other).
 //!
 //! It only renames keypoints; it never moves one. It is a stage of the video path ([`super::PoseEstimator`]) and
