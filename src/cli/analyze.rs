@@ -1,7 +1,7 @@
 //! `mirrorcue analyze`: a recording in, keypoints out.
 //!
-//! Three stages on three threads: decoding ([`source::read_ahead`]), the pose and hand models (the caller's thread),
-//! and the output, keypoint lines and `--render`'s pictures ([`source::write_behind`]).
+//! Three stages on three threads: decoding ([`source::read_ahead()`]), the pose and hand models (the caller's thread),
+//! and the output, keypoint lines and `--render`'s pictures ([`source::write_behind()`]).
 
 use std::io::{BufWriter, Write};
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! `mirrorcue record`: a source to a recording folder (video, pose track, manifest), headless.
 //!
-//! A file is decoded on a thread of its own ([`source::read_ahead`]; a camera has its capture thread), the pose
-//! runs on the caller's, and the video is encoded and written on a third ([`source::write_behind`]).
+//! A file is decoded on a thread of its own ([`source::read_ahead()`]; a camera has its capture thread), the pose
+//! runs on the caller's, and the video is encoded and written on a third ([`source::write_behind()`]).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -24,8 +24,8 @@
 //!
 //! Reading a source to its end goes through the one frame loop, [`run_frames`] (see [`frame_loop`]): a damaged
 //! frame is skipped with a warning and counted, a fatal error stops. The commands that read a file to its end decode
-//! it on a thread of its own, a few frames ahead of the pose model ([`read_ahead`]); `analyze` and `record` write their
-//! output on another, a few items behind it ([`write_behind`]).
+//! it on a thread of its own, a few frames ahead of the pose model ([`read_ahead()`]); `analyze` and `record` write their
+//! output on another, a few items behind it ([`write_behind()`]).
 
 pub mod camera;
 mod error;

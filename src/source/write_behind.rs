@@ -1,6 +1,6 @@
 //! [`write_behind`]: the output of a frame loop (keypoint lines, rendered frames, an encoded recording) written on
 //! a thread of its own, up to a few items behind the loop, so that the pose model does not wait for the encoder or
-//! the disk. With [`read_ahead`](super::read_ahead) a command runs as three stages:
+//! the disk. With [`read_ahead`](super::read_ahead()) a command runs as three stages:
 //!
 //! ```text
 //! decoding thread ──[AHEAD frames]──▶ caller's thread: pose ──[BEHIND items]──▶ output thread: write
