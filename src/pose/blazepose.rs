@@ -99,6 +99,12 @@ impl Roi {
         Roi { cx: center[0], cy: center[1], side, rotation }
     }
 
+    /// The body's size MediaPipe smooths this person's landmarks against: the side of the square the two alignment
+    /// points make, before the crop's margin (2 × mid-hip to the size/rotation point), in pixels.
+    pub fn object_scale(&self) -> f32 {
+        self.side / ROI_SCALE
+    }
+
     fn affine(&self) -> Affine {
         Affine::rotated_square(self.cx, self.cy, self.side, self.rotation, LMK_SIZE)
     }

@@ -134,8 +134,16 @@ impl PoseSmoother {
         self.last_time = None;
     }
 
-    /// Smooths `pose` seen at `time_s` in place.
+    /// Smooths `pose` seen at `time_s` in place, speeds measured against the keypoints' bounding box (the mean of its
+    /// width and height).
     pub fn apply(&mut self, pose: &mut Pose, time_s: f64) {
+        self.apply_with_scale(pose, time_s, None)
+    }
+
+    /// Smooths `pose` seen at `time_s` in place, speeds measured against `object_scale` (pixels) when given, else
+    /// against the keypoints' bounding box. MediaPipe's pose graph measures them against the square its two
+    /// alignment points make ([`Roi::object_scale`](super::blazepose::Roi::object_scale)).
+    pub fn apply_with_scale(&mut self, pose: &mut Pose, time_s: f64, object_scale: Option<f32>) {
         // A gap of more than a second, or time going backwards (a rewound recording), starts afresh.
         if let Some(t) = self.last_time
             && (time_s < t || time_s - t > 1.0)
@@ -147,9 +155,10 @@ impl PoseSmoother {
         }
         self.last_time = Some(time_s);
         let (w, h) = (pose.frame_width as f32, pose.frame_height as f32);
-        let scale = match pose.bounding_box(0.0) {
-            Some((x0, y0, x1, y1)) => ((x1 - x0) * w + (y1 - y0) * h) / 2.0,
-            None => 0.0,
+        let scale = match (object_scale, pose.bounding_box(0.0)) {
+            (Some(s), _) => s,
+            (None, Some((x0, y0, x1, y1))) => ((x1 - x0) * w + (y1 - y0) * h) / 2.0,
+            (None, None) => 0.0,
         };
         let value_scale = if scale > 1e-3 { 1.0 / scale } else { 1.0 };
         for (k, f) in pose.keypoints.iter_mut().zip(self.filters.iter_mut()) {
