@@ -130,17 +130,8 @@ mod tests {
                 written.push(i);
                 Ok(())
             },
-            |behind| {
-                // The loop goes on until a send says the output stopped, as a frame loop would.
-                let mut sent = 0;
-                for i in 0..1000 {
-                    if !behind.send(i) {
-                        break;
-                    }
-                    sent += 1;
-                }
-                sent
-            },
+            // The loop goes on until a send says the output stopped, as a frame loop would.
+            |behind| (0..1000).take_while(|&i| behind.send(i)).count(),
         );
         assert_eq!(ended, Err("disk full at item 10".to_string()));
         assert_eq!(written, (0..10).collect::<Vec<_>>());
