@@ -116,10 +116,13 @@ fn tracking_recovers_at_once_after_a_cut() {
     }
 }
 
-/// When the followed person is lost and the detector's best-scored find is a false one (frames 202–204 of the walk
-/// clip: a 1200-pixel "person" outscores the man doing jumping jacks; its crop shows nobody, presence 0.2), the
-/// next find is read instead. At most one frame of 190–210 without a pose; before, frames 202, 203 and 204 had none
-/// (BlazePose full, landmark crop on OpenCV's grid). Streams the 211 frames: ~15 s of CPU in a debug build.
+/// When the detector's best-scored find is a false one (from frame 202 of the walk clip: a 1200-pixel "person"
+/// outscores the man doing jumping jacks; its crop shows nobody, presence 0.2), the next find is read instead. The
+/// estimator starts at frame 202, as after a cut, so the detector's choice decides whatever was followed before
+/// (with MediaPipe's crop smoothing the walking woman is followed out of the picture until frame 207; at 208-209 the
+/// crouched man's crop then shows nobody and at 209 the detector finds only the false one, so a pipeline that
+/// reads one find, as MediaPipe's, has no pose there either). Every frame of 202-210 has a pose;
+/// reading only the best find (as before), frames 202, 203 and 204 had none.
 #[test]
 fn a_false_detection_does_not_cost_the_person() {
     let engine = common::engine();
@@ -129,16 +132,17 @@ fn a_false_detection_does_not_cost_the_person() {
     let mut without = Vec::new();
     while let Some(frame) = src.next_frame() {
         let frame = frame.unwrap();
-        let found = est.estimate(&frame).unwrap().is_some();
-        if (190..=210).contains(&frame.index) && !found {
+        if frame.index < 202 {
+            continue;
+        }
+        if est.estimate(&frame).unwrap().is_none() {
             without.push(frame.index);
         }
         if frame.index >= 210 {
             break;
         }
     }
-    eprintln!("frames 190–210 without a pose: {without:?}");
-    assert!(without.len() <= 1, "frames without a pose: {without:?}");
+    assert!(without.is_empty(), "frames of 202-210 without a pose: {without:?}");
 }
 
 /// On the walk clip the man on the roof is the only person found at the start; the walking woman comes into view

@@ -6,7 +6,8 @@
 //! suppression with IoU 0.3, the crop centred on the mid-hip, rotated upright, side 2 × (mid-hip to the
 //! size/rotation point) × 1.25). The landmark model's crop is sampled on OpenCV's grid, as MediaPipe's CPU pipeline
 //! samples it ([`Grid::OpenCv`]: Google's outputs were made so); the detector's input at pixel centres (why: the
-//! landmark-step test in `tests/pose_reference.rs`).
+//! landmark-step test in `tests/pose_reference.rs`). With smoothing on, the crop's path from frame to frame is
+//! smoothed as MediaPipe smooths it ([`CROP_SMOOTHING`]).
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -17,6 +18,7 @@ use super::engine::{Engine, InferenceSession, InputData};
 use super::imgproc::{Affine, Border, Grid, sample_rgb};
 use super::keypoints::Skeleton;
 use super::models::{ModelError, ModelFile, ModelStore};
+use super::smoothing::{OneEuro, OneEuroParams};
 use super::tracking::{Candidate, Reconsider};
 use super::types::{Keypoint, Pose, SegmentationMask, WorldPoint};
 use super::{PersonSelector, PoseError, StageTimes};
@@ -105,8 +107,56 @@ impl Roi {
         self.side / ROI_SCALE
     }
 
+    /// The two alignment points the square was made from ([`from_alignment`](Self::from_alignment)'s inverse):
+    /// the centre, and the size/rotation point.
+    pub fn alignment(&self) -> [[f32; 2]; 2] {
+        let d = self.object_scale() / 2.0;
+        let (sin, cos) = self.rotation.sin_cos();
+        [[self.cx, self.cy], [self.cx + d * sin, self.cy - d * cos]]
+    }
+
     fn affine(&self) -> Affine {
         Affine::rotated_square(self.cx, self.cy, self.side, self.rotation, LMK_SIZE)
+    }
+}
+
+/// MediaPipe's tuning for the two points the next crop is made from (its `pose_landmark_filtering` graph smooths
+/// these auxiliary landmarks harder than the landmarks: a crop steady at rest, quick when the body moves): min
+/// cut-off 0.01, beta 10, derivative cut-off 1.0.
+pub const CROP_SMOOTHING: OneEuroParams = OneEuroParams { min_cutoff: 0.01, beta: 10.0, derivative_cutoff: 1.0 };
+
+/// Smooths the path of the tracking crop from frame to frame as MediaPipe does: its two alignment points through
+/// One Euro filters ([`CROP_SMOOTHING`]), speeds measured against the points' own extent (the mean of their
+/// bounding box's width and height, MediaPipe's object scale for landmarks without a region).
+#[derive(Clone, Debug)]
+struct CropSmoother {
+    filters: [OneEuro; 4],
+}
+
+impl CropSmoother {
+    fn new() -> Self {
+        CropSmoother { filters: [OneEuro::new(CROP_SMOOTHING); 4] }
+    }
+
+    /// Forgets the path (the person lost, another person followed).
+    fn reset(&mut self) {
+        *self = Self::new();
+    }
+
+    /// The crop `roi` (made from this frame's landmarks, seen at `time_s`) smoothed along the crops before it.
+    fn apply(&mut self, roi: Roi, time_s: f64) -> Roi {
+        let [c, s] = roi.alignment();
+        let scale = ((s[0] - c[0]).abs() + (s[1] - c[1]).abs()) / 2.0;
+        if scale < 1e-6 {
+            // MediaPipe leaves points of no extent as they are.
+            return roi;
+        }
+        let raw = [c[0], c[1], s[0], s[1]];
+        let mut out = [0.0; 4];
+        for ((o, f), v) in out.iter_mut().zip(&mut self.filters).zip(raw) {
+            *o = f.apply(v, 1.0 / scale, time_s);
+        }
+        Roi::from_alignment([out[0], out[1]], [out[2], out[3]])
     }
 }
 
@@ -167,6 +217,8 @@ pub struct BlazePose {
     new_person: bool,
     look_twice: bool,
     after_reset: bool,
+    crop_smoother: CropSmoother,
+    object_scale: Option<f32>,
 }
 
 impl BlazePose {
@@ -188,6 +240,8 @@ impl BlazePose {
             new_person: false,
             look_twice: false,
             after_reset: false,
+            crop_smoother: CropSmoother::new(),
+            object_scale: None,
         })
     }
 
@@ -195,6 +249,7 @@ impl BlazePose {
     pub fn reset(&mut self) {
         self.roi = None;
         self.reconsider.reset();
+        self.crop_smoother.reset();
         self.after_reset = true;
     }
 
@@ -349,18 +404,20 @@ impl BlazePose {
         image: &RgbImage,
         tracking: bool,
         selector: PersonSelector,
+        crop_smoothing: Option<f64>,
         times: &mut StageTimes,
     ) -> Result<Option<Pose>, PoseError> {
         if tracking && let Some(roi) = self.roi {
             let (pose, presence, next) = self.landmarks_in(image, roi, times)?;
             if presence >= MIN_TRACKING_PRESENCE {
-                self.roi = Some(next);
+                self.follow(next, crop_smoothing);
                 if selector.reconsiders() && self.reconsider.due() {
                     // Someone much bigger or surer in view for a while (a patient who walked in): follow them.
                     if let Some(other) = self.better_person(image, next, times)? {
                         let (p2, pr2, n2) = self.read_detection(image, &other, true, times)?;
                         if pr2 >= MIN_TRACKING_PRESENCE {
-                            self.roi = Some(n2);
+                            self.crop_smoother.reset();
+                            self.follow(n2, crop_smoothing);
                             self.new_person = true;
                             return Ok(Some(p2));
                         }
@@ -370,6 +427,7 @@ impl BlazePose {
             }
         }
         let previous = self.roi.take();
+        self.crop_smoother.reset();
         self.reconsider.reset();
         let dets = self.detect(image, times)?;
         let fw = image.width() as f32;
@@ -411,9 +469,25 @@ impl BlazePose {
         };
         self.new_person = previous.is_none_or(|prev| near(&det, &prev) > prev.side / 2.0);
         if tracking {
-            self.roi = Some(next);
+            self.follow(next, crop_smoothing);
         }
         Ok(Some(pose))
+    }
+
+    /// Reads the next frame through `next` (the crop this frame's landmarks give), smoothed along the crops before
+    /// it when `crop_smoothing` gives this frame's time.
+    fn follow(&mut self, next: Roi, crop_smoothing: Option<f64>) {
+        self.object_scale = Some(next.object_scale());
+        self.roi = Some(match crop_smoothing {
+            Some(time_s) => self.crop_smoother.apply(next, time_s),
+            None => next,
+        });
+    }
+
+    /// The body's size in the last pose's own landmarks (pixels, [`Roi::object_scale`] of the crop they give before
+    /// smoothing): what MediaPipe measures the landmarks' speeds against.
+    pub fn object_scale(&self) -> Option<f32> {
+        self.roi.and(self.object_scale)
     }
 
     /// Reads the landmarks of a person the detector found through the detector's crop, and with `twice` once more
@@ -558,6 +632,43 @@ mod tests {
         // The crop's top centre lands on the far side of the scale point.
         let (x, y) = r.affine().apply(128.0, 0.0);
         assert!((x - 225.0).abs() < 1e-3 && (y - 200.0).abs() < 1e-3, "{x} {y}");
+    }
+
+    #[test]
+    fn the_alignment_points_give_the_square_back() {
+        for (c, s) in [([100.0, 200.0], [100.0, 100.0]), ([300.0, 50.0], [420.0, 90.0]), ([5.0, 5.0], [-60.0, 40.0])] {
+            let r = Roi::from_alignment(c, s);
+            let [c2, s2] = r.alignment();
+            for (a, b) in [(c, c2), (s, s2)] {
+                assert!((a[0] - b[0]).abs() < 1e-3 && (a[1] - b[1]).abs() < 1e-3, "{a:?} against {b:?}");
+            }
+        }
+    }
+
+    /// The crop's path: a body at rest whose landmarks jitter by ±3 px gets a crop that moves far less; one that
+    /// walks 15 px a frame is followed within 5 px (MediaPipe's tuning, 30 frames a second).
+    #[test]
+    fn the_crop_is_steady_at_rest_and_follows_a_walk() {
+        let mut smoother = CropSmoother::new();
+        let mut at_rest = Vec::new();
+        for i in 0..60 {
+            let jitter = if i % 2 == 0 { 3.0 } else { -3.0 };
+            let roi = Roi::from_alignment([500.0 + jitter, 600.0], [500.0 + jitter, 400.0]);
+            at_rest.push(smoother.apply(roi, i as f64 / 30.0).cx);
+        }
+        let last = &at_rest[40..];
+        let spread = last.iter().copied().fold(f32::MIN, f32::max) - last.iter().copied().fold(f32::MAX, f32::min);
+        assert!(spread < 1.0, "the crop at rest moves {spread:.2} px");
+        let mut cx = 0.0;
+        for i in 60..90 {
+            let x = 500.0 + 15.0 * (i - 59) as f32;
+            cx = smoother.apply(Roi::from_alignment([x, 600.0], [x, 400.0]), i as f64 / 30.0).cx;
+        }
+        let lag = 500.0 + 15.0 * 30.0 - cx;
+        assert!(lag < 5.0, "the crop lags the walk by {lag:.1} px");
+        // The size and rotation come through unchanged.
+        let r = smoother.apply(Roi::from_alignment([950.0, 600.0], [950.0, 400.0]), 3.0);
+        assert!((r.side - 500.0).abs() < 5.0 && r.rotation.abs() < 0.02, "{r:?}");
     }
 
     #[test]

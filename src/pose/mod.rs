@@ -299,7 +299,11 @@ impl PoseEstimator {
             Backend::MoveNet(m) => {
                 m.estimate(&frame.image, tracking, self.config.min_pose_score, self.config.selector, &mut times)?
             }
-            Backend::BlazePose(b) => b.estimate(&frame.image, tracking, self.config.selector, &mut times)?,
+            Backend::BlazePose(b) => {
+                // The crop's path is smoothed with the landmarks, as MediaPipe does (its auxiliary landmarks).
+                let crop_smoothing = self.config.smoothing.map(|_| frame.time_s);
+                b.estimate(&frame.image, tracking, self.config.selector, crop_smoothing, &mut times)?
+            }
         };
         match self.next_region(frame) {
             Some(region) if tracking => self.watch.remember(&frame.image, region),
@@ -328,7 +332,7 @@ impl PoseEstimator {
                 // BlazePose's speeds against the size MediaPipe uses (the alignment square of this frame's
                 // landmarks: the squat clip as Google's run 4.42 -> 4.14 px); MoveNet's against its keypoints' box.
                 let scale = match &self.backend {
-                    Backend::BlazePose(b) => b.next_roi().map(|r| r.object_scale()),
+                    Backend::BlazePose(b) => b.object_scale(),
                     Backend::MoveNet(_) => None,
                 };
                 self.smoother.apply_with_scale(&mut p, frame.time_s, scale);
