@@ -57,3 +57,40 @@ fn onnxruntime_and_tract_agree() {
         assert!(median <= MEDIAN_PX, "{model}: median {median} px");
     }
 }
+
+/// Without the person mask, BlazePose's landmark model is loaded without its mask decoder (`pose::onnx_prune`);
+/// on both engines the landmarks are the same either way (to 1e-4 of the frame), the mask comes only when asked, and
+/// it covers the person (probability over 0.5 at the mid-hip, under 0.5 in the frame's corner).
+#[test]
+fn blazepose_gives_the_same_landmarks_with_or_without_its_mask() {
+    use mirrorcue::pose::Joint;
+    let mut engines =
+        vec![Engine::select(&EngineConfig { choice: EngineChoice::Tract, ..Default::default() }).unwrap()];
+    match Engine::select(&EngineConfig { choice: EngineChoice::OnnxRuntime, ..Default::default() }) {
+        Ok(e) => engines.push(e),
+        Err(e) => assert_ne!(std::env::var("MIRRORCUE_REQUIRE_ORT").as_deref(), Ok("1"), "{e}"),
+    }
+    let frame = common::image_frame("images/stills/tfjs_pose_squats_f059_deep_squat.png");
+    for engine in &engines {
+        let run = |segmentation: bool| {
+            let mut config = EstimatorConfig::stills(PoseModel::BlazeposeFull);
+            config.segmentation = segmentation;
+            let mut est = PoseEstimator::new(&common::models(), engine, config).unwrap();
+            est.estimate(&frame).unwrap().expect("a person")
+        };
+        let (plain, masked) = (run(false), run(true));
+        assert!(plain.mask.is_none(), "{:?}: a mask nobody asked for", engine.kind());
+        for (a, b) in plain.keypoints.iter().zip(&masked.keypoints) {
+            assert!((a.x - b.x).abs() < 1e-4 && (a.y - b.y).abs() < 1e-4, "{:?}: {a:?} against {b:?}", engine.kind());
+        }
+        let mask = masked.mask.as_ref().expect("the mask asked for");
+        let (l, r) = (masked.get(Joint::LeftHip).unwrap(), masked.get(Joint::RightHip).unwrap());
+        let at_hips = mask.sample((l.x + r.x) / 2.0, (l.y + r.y) / 2.0);
+        let in_corner = mask.sample(0.02, 0.02);
+        assert!(
+            at_hips > 0.5 && in_corner < 0.5,
+            "{:?}: mask {at_hips:.2} at the hips, {in_corner:.2} in the corner",
+            engine.kind()
+        );
+    }
+}

@@ -6,6 +6,7 @@
 //! ```
 //! - [`engine`]: which inference engine runs (ONNX Runtime, or tract as the fallback);
 //! - [`models`]: the shipped model files, verified when loaded;
+//! - [`onnx_prune`]: a model cut to the outputs read (BlazePose without its mask decoder);
 //! - [`movenet`], [`blazepose`]: the models' pipelines;
 //! - [`framing`]: upper-body framing (hips out of view), told apart from whole-body framing;
 //! - [`sides`]: steady left/right labels of legs and arms over a sequence (the label fix-up);
@@ -21,6 +22,7 @@ pub mod imgproc;
 pub mod keypoints;
 pub mod models;
 pub mod movenet;
+pub mod onnx_prune;
 pub mod sides;
 pub mod smoothing;
 pub mod tracking;
