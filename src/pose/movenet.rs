@@ -263,6 +263,12 @@ impl MoveNet {
                 next = CropRegion::from_keypoints(&kps, w, h);
             }
         }
+        if chosen_position && next == whole {
+            // The torso was not seen well enough to crop around it: a person chosen by position is looked for near
+            // where they were seen, not in the whole frame, where the model would take whoever stands out (the
+            // lab clip cut at the waist: a woman in the background instead of the patient).
+            next = around_seen(&kps, w, h).unwrap_or(whole);
+        }
         self.next_crop = if tracking { Some(next) } else { None };
         let score = mean_score(&kps);
         if score < min_pose_score {
@@ -279,6 +285,17 @@ impl MoveNet {
             frame_height: h,
         }))
     }
+}
+
+/// A square as wide as the frame's shorter side, centred on the keypoints seen with some confidence.
+fn around_seen(kps: &[Keypoint], w: u32, h: u32) -> Option<CropRegion> {
+    let seen: Vec<&Keypoint> = kps.iter().filter(|k| k.score >= MIN_CROP_KEYPOINT_SCORE).collect();
+    if seen.is_empty() {
+        return None;
+    }
+    let n = seen.len() as f32;
+    let (x, y) = (seen.iter().map(|k| k.x).sum::<f32>() / n, seen.iter().map(|k| k.y).sum::<f32>() / n);
+    Some(CropRegion::square_at(x, y, w.min(h) as f32, w, h))
 }
 
 /// Mid-hip and mid-shoulder (pixels) when the torso is seen.
