@@ -78,6 +78,30 @@ pub struct Detection {
     pub score: f32,
 }
 
+/// The detector's mid-hip lies this fraction of its body size (mid-hip to the size/rotation point) below its
+/// mid-shoulder on an upright body (0.57 and 0.59 on the squat and lab clips' whole frames).
+const HIP_BELOW_SHOULDER: f32 = 0.58;
+/// A detection read upside down also misjudges the body's size (61 to 320 px for a 434-px body on the lab clip cut
+/// at mid-chest): framed from the head to the chest or waist, the body's size is at least this fraction of the
+/// frame's height (0.62-0.72 on the squat and lab clips so cut).
+const UPRIGHT_MIN_SIZE: f32 = 0.6;
+
+impl Detection {
+    /// For a detection that reads the body upside down (its size/rotation point below the mid-hip): the crop of
+    /// the same body upright, its mid-hip put below the mid-shoulder, the mid-shoulder being the point the detector
+    /// still places well when the hips are out of the picture, its size at least 0.6 of
+    /// `frame_height`. `None` for a detection that is not upside down.
+    pub fn upright_roi(&self, frame_height: f32) -> Option<Roi> {
+        let [hip, scale, shoulder, _] = self.keypoints;
+        if scale[1] <= hip[1] {
+            return None;
+        }
+        let size = (scale[0] - hip[0]).hypot(scale[1] - hip[1]).max(UPRIGHT_MIN_SIZE * frame_height);
+        let hip = [shoulder[0], shoulder[1] + HIP_BELOW_SHOULDER * size];
+        Some(Roi::from_alignment(hip, [hip[0], hip[1] - size]))
+    }
+}
+
 /// The rotated square the landmark model reads, in frame pixels.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Roi {
@@ -501,7 +525,17 @@ impl BlazePose {
         times: &mut StageTimes,
     ) -> Result<(Pose, f32, Roi), PoseError> {
         let roi = Roi::from_alignment(det.keypoints[0], det.keypoints[1]);
-        let (pose, presence, next) = self.landmarks_in(image, roi, times)?;
+        let (mut pose, mut presence, mut next) = self.landmarks_in(image, roi, times)?;
+        if presence < MIN_TRACKING_PRESENCE
+            && let Some(upright) = det.upright_roi(image.height() as f32)
+        {
+            // Upper-body framing: with the hips out of the picture the detector may place them above the shoulders
+            // (the lab clip cut at mid-chest: the crop upside down, nobody in it). Read the person upright.
+            let (p, pr, n) = self.landmarks_in(image, upright, times)?;
+            if pr > presence {
+                (pose, presence, next) = (p, pr, n);
+            }
+        }
         if !twice || presence < MIN_TRACKING_PRESENCE {
             return Ok((pose, presence, next));
         }
@@ -632,6 +666,30 @@ mod tests {
         // The crop's top centre lands on the far side of the scale point.
         let (x, y) = r.affine().apply(128.0, 0.0);
         assert!((x - 225.0).abs() < 1e-3 && (y - 200.0).abs() < 1e-3, "{x} {y}");
+    }
+
+    #[test]
+    fn an_upside_down_detection_is_read_upright_below_its_shoulders() {
+        // The lab clip cut at mid-chest, frame 0: mid-hip above the mid-shoulder, the size point below.
+        let det = Detection {
+            face_box: [0.0; 4],
+            keypoints: [[463.0, 378.0], [432.0, 697.0], [436.0, 507.0], [426.0, 723.0]],
+            score: 0.7,
+        };
+        // In a frame 500 px high its size (320 px) stands.
+        let roi = det.upright_roi(500.0).expect("upside down");
+        let size = (463.0f32 - 432.0).hypot(378.0 - 697.0);
+        assert!(roi.rotation.abs() < 1e-6, "{roi:?}");
+        assert!((roi.cx - 436.0).abs() < 1e-3 && (roi.cy - (507.0 + 0.58 * size)).abs() < 1e-3, "{roi:?}");
+        assert!((roi.object_scale() - 2.0 * size).abs() < 1e-2, "{roi:?}");
+        // A size too small for the frame (tract's reading of that frame, 698 px high: 61 px) is taken as 0.6 of the
+        // frame's height.
+        let tiny = Detection { keypoints: [[444.0, 495.0], [460.0, 554.0], [439.0, 500.0], [463.0, 524.0]], ..det };
+        let roi = tiny.upright_roi(698.0).expect("upside down");
+        assert!((roi.object_scale() - 2.0 * 0.6 * 698.0).abs() < 1e-2, "{roi:?}");
+        // An upright detection has nothing to turn.
+        let upright = Detection { keypoints: [[415.0, 743.0], [470.0, 313.0], [449.0, 488.0], [497.0, 148.0]], ..det };
+        assert!(upright.upright_roi(1920.0).is_none());
     }
 
     #[test]
