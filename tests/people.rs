@@ -242,7 +242,10 @@ fn joint_px(pose: &mirrorcue::pose::Pose, joint: Joint) -> Option<(f32, f32)> {
 /// Asserted on every clip cut at the waist: no pose on another person (mid-shoulder more than a torso from the
 /// patient's). Before, MoveNet Thunder on the lab clip cut at the waist followed the woman in the background from
 /// the third frame on (7 of 10 frames, arms 34%): a person chosen by position whose torso was not seen was looked for
-/// in the whole frame; now near where they were seen (arms 92%). Cut at mid-chest it still takes her at 2 frames.
+/// in the whole frame; now near where they were seen (arms 92%). Cut at mid-chest, at most 2 of 10 frames (Thunder
+/// still takes her at frames 76 and 86 of the lab clip): before, MoveNet Lightning on the walk clip, having lost the
+/// woman for a frame, looked for her where the therapist had pointed at the start and took the man on the roof
+/// there (frames 120, 130, 140); now where she was last seen.
 /// Asserted too: the upper-body framing is told ([`Framing`]) in at least half the poses cut at mid-chest for every
 /// model, and never on the whole frames of the single-person clips (before `Framing` told hips guessed above the
 /// shoulders, BlazePose full was told in 9 of 23).
@@ -356,7 +359,7 @@ fn upper_body_framing_keeps_the_arms() {
                 if !elsewhere.is_empty() {
                     eprintln!("  {model} {short} cut at the {cut}: another person followed at frames {elsewhere:?}");
                 }
-                if !elsewhere.is_empty() && cut == "waist" {
+                if elsewhere.len() > if cut == "waist" { 0 } else { 2 } {
                     failures.push(format!(
                         "{model} {short} cut at the {cut}: another person followed at frames {elsewhere:?}"
                     ));

@@ -115,6 +115,9 @@ pub struct MoveNet {
     next_crop: Option<CropRegion>,
     reconsider: Reconsider,
     new_person: bool,
+    /// Centre of the keypoints seen in the last pose (normalised), where a person chosen by position is looked for
+    /// after a frame without them.
+    last_seen: Option<(f32, f32)>,
 }
 
 impl MoveNet {
@@ -133,6 +136,7 @@ impl MoveNet {
             next_crop: None,
             reconsider: Reconsider::new(),
             new_person: false,
+            last_seen: None,
         })
     }
 
@@ -140,6 +144,7 @@ impl MoveNet {
     pub fn reset(&mut self) {
         self.next_crop = None;
         self.reconsider.reset();
+        self.last_seen = None;
     }
 
     /// Whether the last [`estimate`](Self::estimate) started following a person anew (not the one of the frame
@@ -272,8 +277,17 @@ impl MoveNet {
         self.next_crop = if tracking { Some(next) } else { None };
         let score = mean_score(&kps);
         if score < min_pose_score {
-            self.next_crop = None;
+            // A person chosen by position is looked for again where they were last seen (not where the therapist
+            // pointed at the start: the walk clip cut at mid-chest, the man on the roof taken there instead of the
+            // woman who had walked on); anyone else in the whole frame.
+            self.next_crop = self
+                .last_seen
+                .filter(|_| tracking && chosen_position)
+                .map(|(x, y)| CropRegion::square_at(x, y, w.min(h) as f32, w, h));
             return Ok(None);
+        }
+        if let Some(CropRegion { x_min, y_min, x_max, y_max }) = around_seen(&kps, w, h) {
+            self.last_seen = Some(((x_min + x_max) / 2.0, (y_min + y_max) / 2.0));
         }
         Ok(Some(Pose {
             skeleton: Skeleton::Coco17,
