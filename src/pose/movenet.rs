@@ -286,8 +286,8 @@ impl MoveNet {
                 .map(|(x, y)| CropRegion::square_at(x, y, w.min(h) as f32, w, h));
             return Ok(None);
         }
-        if let Some(CropRegion { x_min, y_min, x_max, y_max }) = around_seen(&kps, w, h) {
-            self.last_seen = Some(((x_min + x_max) / 2.0, (y_min + y_max) / 2.0));
+        if let Some(centre) = seen_centre(&kps) {
+            self.last_seen = Some(centre);
         }
         Ok(Some(Pose {
             skeleton: Skeleton::Coco17,
@@ -303,13 +303,17 @@ impl MoveNet {
 
 /// A square as wide as the frame's shorter side, centred on the keypoints seen with some confidence.
 fn around_seen(kps: &[Keypoint], w: u32, h: u32) -> Option<CropRegion> {
+    seen_centre(kps).map(|(x, y)| CropRegion::square_at(x, y, w.min(h) as f32, w, h))
+}
+
+/// The centre (normalised) of the keypoints seen with some confidence, if any.
+fn seen_centre(kps: &[Keypoint]) -> Option<(f32, f32)> {
     let seen: Vec<&Keypoint> = kps.iter().filter(|k| k.score >= MIN_CROP_KEYPOINT_SCORE).collect();
     if seen.is_empty() {
         return None;
     }
     let n = seen.len() as f32;
-    let (x, y) = (seen.iter().map(|k| k.x).sum::<f32>() / n, seen.iter().map(|k| k.y).sum::<f32>() / n);
-    Some(CropRegion::square_at(x, y, w.min(h) as f32, w, h))
+    Some((seen.iter().map(|k| k.x).sum::<f32>() / n, seen.iter().map(|k| k.y).sum::<f32>() / n))
 }
 
 /// Mid-hip and mid-shoulder (pixels) when the torso is seen.
