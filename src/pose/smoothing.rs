@@ -142,7 +142,7 @@ impl PoseSmoother {
 
     /// Smooths `pose` seen at `time_s` in place, speeds measured against `object_scale` (pixels) when given, else
     /// against the keypoints' bounding box. MediaPipe's pose graph measures them against the square its two
-    /// alignment points make ([`Roi::object_scale`](super::blazepose::Roi::object_scale)).
+    /// alignment points make (BlazePose's crop gives it: `Roi::object_scale`).
     pub fn apply_with_scale(&mut self, pose: &mut Pose, time_s: f64, object_scale: Option<f32>) {
         // A gap of more than a second, or time going backwards (a rewound recording), starts afresh.
         if let Some(t) = self.last_time
