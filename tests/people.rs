@@ -235,6 +235,9 @@ fn joint_px(pose: &mirrorcue::pose::Pose, joint: Joint) -> Option<(f32, f32)> {
 /// - the lab clip cut at mid-chest with BlazePose full and heavy: a detection read upside down whose crop shows
 ///   nobody is read again upright (`Detection::upright_roi`; before, 8 of 10 frames, arms 70% and 21%, now 88% and
 ///   95% with ONNX Runtime, 86% and 93% with tract);
+/// - every BlazePose reads a person the detector found upside down upright when the upright crop shows them
+///   ([`an_upper_body_read_upside_down_is_read_upright`]; BlazePose lite on the lab clip cut at mid-chest, arms
+///   36% before, 60% after with ONNX Runtime);
 /// - the walk clip cut either way with every BlazePose: when the whole frame, letterboxed into the detector's
 ///   square, shows nobody near a person chosen by position, the detector looks again at a square as wide as the
 ///   frame's shorter side around them (before, 4 of 10 frames at the waist, 1 at mid-chest; now 10 and 10).
@@ -402,4 +405,64 @@ fn upper_body_framing_keeps_the_arms() {
         }
     }
     assert!(failures.is_empty(), "upper-body framing:\n{}", failures.join("\n"));
+}
+
+/// Cut at mid-chest (the lab clip's first frames, head to chest), the detector reads the leaning man upside down
+/// (its hips above his shoulders) and BlazePose lite finds a person in that upside-down crop too (presence 1.0),
+/// then follows that reading: shoulders and elbows 0.1-0.7 torso from the whole-frame result. The upright reading
+/// is kept whenever it shows the person. Checked on the first tracked frames: the shoulders are near where the
+/// whole frame puts them, and the pose is upright (the nose above the shoulders).
+#[test]
+fn an_upper_body_read_upside_down_is_read_upright() {
+    let engine = common::engine();
+    let wanted = [0, 9, 19];
+    let frames = some_frames("videos/pose2sim_singleperson_cam01.mp4", &wanted);
+    let w = frames[0].width();
+    // Mid-chest of the clip's first frames on the whole frame (BlazePose full: mid-shoulder at about y = 560 px,
+    // mid-hip at 800 px, of 1920).
+    let line = 698;
+    let cut: Vec<Frame> = frames
+        .iter()
+        .map(|f| Frame::new(image::imageops::crop_imm(&*f.image, 0, 0, w, line).to_image(), f.index, f.time_s, "cut"))
+        .collect();
+    let whole = run_over(&engine, PoseModel::BlazeposeLite, PersonSelector::Largest, &frames);
+    let mid_shoulder = |p: &mirrorcue::pose::Pose| {
+        let (a, b) = (joint_px(p, Joint::LeftShoulder).unwrap(), joint_px(p, Joint::RightShoulder).unwrap());
+        ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0)
+    };
+    let first = whole[0].as_ref().expect("BlazePose lite finds the man on the whole frame");
+    let (sx, sy) = mid_shoulder(first);
+    let selector = PersonSelector::Nearest { x: sx / w as f32, y: sy / line as f32 };
+    let poses = run_over(&engine, PoseModel::BlazeposeLite, selector, &cut);
+    let mut wrong = Vec::new();
+    for ((i, truth), got) in wanted.iter().zip(&whole).zip(&poses) {
+        let truth = truth.as_ref().expect("a whole-frame pose");
+        let Some(got) = got else {
+            wrong.push(format!("frame {i}: no pose"));
+            continue;
+        };
+        let hip = |p: &mirrorcue::pose::Pose| {
+            let (a, b) = (joint_px(p, Joint::LeftHip).unwrap(), joint_px(p, Joint::RightHip).unwrap());
+            ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0)
+        };
+        let (tsx, tsy) = mid_shoulder(truth);
+        let torso = (hip(truth).0 - tsx).hypot(hip(truth).1 - tsy);
+        for j in [Joint::LeftShoulder, Joint::RightShoulder] {
+            let (t, g) = (joint_px(truth, j).unwrap(), joint_px(got, j).unwrap());
+            let d = (t.0 - g.0).hypot(t.1 - g.1) / torso;
+            eprintln!("frame {i}: {j:?} {d:.2} torso from the whole frame's");
+            if d > 0.1 {
+                wrong.push(format!("frame {i}: {j:?} {d:.2} torso from the whole frame's"));
+            }
+        }
+        let nose = joint_px(got, Joint::Nose).unwrap();
+        if nose.1 >= mid_shoulder(got).1 {
+            wrong.push(format!(
+                "frame {i}: read upside down (nose at y = {:.0} px, shoulders at {:.0})",
+                nose.1,
+                mid_shoulder(got).1
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

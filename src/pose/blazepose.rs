@@ -558,13 +558,13 @@ impl BlazePose {
     ) -> Result<(Pose, f32, Roi), PoseError> {
         let roi = Roi::from_alignment(det.keypoints[0], det.keypoints[1]);
         let (mut pose, mut presence, mut next) = self.landmarks_in(image, roi, times)?;
-        if presence < MIN_TRACKING_PRESENCE
-            && let Some(upright) = det.upright_roi(image.height() as f32)
-        {
+        if let Some(upright) = det.upright_roi(image.height() as f32) {
             // Upper-body framing: with the hips out of the picture the detector may place them above the shoulders
-            // (the lab clip cut at mid-chest: the crop upside down, nobody in it). Read the person upright.
+            // (the lab clip cut at mid-chest: the crop upside down). Read the person upright too, and keep the
+            // upside-down reading only when the upright one shows nobody: BlazePose lite finds a person upside down
+            // there with presence 1.0, and then follows that reading.
             let (p, pr, n) = self.landmarks_in(image, upright, times)?;
-            if pr > presence {
+            if pr >= MIN_TRACKING_PRESENCE || pr > presence {
                 (pose, presence, next) = (p, pr, n);
             }
         }
