@@ -88,6 +88,9 @@ const HIP_BELOW_SHOULDER: f32 = 0.58;
 /// at mid-chest): framed from the head to the chest or waist, the body's size is at least this fraction of the
 /// frame's height (0.62-0.72 on the squat and lab clips so cut).
 const UPRIGHT_MIN_SIZE: f32 = 0.6;
+/// A detection's size point this low (fraction of the frame's height) or lower lies on the bottom edge: the body runs
+/// out of the picture there (697 px of 698 on the lab clip cut at mid-chest).
+const BOTTOM_EDGE: f32 = 0.97;
 
 impl Detection {
     /// For a detection that reads the body upside down (its size/rotation point below the mid-hip): the crop of
@@ -558,14 +561,20 @@ impl BlazePose {
     ) -> Result<(Pose, f32, Roi), PoseError> {
         let roi = Roi::from_alignment(det.keypoints[0], det.keypoints[1]);
         let (mut pose, mut presence, mut next) = self.landmarks_in(image, roi, times)?;
-        if let Some(upright) = det.upright_roi(image.height() as f32) {
+        let fh = image.height() as f32;
+        if let Some(upright) = det.upright_roi(fh) {
             // Upper-body framing: with the hips out of the picture the detector may place them above the shoulders
-            // (the lab clip cut at mid-chest: the crop upside down). Read the person upright too, and keep the
-            // upside-down reading only when the upright one shows nobody: BlazePose lite finds a person upside down
-            // there with presence 1.0, and then follows that reading.
-            let (p, pr, n) = self.landmarks_in(image, upright, times)?;
-            if pr >= MIN_TRACKING_PRESENCE || pr > presence {
-                (pose, presence, next) = (p, pr, n);
+            // (the lab clip cut at mid-chest: the crop upside down). Read the person upright when the upside-down
+            // crop shows nobody; and when the body the detector saw runs out of the picture at the bottom (its
+            // size point on the bottom edge), prefer the upright reading whenever it shows the person: BlazePose
+            // lite finds a person upside down there with presence 1.0, and then follows that reading. (Not for
+            // every upside-down find: on the walk clip an upright reading of one took the pose away at frame 204.)
+            let cut_at_bottom = det.keypoints[1][1] >= BOTTOM_EDGE * fh;
+            if presence < MIN_TRACKING_PRESENCE || cut_at_bottom {
+                let (p, pr, n) = self.landmarks_in(image, upright, times)?;
+                if pr > presence || (cut_at_bottom && pr >= MIN_TRACKING_PRESENCE) {
+                    (pose, presence, next) = (p, pr, n);
+                }
             }
         }
         if !twice || presence < MIN_TRACKING_PRESENCE {
