@@ -375,14 +375,13 @@ fn upper_body_framing_keeps_the_arms() {
                     && (cut == "waist" || matches!(model, PoseModel::BlazeposeFull | PoseModel::BlazeposeHeavy));
                 let floor_only = *short == "squat" && cut == "mid-chest" && model == PoseModel::BlazeposeLite;
                 let floor = if goal_asserted { 0.95 } else { 0.9 };
-                // A pose in every frame (the arms not yet): the lab clip cut at mid-chest with BlazePose full and
-                // heavy (the detector reads him upside down; before the upright reading, 8 of 10 frames); the walk
-                // clip cut either way with every BlazePose (the detector finds her only when it looks closer; before,
-                // 4 of 10 frames at the waist, 1 at mid-chest).
-                let frames_asserted = model.is_blazepose()
-                    && (*short == "walk"
-                        || (*short == "lab" && cut == "mid-chest" && model != PoseModel::BlazeposeLite));
-                if frames_asserted && pose_share < 0.95 {
+                // A pose in ≥ 95% of the frames, for every model, clip and cut (the arms not yet): the lab clip cut
+                // at mid-chest with BlazePose full and heavy (the detector reads him upside down; before the upright
+                // reading, 8 of 10 frames); the walk clip cut either way with every BlazePose (the detector finds her
+                // only when it looks closer; before, 4 of 10 frames at the waist, 1 at mid-chest); the walk clip cut
+                // at mid-chest with MoveNet Lightning (a crop that lost her is followed at once by a look where she
+                // was last seen; before, 8 of 10 frames).
+                if pose_share < 0.95 {
                     failures.push(format!(
                         "{model} {short} cut at the {cut}: pose in {:.0}% of frames",
                         pose_share * 100.0

@@ -236,9 +236,21 @@ impl MoveNet {
         let chosen_position = selector.point(w, h).is_some();
         if !fresh && !chosen_position && (mean_score(&kps) < min_pose_score || next == whole) {
             // The crop lost the person (a cut, an exit, someone crossing): look at the whole frame now. (A person
-            // chosen by position is looked for again around that position, from the next frame.)
+            // chosen by position is looked for near where they were last seen, below.)
             self.reconsider.reset();
             kps = self.run_crop(image, whole, times)?;
+            next = CropRegion::from_keypoints(&kps, w, h);
+            fresh = true;
+        } else if !fresh
+            && chosen_position
+            && mean_score(&kps) < min_pose_score
+            && let Some(near) = self.last_seen.map(|(x, y)| CropRegion::square_at(x, y, w.min(h) as f32, w, h))
+            && near != crop
+        {
+            // A person chosen by position whom the crop lost (a walker who moved out of it between two frames): look
+            // again at once near where they were last seen, not at the next frame (the walk clip cut at mid-chest,
+            // read every tenth frame: 2 of 10 frames without a pose).
+            kps = self.run_crop(image, near, times)?;
             next = CropRegion::from_keypoints(&kps, w, h);
             fresh = true;
         } else if !fresh && selector.reconsiders() && self.reconsider.due() {
