@@ -230,25 +230,32 @@ fn joint_px(pose: &mirrorcue::pose::Pose, joint: Joint) -> Option<(f32, f32)> {
 /// asserted there; BlazePose lite at mid-chest sits on the line (it reached 95% in earlier runs, then 34 of 36 arm
 /// joints, 94%, with ONNX Runtime 1.32): a floor of 90% holds it against a regression, the goal is not claimed. NOT
 /// yet on the lab clip (a man leaning and flailing, a woman in the background; cut at mid-chest the arms are within
-/// 0.1 torso in 27-95% of joints by model) nor on the walk clip (a small woman seen side-on: 56-100%): the table
-/// shows it, the assertion waits for a fix. A pose in ≥ 95% of frames is asserted where it holds on both engines:
-/// - the lab clip cut at mid-chest with BlazePose full and heavy: a detection read upside down whose crop shows
-///   nobody is read again upright (`Detection::upright_roi`; before, 8 of 10 frames, arms 70% and 21%, now 88% and
-///   95% with ONNX Runtime, 86% and 93% with tract);
-/// - every BlazePose reads a person the detector found upside down upright when the upright crop shows them
-///   ([`an_upper_body_read_upside_down_is_read_upright`]; BlazePose lite on the lab clip cut at mid-chest, arms
-///   36% before, 60% after with ONNX Runtime);
-/// - the walk clip cut either way with every BlazePose: when the whole frame, letterboxed into the detector's
-///   square, shows nobody near a person chosen by position, the detector looks again at a square as wide as the
-///   frame's shorter side around them (before, 4 of 10 frames at the waist, 1 at mid-chest; now 10 and 10).
+/// 0.1 torso in 27-95% of joints by model) nor on the walk clip (a small woman seen side-on: 46-100%): the table
+/// shows it. There the models themselves hold the arms back (issue 11's note): the uncut walk frames read again
+/// through the crop their own landmarks give agree with the tracked whole-frame result on only 74-83% of arm joints,
+/// and on the lab clip cut at mid-chest no square crop, placed with the whole frame's shoulders and torso known,
+/// lets MoveNet Lightning reach more than 54%.
 ///
-/// Asserted on every clip cut at the waist: no pose on another person (mid-shoulder more than a torso from the
-/// patient's). Before, MoveNet Thunder on the lab clip cut at the waist followed the woman in the background from
-/// the third frame on (7 of 10 frames, arms 34%): a person chosen by position whose torso was not seen was looked for
-/// in the whole frame; now near where they were seen (arms 92%). Cut at mid-chest, at most 2 of 10 frames (Thunder
-/// still takes her at frames 76 and 86 of the lab clip): before, MoveNet Lightning on the walk clip, having lost the
-/// woman for a frame, looked for her where the therapist had pointed at the start and took the man on the roof
-/// there (frames 120, 130, 140); now where she was last seen.
+/// A pose in ≥ 95% of frames is asserted for every model, clip and cut (both engines). Before:
+/// - the lab clip cut at mid-chest with BlazePose full and heavy: 8 of 10 frames (a detection read upside down
+///   whose crop shows nobody is now read again upright, `Detection::upright_roi`; arms then 70% and 21%, now 88%
+///   and 95% with ONNX Runtime, 86% and 93% with tract). A find cut by the bottom edge is read upright whenever
+///   the upright crop shows the person ([`an_upper_body_read_upside_down_is_read_upright`]; BlazePose lite on the lab
+///   clip cut at mid-chest, arms 36% before, 60% after with ONNX Runtime);
+/// - the walk clip with every BlazePose: 4 of 10 frames at the waist, 1 at mid-chest (when the whole frame,
+///   letterboxed into the detector's square, shows nobody near a person chosen by position, the detector now looks
+///   again at a square as wide as the frame's shorter side around them);
+/// - the walk clip cut at mid-chest with MoveNet Lightning: 8 of 10 frames (a crop that lost her is now followed at
+///   once by a look where she was last seen).
+///
+/// Asserted on every clip and cut: no pose on another person (mid-shoulder more than a torso from the patient's).
+/// Before, MoveNet Thunder on the lab clip cut at the waist followed the woman in the background from the third
+/// frame on (7 of 10 frames, arms 34%): a person chosen by position whose torso was not seen was looked for in the
+/// whole frame; now near where they were seen (arms 92%). Cut at mid-chest, MoveNet Lightning on the walk clip, having
+/// lost the woman for a frame, looked for her where the therapist had pointed at the start and took the man on the
+/// roof there (frames 120, 130, 140); now where she was last seen. And Thunder on the lab clip cut at mid-chest took
+/// the woman in the background, whole and upright, inside the leaning patient's crop (frames 76 and 86); now a pose
+/// whose centre jumps more than half the crop from where the patient was seen is read again around that place.
 /// Asserted too: the upper-body framing is told ([`Framing`]) in at least half the poses cut at mid-chest for every
 /// model, and never on the whole frames of the single-person clips (before `Framing` told hips guessed above the
 /// shoulders, BlazePose full was told in 9 of 23).
@@ -362,7 +369,7 @@ fn upper_body_framing_keeps_the_arms() {
                 if !elsewhere.is_empty() {
                     eprintln!("  {model} {short} cut at the {cut}: another person followed at frames {elsewhere:?}");
                 }
-                if elsewhere.len() > if cut == "waist" { 0 } else { 2 } {
+                if !elsewhere.is_empty() {
                     failures.push(format!(
                         "{model} {short} cut at the {cut}: another person followed at frames {elsewhere:?}"
                     ));
@@ -375,12 +382,7 @@ fn upper_body_framing_keeps_the_arms() {
                     && (cut == "waist" || matches!(model, PoseModel::BlazeposeFull | PoseModel::BlazeposeHeavy));
                 let floor_only = *short == "squat" && cut == "mid-chest" && model == PoseModel::BlazeposeLite;
                 let floor = if goal_asserted { 0.95 } else { 0.9 };
-                // A pose in ≥ 95% of the frames, for every model, clip and cut (the arms not yet): the lab clip cut
-                // at mid-chest with BlazePose full and heavy (the detector reads him upside down; before the upright
-                // reading, 8 of 10 frames); the walk clip cut either way with every BlazePose (the detector finds her
-                // only when it looks closer; before, 4 of 10 frames at the waist, 1 at mid-chest); the walk clip cut
-                // at mid-chest with MoveNet Lightning (a crop that lost her is followed at once by a look where she
-                // was last seen; before, 8 of 10 frames).
+                // A pose in ≥ 95% of the frames for every model, clip and cut (the arms not yet; see above).
                 if pose_share < 0.95 {
                     failures.push(format!(
                         "{model} {short} cut at the {cut}: pose in {:.0}% of frames",

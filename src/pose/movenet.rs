@@ -272,6 +272,23 @@ impl MoveNet {
                 self.new_person = true;
             }
         }
+        if !fresh
+            && chosen_position
+            && let (Some(last), Some(now)) = (self.last_seen, seen_centre(&kps))
+            && jumped(last, now, crop, w, h)
+        {
+            // A person chosen by position does not cross half the crop between two frames: the model took someone
+            // else in the crop (the lab clip cut at mid-chest: MoveNet Thunder took the woman in the background,
+            // whole and upright, over the leaning patient). Look again around where the patient was last seen.
+            let near = CropRegion::square_at(last.0, last.1, w.min(h) as f32, w, h);
+            let again = self.run_crop(image, near, times)?;
+            if mean_score(&again) >= min_pose_score && seen_centre(&again).is_some_and(|c| !jumped(last, c, crop, w, h))
+            {
+                kps = again;
+                next = CropRegion::from_keypoints(&kps, w, h);
+                fresh = true;
+            }
+        }
         if fresh && next != whole {
             // Seen whole: look again, closer.
             let closer = self.run_crop(image, next, times)?;
@@ -311,6 +328,13 @@ impl MoveNet {
             frame_height: h,
         }))
     }
+}
+
+/// Whether the seen centre moved from `last` to `now` (normalised) by more than half the side of `crop`.
+fn jumped(last: (f32, f32), now: (f32, f32), crop: CropRegion, w: u32, h: u32) -> bool {
+    let (w, h) = (w as f32, h as f32);
+    let side = ((crop.x_max - crop.x_min) * w).max((crop.y_max - crop.y_min) * h);
+    ((now.0 - last.0) * w).hypot((now.1 - last.1) * h) > side / 2.0
 }
 
 /// A square as wide as the frame's shorter side, centred on the keypoints seen with some confidence.
