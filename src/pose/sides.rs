@@ -8,6 +8,11 @@
 //! Legs and arms are decided apart (a model may swap one and not the other).
 //! Hips and shoulders move with their limb but do not vote (seen side-on they lie on top of each other).
 //!
+//! Continuity alone keeps whatever labels it started from, a flip it failed to catch included. The arms are also
+//! named by the anatomy of a side view where a frame shows it (BlazePose's depth, the face clearly turned): the side
+//! the face turns to is the one nearer the camera. The legs are not: BlazePose's hips keep their sides when its
+//! knees and ankles swap, and naming the legs by the hips passed those swaps through.
+//!
 //! It only renames keypoints; it never moves one. It is a stage of the video path ([`super::PoseEstimator`]) and
 //! of any other sequence of poses (the gait analysis); unrelated stills need no continuity and skip it.
 
@@ -18,11 +23,15 @@ use super::types::Pose;
 struct Group {
     joints: &'static [Joint],
     voting: &'static [Joint],
+    /// The root and limb joints (left ones) whose depth tells the group's labels by the anatomy of a side view, for
+    /// the groups where that is used ([`crossed_by_anatomy`]).
+    anatomy: Option<[Joint; 2]>,
 }
 
 const LEGS: Group = Group {
     joints: &[Joint::LeftHip, Joint::LeftKnee, Joint::LeftAnkle, Joint::LeftHeel, Joint::LeftFootIndex],
     voting: &[Joint::LeftKnee, Joint::LeftAnkle, Joint::LeftHeel, Joint::LeftFootIndex],
+    anatomy: None,
 };
 
 const ARMS: Group = Group {
@@ -35,6 +44,7 @@ const ARMS: Group = Group {
         Joint::LeftThumb,
     ],
     voting: &[Joint::LeftElbow, Joint::LeftWrist, Joint::LeftPinky, Joint::LeftIndex, Joint::LeftThumb],
+    anatomy: Some([Joint::LeftShoulder, Joint::LeftElbow]),
 };
 
 /// The crossed labels must fit the prediction at least this much better (cost ratio) to trade sides.
@@ -49,6 +59,17 @@ const MIN_SEPARATION_TORSO: f32 = 0.1;
 const ANCHOR_SPEED_RATIO: f32 = 0.3;
 /// The prediction runs on for at most this many frames; after that the labels are taken as they come.
 const MAX_PREDICTED_FRAMES: usize = 8;
+
+/// Seen side-on, the person's side that faces the camera is known from where the face points: facing the image's
+/// left, their left side is the nearer one (an unmirrored image). BlazePose tells which of a pair of joints is nearer
+/// (its depth, z). A frame decides a group's labels by this, whatever came before, when the person is clearly side-on
+/// (the shoulders at most this fraction of the torso apart across the image...
+const SIDE_ON_WIDTH_TORSO: f32 = 0.35;
+/// ...and, as the elbows, at least this many times as far apart in depth, and half a torso at least)...
+const SIDE_ON_DEPTH_RATIO: f32 = 3.0;
+/// ...and the face clearly turned: the nose this fraction of the torso or more beside the middle of the ears (0.15-0.18
+/// on the walk clip's side-on walker; at most 0.10 on the frontal squat and lab clips).
+const FACE_TURN_TORSO: f32 = 0.12;
 
 /// Per-group memory.
 #[derive(Clone, Debug, Default)]
@@ -118,6 +139,24 @@ impl SideKeeper {
             // (before, the shorter history panicked the keeper when a walk switched the app to BlazePose).
             if track.last.as_ref().is_some_and(|l| l.len() != observed.len()) {
                 *track = Track::default();
+            }
+            if let Some(model_crossed) =
+                group.anatomy.and_then(|[root, limb]| crossed_by_anatomy(pose, root, limb, torso, aspect))
+            {
+                // Side-on with the face turned: the labels follow the anatomy, and the continuity starts from here.
+                if track.swapped != model_crossed {
+                    track.swapped = model_crossed;
+                    self.swaps += 1;
+                }
+                let output = if track.swapped { crossed(&observed) } else { observed };
+                track.velocity = vec![[0.0, 0.0]; output.len()];
+                track.last = Some(output);
+                track.since = 1;
+                if track.swapped {
+                    swap_group(pose, group.joints);
+                    changed = true;
+                }
+                continue;
             }
             let joints = (observed.len() / 2) as f32;
             // The model's labels as currently corrected.
@@ -202,6 +241,35 @@ fn positions(pose: &Pose, joints: &[Joint], aspect: f32) -> Option<Vec<[f32; 2]>
     Some(out)
 }
 
+/// Whether the model's labels of a limb group are crossed, by the anatomy of a side view ([`SIDE_ON_WIDTH_TORSO`]):
+/// the `root` (a left shoulder) nearer the camera (smaller z) than its twin must be on the side the face turns to
+/// (facing the image's left, the person's left), and the `limb` (a left elbow) must be nearer or farther with it (a
+/// model that swapped the elbows' labels and not the shoulders' is left to the continuity). `None` when the frame
+/// does not tell: no depth (MoveNet), not side-on, the face not clearly turned or the nose unsure.
+fn crossed_by_anatomy(pose: &Pose, root: Joint, limb: Joint, torso: f32, aspect: f32) -> Option<bool> {
+    // x and z are fractions of the frame's width; times the aspect ratio, fractions of its height as y and torso.
+    let depth = |j: Joint| Some((pose.get(j)?.z? - pose.get(j.twin())?.z?) * aspect);
+    let (l, r) = (pose.get(root)?, pose.get(root.twin())?);
+    let across = ((l.x - r.x) * aspect).abs();
+    let (root_depth, limb_depth) = (depth(root)?, depth(limb)?);
+    let deep = |d: f32| d.abs() >= (SIDE_ON_DEPTH_RATIO * across).max(0.5 * torso);
+    if across > SIDE_ON_WIDTH_TORSO * torso || !deep(root_depth) || !deep(limb_depth) {
+        return None;
+    }
+    if (root_depth < 0.0) != (limb_depth < 0.0) {
+        return None;
+    }
+    let nose = pose.get(Joint::Nose).filter(|k| k.score >= 0.5)?;
+    let (le, re) = (pose.get(Joint::LeftEar)?, pose.get(Joint::RightEar)?);
+    let turn = (nose.x - (le.x + re.x) / 2.0) * aspect;
+    if turn.abs() < FACE_TURN_TORSO * torso {
+        return None;
+    }
+    let left_nearer = root_depth < 0.0;
+    let facing_left = turn < 0.0;
+    Some(left_nearer != facing_left)
+}
+
 /// The same positions with left and right halves exchanged.
 fn crossed(p: &[[f32; 2]]) -> Vec<[f32; 2]> {
     let n = p.len() / 2;
@@ -276,6 +344,56 @@ mod tests {
             set(j(Joint::LeftWrist), hip_x - swing * 0.5, 0.52);
         }
         p
+    }
+
+    /// The walker at `t`, facing the picture's left (nose ahead of the ears), with depths: her left side nearer the
+    /// camera (smaller z) by `left_nearer`, and the nose `turn` (fraction of the width) beside the ears.
+    fn side_on(t: f32, left_nearer: bool, turn: f32) -> Pose {
+        let mut p = walker(t);
+        let hip_x = p.get(Joint::LeftHip).unwrap().x;
+        for (i, j) in Skeleton::BlazePose33.joints().iter().enumerate() {
+            let near = (j.side() == crate::pose::Side::Left) == left_nearer;
+            p.keypoints[i].z = Some(match j.side() {
+                crate::pose::Side::Midline => 0.0,
+                _ if near => -0.15,
+                _ => 0.15,
+            });
+        }
+        for (j, x) in [(Joint::Nose, hip_x - turn), (Joint::LeftEar, hip_x), (Joint::RightEar, hip_x)] {
+            let i = Skeleton::BlazePose33.index_of(j).unwrap();
+            p.keypoints[i].x = x;
+            p.keypoints[i].y = 0.2;
+        }
+        p
+    }
+
+    /// A side-on frame with the face turned names the arms by the side shown to the camera, also against the
+    /// labels kept so far; a face not clearly turned leaves the continuity to decide, and legs are never named so.
+    #[test]
+    fn a_side_view_names_the_arms_by_the_side_shown() {
+        let mut keeper = SideKeeper::new();
+        for t in 0..10 {
+            keeper.apply(&mut side_on(t as f32, true, 0.05));
+        }
+        // The arms' labels come crossed (the farther shoulder and arm named left), legs as they were.
+        let mut seen = side_on(10.0, true, 0.05);
+        swap_group(&mut seen, ARMS.joints);
+        keeper.apply(&mut seen);
+        assert!(seen.get(Joint::LeftShoulder).unwrap().z < seen.get(Joint::RightShoulder).unwrap().z);
+        assert!(seen.get(Joint::LeftElbow).unwrap().z < seen.get(Joint::RightElbow).unwrap().z);
+        // The face barely turned: no anatomy, the frame's labels as the continuity makes them.
+        let pose = side_on(11.0, true, 0.001);
+        let torso = torso_length(&pose, 1.0).unwrap();
+        assert_eq!(crossed_by_anatomy(&pose, Joint::LeftShoulder, Joint::LeftElbow, torso, 1.0), None);
+        // Facing the picture's left with the left shoulder farther: crossed; nearer: not.
+        let pose = side_on(12.0, false, 0.05);
+        assert_eq!(crossed_by_anatomy(&pose, Joint::LeftShoulder, Joint::LeftElbow, torso, 1.0), Some(true));
+        let pose = side_on(12.0, true, 0.05);
+        assert_eq!(crossed_by_anatomy(&pose, Joint::LeftShoulder, Joint::LeftElbow, torso, 1.0), Some(false));
+        // No depth (MoveNet): nothing to tell.
+        let mut pose = side_on(12.0, false, 0.05);
+        pose.keypoints.iter_mut().for_each(|k| k.z = None);
+        assert_eq!(crossed_by_anatomy(&pose, Joint::LeftShoulder, Joint::LeftElbow, torso, 1.0), None);
     }
 
     fn ankle_x(p: &Pose, j: Joint) -> f32 {
