@@ -231,10 +231,12 @@ fn joint_px(pose: &mirrorcue::pose::Pose, joint: Joint) -> Option<(f32, f32)> {
 /// joints, 94%, with ONNX Runtime 1.32): a floor of 90% holds it against a regression, the goal is not claimed. NOT
 /// yet on the lab clip (a man leaning and flailing, a woman in the background; cut at mid-chest the arms are within
 /// 0.1 torso in 27-95% of joints by model) nor on the walk clip (a small woman seen side-on: 46-100%): the table
-/// shows it. There the models themselves hold the arms back (issue 11's note): the uncut walk frames read again
-/// through the crop their own landmarks give agree with the tracked whole-frame result on only 74-83% of arm joints,
-/// and on the lab clip cut at mid-chest no square crop, placed with the whole frame's shoulders and torso known,
-/// lets MoveNet Lightning reach more than 54%.
+/// shows it, and floors about 5 points under the measures hold BlazePose full and heavy there. MoveNet is held back
+/// by the model itself (issue 11's note): on the lab clip cut at mid-chest no square crop, placed with the whole
+/// frame's shoulders and torso known, lets Lightning reach more than 54%, and the uncut walk frames read again
+/// through the crop their own keypoints give agree with its tracked result on only 79-83% of arm joints. On the walk
+/// clip BlazePose full rose from 64% to 88% (waist) and 56% to 76% (mid-chest) when the arms came to be named by the
+/// side she shows the camera (`sides`): the two runs had named them differently.
 ///
 /// A pose in ≥ 95% of frames is asserted for every model, clip and cut (both engines). Before:
 /// - the lab clip cut at mid-chest with BlazePose full and heavy: 8 of 10 frames (a detection read upside down
@@ -382,6 +384,28 @@ fn upper_body_framing_keeps_the_arms() {
                     && (cut == "waist" || matches!(model, PoseModel::BlazeposeFull | PoseModel::BlazeposeHeavy));
                 let floor_only = *short == "squat" && cut == "mid-chest" && model == PoseModel::BlazeposeLite;
                 let floor = if goal_asserted { 0.95 } else { 0.9 };
+                // The arms' floors where the goal is not reached, for the two BlazePose models a clinic would choose
+                // here: about 5 points (one or two joints) under the lower of the two engines' measures.
+                let arm_floor = match (model, *short, cut) {
+                    (PoseModel::BlazeposeFull, "lab", "waist") => Some(0.93),
+                    (PoseModel::BlazeposeFull, "lab", _) => Some(0.81),
+                    (PoseModel::BlazeposeFull, "walk", "waist") => Some(0.83),
+                    (PoseModel::BlazeposeFull, "walk", _) => Some(0.71),
+                    (PoseModel::BlazeposeHeavy, "lab", "waist") => Some(0.93),
+                    (PoseModel::BlazeposeHeavy, "lab", _) => Some(0.88),
+                    (PoseModel::BlazeposeHeavy, "walk", "waist") => Some(0.95),
+                    (PoseModel::BlazeposeHeavy, "walk", _) => Some(0.83),
+                    _ => None,
+                };
+                if let Some(f) = arm_floor
+                    && arm_share < f
+                {
+                    failures.push(format!(
+                        "{model} {short} cut at the {cut}: arms {:.0}%, under the floor of {:.0}%",
+                        arm_share * 100.0,
+                        f * 100.0
+                    ));
+                }
                 // A pose in ≥ 95% of the frames for every model, clip and cut (the arms not yet; see above).
                 if pose_share < 0.95 {
                     failures.push(format!(
