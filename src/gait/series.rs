@@ -67,7 +67,9 @@ impl Series {
             return None;
         }
         let n = track.len();
-        let mut keeper = SideKeeper::new();
+        // The estimator named the sides (by a side view's anatomy too, in the picture it saw); here they are only
+        // kept continuous: a mirrored frame's positions are mirrored while its names are the person's own.
+        let mut keeper = SideKeeper::continuity_only();
         let mut raw: BTreeMap<Joint, Vec<Option<[f64; 2]>>> = JOINTS.iter().map(|&j| (j, vec![None; n])).collect();
         let mut seen: BTreeMap<Joint, Vec<bool>> = JOINTS.iter().map(|&j| (j, vec![false; n])).collect();
         let mut last_time: Option<f64> = None;

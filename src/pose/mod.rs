@@ -323,11 +323,13 @@ impl PoseEstimator {
             }
         }
         let pose = pose.map(|mut p| {
-            if frame.mirrored {
-                p.swap_sides();
-            }
+            // The steady sides before the names are swapped back: a side view's anatomy (the side the face turns to
+            // is the nearer one) holds in the picture the model saw, mirrored or not.
             if tracking && let Some(keeper) = self.sides.as_mut() {
                 keeper.apply(&mut p);
+            }
+            if frame.mirrored {
+                p.swap_sides();
             }
             if tracking && self.config.smoothing.is_some() {
                 let t = Instant::now();

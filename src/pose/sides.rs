@@ -10,7 +10,8 @@
 //!
 //! Continuity alone keeps whatever labels it started from, a flip it failed to catch included. The arms are also
 //! named by the anatomy of a side view where a frame shows it (BlazePose's depth, the face clearly turned): the side
-//! the face turns to is the one nearer the camera. The legs are not: BlazePose's hips keep their sides when its
+//! the face turns to is the one nearer the camera, in the picture the model saw (the estimator applies the keeper
+//! before it swaps the names of a mirrored frame back). The legs are not: BlazePose's hips keep their sides when its
 //! knees and ankles swap, and naming the legs by the hips passed those swaps through.
 //!
 //! It only renames keypoints; it never moves one. It is a stage of the video path ([`super::PoseEstimator`]) and
@@ -90,6 +91,8 @@ struct Track {
 pub struct SideKeeper {
     legs: Track,
     arms: Track,
+    /// Whether side views name nothing by their anatomy (continuity only).
+    continuity_only: bool,
     swaps: usize,
     /// The pelvis (aspect-corrected) of the last pose: a jump of more than a torso length is another person (the
     /// tracker moved on) or a cut, and starts afresh.
@@ -100,6 +103,13 @@ impl SideKeeper {
     /// A keeper with no history.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A keeper that keeps the labels continuous only, without naming the arms by a side view's anatomy: for poses
+    /// already named (the estimator's output, whose positions may be in a mirrored picture while the names are the
+    /// person's own, so that the side the face turns to no longer tells the nearer one).
+    pub fn continuity_only() -> Self {
+        Self { continuity_only: true, ..Self::default() }
     }
 
     /// Forgets the history (a new recording, the person lost); the model's labels are taken as they come.
@@ -140,8 +150,10 @@ impl SideKeeper {
             if track.last.as_ref().is_some_and(|l| l.len() != observed.len()) {
                 *track = Track::default();
             }
-            if let Some(model_crossed) =
-                group.anatomy.and_then(|[root, limb]| crossed_by_anatomy(pose, root, limb, torso, aspect))
+            if let Some(model_crossed) = group
+                .anatomy
+                .filter(|_| !self.continuity_only)
+                .and_then(|[root, limb]| crossed_by_anatomy(pose, root, limb, torso, aspect))
             {
                 // Side-on with the face turned: the labels follow the anatomy, and the continuity starts from here.
                 if track.swapped != model_crossed {
@@ -394,6 +406,20 @@ mod tests {
         let mut pose = side_on(12.0, false, 0.05);
         pose.keypoints.iter_mut().for_each(|k| k.z = None);
         assert_eq!(crossed_by_anatomy(&pose, Joint::LeftShoulder, Joint::LeftElbow, torso, 1.0), None);
+    }
+
+    /// Poses already named (positions possibly mirrored): a continuity-only keeper names nothing by anatomy, so a
+    /// first frame (no history to continue) keeps its labels; a full keeper names that frame's arms by the side shown.
+    #[test]
+    fn a_continuity_only_keeper_names_nothing_by_anatomy() {
+        let mut crossed = side_on(0.0, true, 0.05);
+        swap_group(&mut crossed, ARMS.joints);
+        let mut kept = crossed.clone();
+        SideKeeper::continuity_only().apply(&mut kept);
+        assert_eq!(kept.keypoints, crossed.keypoints);
+        let mut named = crossed.clone();
+        SideKeeper::new().apply(&mut named);
+        assert!(named.get(Joint::LeftShoulder).unwrap().z < named.get(Joint::RightShoulder).unwrap().z);
     }
 
     fn ankle_x(p: &Pose, j: Joint) -> f32 {
