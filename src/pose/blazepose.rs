@@ -15,6 +15,7 @@ use std::time::Instant;
 use image::RgbImage;
 
 use super::engine::{Engine, InferenceSession, InputData};
+use super::framing::Framing;
 use super::imgproc::{Affine, Border, Grid, sample_rgb};
 use super::keypoints::Skeleton;
 use super::models::{ModelError, ModelFile, ModelStore};
@@ -91,15 +92,18 @@ const UPRIGHT_MIN_SIZE: f32 = 0.6;
 /// A detection's size point this low (fraction of the frame's height) or lower lies on the bottom edge: the body runs
 /// out of the picture there (697 px of 698 on the lab clip cut at mid-chest).
 const BOTTOM_EDGE: f32 = 0.97;
+/// A detection whose body axis leans less than 60° from upright (cosine 0.5) is read as found.
+const UPRIGHT_COS: f32 = 0.5;
 
 impl Detection {
-    /// For a detection that reads the body upside down (its size/rotation point below the mid-hip): the crop of
-    /// the same body upright, its mid-hip put below the mid-shoulder, the mid-shoulder being the point the detector
-    /// still places well when the hips are out of the picture, its size at least 0.6 of
-    /// `frame_height`. `None` for a detection that is not upside down.
+    /// For a detection that reads the body upside down or lying (its body axis, mid-hip to the size/rotation point,
+    /// more than 60° from upright): the crop of the same body upright, its mid-hip put below the mid-shoulder, the
+    /// mid-shoulder being the point the detector still places well when the hips are out of the picture, its size
+    /// at least 0.6 of `frame_height`. `None` for a detection read upright.
     pub fn upright_roi(&self, frame_height: f32) -> Option<Roi> {
         let [hip, scale, shoulder, _] = self.keypoints;
-        if scale[1] <= hip[1] {
+        let up = hip[1] - scale[1];
+        if up >= UPRIGHT_COS * (scale[0] - hip[0]).hypot(scale[1] - hip[1]) {
             return None;
         }
         let size = (scale[0] - hip[0]).hypot(scale[1] - hip[1]).max(UPRIGHT_MIN_SIZE * frame_height);
@@ -249,6 +253,8 @@ pub struct BlazePose {
     after_reset: bool,
     crop_smoother: CropSmoother,
     object_scale: Option<f32>,
+    /// Whether the last pose was framed from the head to the waist or chest ([`Framing::UpperBody`]).
+    upper_body: bool,
 }
 
 impl BlazePose {
@@ -272,6 +278,7 @@ impl BlazePose {
             after_reset: false,
             crop_smoother: CropSmoother::new(),
             object_scale: None,
+            upper_body: false,
         })
     }
 
@@ -440,7 +447,8 @@ impl BlazePose {
     /// detector runs only when there is none or the person was lost; without, every call runs the detector. A
     /// person the detector found is read twice, through the detector's crop, then through the crop its landmarks
     /// give; but once, as MediaPipe, in the first frame after [`reset`](Self::reset) unless
-    /// [`look_twice_next`](Self::look_twice_next) asked.
+    /// [`look_twice_next`](Self::look_twice_next) asked. A person last seen framed from the head to the waist or
+    /// chest whom the detector finds lying or upside down is read upright when the upright crop shows them.
     pub fn estimate(
         &mut self,
         image: &RgbImage,
@@ -461,11 +469,11 @@ impl BlazePose {
                             self.crop_smoother.reset();
                             self.follow(n2, crop_smoothing);
                             self.new_person = true;
-                            return Ok(Some(p2));
+                            return Ok(Some(self.seen(p2)));
                         }
                     }
                 }
-                return Ok(Some(pose));
+                return Ok(Some(self.seen(pose)));
             }
         }
         let previous = self.roi.take();
@@ -530,7 +538,13 @@ impl BlazePose {
         if tracking {
             self.follow(next, crop_smoothing);
         }
-        Ok(Some(pose))
+        Ok(Some(self.seen(pose)))
+    }
+
+    /// Remembers how the pose found is framed, and gives it back.
+    fn seen(&mut self, pose: Pose) -> Pose {
+        self.upper_body = Framing::of(&pose) == Framing::UpperBody;
+        pose
     }
 
     /// Reads the next frame through `next` (the crop this frame's landmarks give), smoothed along the crops before
@@ -564,12 +578,13 @@ impl BlazePose {
         let fh = image.height() as f32;
         if let Some(upright) = det.upright_roi(fh) {
             // Upper-body framing: with the hips out of the picture the detector may place them above the shoulders
-            // (the lab clip cut at mid-chest: the crop upside down). Read the person upright when the upside-down
-            // crop shows nobody; and when the body the detector saw runs out of the picture at the bottom (its
-            // size point on the bottom edge), prefer the upright reading whenever it shows the person: BlazePose
-            // lite finds a person upside down there with presence 1.0, and then follows that reading. (Not for
-            // every upside-down find: on the walk clip an upright reading of one took the pose away at frame 204.)
-            let cut_at_bottom = det.keypoints[1][1] >= BOTTOM_EDGE * fh;
+            // or beside them (the lab clip cut at mid-chest: the crop upside down or lying). Read the person upright
+            // when the tilted crop shows nobody; and when the body the detector saw runs out of the picture at the
+            // bottom (its size point on the bottom edge) or the last pose was framed from the head to the chest or
+            // waist, prefer the upright reading whenever it shows the person: BlazePose lite finds a person upside
+            // down or lying there with a high presence, and then follows that reading. (Not for every tilted find:
+            // on the walk clip an upright reading of one took the pose away at frame 204.)
+            let cut_at_bottom = det.keypoints[1][1] >= BOTTOM_EDGE * fh || self.upper_body;
             if presence < MIN_TRACKING_PRESENCE || cut_at_bottom {
                 let (p, pr, n) = self.landmarks_in(image, upright, times)?;
                 if pr > presence || (cut_at_bottom && pr >= MIN_TRACKING_PRESENCE) {
