@@ -244,7 +244,7 @@ impl MoveNet {
         } else if !fresh
             && chosen_position
             && mean_score(&kps) < min_pose_score
-            && let Some(near) = self.last_seen.map(|(x, y)| CropRegion::square_at(x, y, w.min(h) as f32, w, h))
+            && let Some(near) = self.last_seen.map(|at| around(at, w, h))
             && near != crop
         {
             // A person chosen by position whom the crop lost (a walker who moved out of it between two frames): look
@@ -280,7 +280,7 @@ impl MoveNet {
             // A person chosen by position does not cross half the crop between two frames: the model took someone
             // else in the crop (the lab clip cut at mid-chest: MoveNet Thunder took the woman in the background,
             // whole and upright, over the leaning patient). Look again around where the patient was last seen.
-            let near = CropRegion::square_at(last.0, last.1, w.min(h) as f32, w, h);
+            let near = around(last, w, h);
             let again = self.run_crop(image, near, times)?;
             if mean_score(&again) >= min_pose_score && seen_centre(&again).is_some_and(|c| !jumped(last, c, crop, w, h))
             {
@@ -309,10 +309,7 @@ impl MoveNet {
             // A person chosen by position is looked for again where they were last seen (not where the therapist
             // pointed at the start: the walk clip cut at mid-chest, the man on the roof taken there instead of the
             // woman who had walked on); anyone else in the whole frame.
-            self.next_crop = self
-                .last_seen
-                .filter(|_| tracking && chosen_position)
-                .map(|(x, y)| CropRegion::square_at(x, y, w.min(h) as f32, w, h));
+            self.next_crop = self.last_seen.filter(|_| tracking && chosen_position).map(|at| around(at, w, h));
             return Ok(None);
         }
         if let Some(centre) = seen_centre(&kps) {
@@ -339,7 +336,13 @@ fn jumped(last: (f32, f32), now: (f32, f32), crop: CropRegion, w: u32, h: u32) -
 
 /// A square as wide as the frame's shorter side, centred on the keypoints seen with some confidence.
 fn around_seen(kps: &[Keypoint], w: u32, h: u32) -> Option<CropRegion> {
-    seen_centre(kps).map(|(x, y)| CropRegion::square_at(x, y, w.min(h) as f32, w, h))
+    seen_centre(kps).map(|at| around(at, w, h))
+}
+
+/// A square as wide as the frame's shorter side centred on `at` (normalised): where a person is looked for near a
+/// place.
+fn around(at: (f32, f32), w: u32, h: u32) -> CropRegion {
+    CropRegion::square_at(at.0, at.1, w.min(h) as f32, w, h)
 }
 
 /// The centre (normalised) of the keypoints seen with some confidence, if any.
