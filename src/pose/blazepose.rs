@@ -102,11 +102,11 @@ impl Detection {
     /// at least 0.6 of `frame_height`. `None` for a detection read upright.
     pub fn upright_roi(&self, frame_height: f32) -> Option<Roi> {
         let [hip, scale, shoulder, _] = self.keypoints;
-        let up = hip[1] - scale[1];
-        if up >= UPRIGHT_COS * (scale[0] - hip[0]).hypot(scale[1] - hip[1]) {
+        let length = (scale[0] - hip[0]).hypot(scale[1] - hip[1]);
+        if hip[1] - scale[1] >= UPRIGHT_COS * length {
             return None;
         }
-        let size = (scale[0] - hip[0]).hypot(scale[1] - hip[1]).max(UPRIGHT_MIN_SIZE * frame_height);
+        let size = length.max(UPRIGHT_MIN_SIZE * frame_height);
         let hip = [shoulder[0], shoulder[1] + HIP_BELOW_SHOULDER * size];
         Some(Roi::from_alignment(hip, [hip[0], hip[1] - size]))
     }
@@ -584,10 +584,10 @@ impl BlazePose {
             // waist, prefer the upright reading whenever it shows the person: BlazePose lite finds a person upside
             // down or lying there with a high presence, and then follows that reading. (Not for every tilted find:
             // on the walk clip an upright reading of one took the pose away at frame 204.)
-            let cut_at_bottom = det.keypoints[1][1] >= BOTTOM_EDGE * fh || self.upper_body;
-            if presence < MIN_TRACKING_PRESENCE || cut_at_bottom {
+            let prefer_upright = det.keypoints[1][1] >= BOTTOM_EDGE * fh || self.upper_body;
+            if presence < MIN_TRACKING_PRESENCE || prefer_upright {
                 let (p, pr, n) = self.landmarks_in(image, upright, times)?;
-                if pr > presence || (cut_at_bottom && pr >= MIN_TRACKING_PRESENCE) {
+                if pr > presence || (prefer_upright && pr >= MIN_TRACKING_PRESENCE) {
                     (pose, presence, next) = (p, pr, n);
                 }
             }
