@@ -13,7 +13,7 @@ use super::engine::{Engine, InferenceSession, InputData};
 use super::imgproc::{Affine, Border, Grid, sample_rgb};
 use super::keypoints::{Joint, Skeleton};
 use super::models::{ModelError, ModelFile, ModelStore};
-use super::tracking::{Candidate, Reconsider};
+use super::tracking::{Candidate, Reconsider, Typical};
 use super::types::{Keypoint, Pose};
 use super::{PersonSelector, PoseError, StageTimes};
 
@@ -57,6 +57,11 @@ impl CropRegion {
         let half_x = side / 2.0 / w;
         let half_y = side / 2.0 / h;
         CropRegion { x_min: cx - half_x, y_min: cy - half_y, x_max: cx + half_x, y_max: cy + half_y }
+    }
+
+    /// Whether normalised point `at` lies inside the crop.
+    pub fn contains(&self, at: (f32, f32)) -> bool {
+        (self.x_min..=self.x_max).contains(&at.0) && (self.y_min..=self.y_max).contains(&at.1)
     }
 
     /// The crop for the next frame from this frame's keypoints (COCO order, normalised to the frame), or the whole
@@ -115,10 +120,24 @@ pub struct MoveNet {
     next_crop: Option<CropRegion>,
     reconsider: Reconsider,
     new_person: bool,
-    /// Centre of the keypoints seen in the last pose (normalised), where a person chosen by position is looked for
-    /// after a frame without them.
+    /// Centre of the keypoints seen in the last pose (normalised; [`seen_centre`]), where a lost person is looked
+    /// for.
     last_seen: Option<(f32, f32)>,
+    /// Poses in a row of the person followed now (from the whole-frame look that found them).
+    followed_for: u32,
+    /// Frames in a row a long-followed person has been waited for while someone else was in view elsewhere.
+    waited: u32,
+    /// The followed person's size and confidence since the last look at the whole frame.
+    typical: Typical,
 }
+
+/// A person followed for at least this many poses in a row is waited for when the crop loses them
+/// ([`WAIT_FRAMES`]), rather than taking at once whoever the whole frame shows elsewhere.
+pub const LONG_FOLLOWED: u32 = 10;
+/// How many frames a long-followed person who is lost is waited for while someone else is in view elsewhere (about
+/// a second at 30 fps): a patient momentarily unsure (leaning, an arm across the face) is kept, a patient who left
+/// is replaced.
+pub const WAIT_FRAMES: u32 = 30;
 
 impl MoveNet {
     /// Loads the model from `store` with `engine`.
@@ -137,6 +156,9 @@ impl MoveNet {
             reconsider: Reconsider::new(),
             new_person: false,
             last_seen: None,
+            followed_for: 0,
+            waited: 0,
+            typical: Typical::default(),
         })
     }
 
@@ -145,6 +167,9 @@ impl MoveNet {
         self.next_crop = None;
         self.reconsider.reset();
         self.last_seen = None;
+        self.followed_for = 0;
+        self.waited = 0;
+        self.typical = Typical::default();
     }
 
     /// Whether the last [`estimate`](Self::estimate) started following a person anew (not the one of the frame
@@ -209,8 +234,12 @@ impl MoveNet {
 
     /// Estimates the pose in `image`. With `tracking`, the crop comes from the previous call's keypoints (video);
     /// without, or when there is no crop yet, the frame is seen whole and then once more through a crop around what
-    /// was found (as for a still image). A tracked crop that lost the person (mean score below `min_pose_score`, or
-    /// no torso) is given up at once: the same frame is seen whole again. While following someone with a
+    /// was found (as for a still image). A tracked crop that lost the person (mean score below `min_pose_score`) is
+    /// given up at once: the same frame is read again around where they were last seen, then whole (not for a person
+    /// chosen by position), where someone else found away from there is taken only when the lost person had been
+    /// followed for less than [`LONG_FOLLOWED`] poses or has been waited for [`WAIT_FRAMES`] frames. A pose whose
+    /// centre jumps more than half the crop is read again around where the person was last seen. While following
+    /// someone with a
     /// `selector` that [reconsiders](PersonSelector::reconsiders), the whole frame is seen again every
     /// [`RECONSIDER_EVERY`](super::tracking::RECONSIDER_EVERY) frames, and a person there much bigger or surer than
     /// the followed one for a while is followed instead. Returns `None` when the mean keypoint score is below
@@ -234,55 +263,74 @@ impl MoveNet {
         let mut fresh = crop == whole;
         self.new_person = tracking && self.next_crop.is_none();
         let chosen_position = selector.point(w, h).is_some();
-        if !fresh && !chosen_position && (mean_score(&kps) < min_pose_score || next == whole) {
-            // The crop lost the person (a cut, an exit, someone crossing): look at the whole frame now. (A person
-            // chosen by position is looked for near where they were last seen, below.)
-            self.reconsider.reset();
-            kps = self.run_crop(image, whole, times)?;
-            next = CropRegion::from_keypoints(&kps, w, h);
-            fresh = true;
-        } else if !fresh
-            && chosen_position
-            && mean_score(&kps) < min_pose_score
-            && let Some(near) = self.last_seen.map(|at| around(at, w, h))
-            && near != crop
-        {
-            // A person chosen by position whom the crop lost (a walker who moved out of it between two frames): look
-            // again at once near where they were last seen, not at the next frame (the walk clip cut at mid-chest,
-            // read every tenth frame: 2 of 10 frames without a pose).
-            kps = self.run_crop(image, near, times)?;
+        if fresh {
+            self.followed_for = 0;
+        }
+        let mut held = false;
+        let near = self.last_seen.map(|at| around(at, w, h)).filter(|near| *near != crop);
+        if !fresh && mean_score(&kps) < min_pose_score && (near.is_some() || !chosen_position) {
+            // The crop lost the person (an exit, someone crossing, a moment the model is unsure): look again at once
+            // near where they were last seen (the walk clip cut at mid-chest, read every tenth frame: she had walked
+            // out of the crop), and at the whole frame when nobody is there, unless the person was chosen by
+            // position. (A cut resets the tracker before this: the whole frame at once.)
+            let again = match near {
+                Some(near) => Some(self.run_crop(image, near, times)?),
+                None => None,
+            };
+            match again {
+                Some(k) if chosen_position || mean_score(&k) >= min_pose_score => kps = k,
+                _ => {
+                    self.reconsider.reset();
+                    let seen = self.run_crop(image, whole, times)?;
+                    let far = self
+                        .last_seen
+                        .zip(seen_centre(&seen, w, h))
+                        .is_some_and(|(last, now)| !around(last, w, h).contains(now));
+                    if far && self.followed_for >= LONG_FOLLOWED && self.waited < WAIT_FRAMES {
+                        // Someone else is in view elsewhere, and the person followed for a while may come back:
+                        // no pose this frame, and look for them where they were last seen. (The lab clip cut at
+                        // mid-chest: the patient leaning, an arm across his face, MoveNet Thunder took the woman in
+                        // the background at frame 68 and never came back.)
+                        self.waited += 1;
+                        held = true;
+                    } else {
+                        kps = seen;
+                        self.followed_for = 0;
+                    }
+                }
+            }
             next = CropRegion::from_keypoints(&kps, w, h);
             fresh = true;
         } else if !fresh && selector.reconsiders() && self.reconsider.due() {
             // Someone much bigger or surer in view for a while (a patient who walked in): follow them.
             let seen = self.run_crop(image, whole, times)?;
-            let centre = torso_centre(&seen, w, h);
-            let elsewhere = centre.is_some_and(|(x, y)| {
-                let (x, y) = (x / w as f32, y / h as f32);
-                x < crop.x_min || x > crop.x_max || y < crop.y_min || y > crop.y_max
-            });
-            let me = Candidate { size: torso_length(&kps, w, h).unwrap_or(0.0), score: mean_score(&kps) };
-            let other = torso_length(&seen, w, h)
+            let elsewhere = seen_centre(&seen, w, h).is_some_and(|c| !crop.contains(c));
+            let mut typical = std::mem::take(&mut self.typical);
+            typical.add(body_scale(&kps, w, h), upper_body_score(&kps));
+            let me = typical.mean();
+            let other = body_scale(&seen, w, h)
                 .filter(|_| elsewhere)
-                .map(|size| Candidate { size, score: mean_score(&seen) });
+                .map(|size| Candidate { size, score: upper_body_score(&seen) });
             if self.reconsider.judge(me, other) {
                 kps = seen;
                 next = CropRegion::from_keypoints(&kps, w, h);
                 fresh = true;
                 self.new_person = true;
+                self.followed_for = 0;
             }
         }
         if !fresh
-            && chosen_position
-            && let (Some(last), Some(now)) = (self.last_seen, seen_centre(&kps))
+            && let (Some(last), Some(now)) = (self.last_seen, seen_centre(&kps, w, h))
             && jumped(last, now, crop, w, h)
         {
-            // A person chosen by position does not cross half the crop between two frames: the model took someone
-            // else in the crop (the lab clip cut at mid-chest: MoveNet Thunder took the woman in the background,
-            // whole and upright, over the leaning patient). Look again around where the patient was last seen.
+            // A followed person does not cross half the crop between two frames: the model took someone else in
+            // the crop (the lab clip cut at mid-chest: MoveNet Thunder took the woman in the background, whole and
+            // upright, over the leaning patient, at frames 76 and 86 chosen by position, at frame 60 following the
+            // clearest person). Look again around where the patient was last seen.
             let near = around(last, w, h);
             let again = self.run_crop(image, near, times)?;
-            if mean_score(&again) >= min_pose_score && seen_centre(&again).is_some_and(|c| !jumped(last, c, crop, w, h))
+            if mean_score(&again) >= min_pose_score
+                && seen_centre(&again, w, h).is_some_and(|c| !jumped(last, c, crop, w, h))
             {
                 kps = again;
                 next = CropRegion::from_keypoints(&kps, w, h);
@@ -297,10 +345,11 @@ impl MoveNet {
                 next = CropRegion::from_keypoints(&kps, w, h);
             }
         }
-        if chosen_position && next == whole {
-            // The torso was not seen well enough to crop around it: a person chosen by position is looked for near
-            // where they were seen, not in the whole frame, where the model would take whoever stands out (the
-            // lab clip cut at the waist: a woman in the background instead of the patient).
+        if next == whole {
+            // The torso was not seen well enough to crop around it (the hips out of the picture, or unsure): the
+            // person is looked for near where they were seen, not in the whole frame, where the model would take
+            // whoever stands out (the lab clip cut at the waist, chosen by position, and cut at mid-chest, following
+            // the clearest person from frame 12 on: a woman in the background instead of the patient).
             next = around_seen(&kps, w, h).unwrap_or(whole);
         }
         self.next_crop = if tracking { Some(next) } else { None };
@@ -309,12 +358,19 @@ impl MoveNet {
             // A person chosen by position is looked for again where they were last seen (not where the therapist
             // pointed at the start: the walk clip cut at mid-chest, the man on the roof taken there instead of the
             // woman who had walked on); anyone else in the whole frame.
-            self.next_crop = self.last_seen.filter(|_| tracking && chosen_position).map(|at| around(at, w, h));
+            self.next_crop =
+                self.last_seen.filter(|_| tracking && (chosen_position || held)).map(|at| around(at, w, h));
             return Ok(None);
         }
-        if let Some(centre) = seen_centre(&kps) {
+        if let Some(centre) = seen_centre(&kps, w, h) {
             self.last_seen = Some(centre);
         }
+        if self.followed_for == 0 {
+            self.typical = Typical::default();
+        }
+        self.followed_for = self.followed_for.saturating_add(1);
+        self.waited = 0;
+        self.typical.add(body_scale(&kps, w, h), upper_body_score(&kps));
         Ok(Some(Pose {
             skeleton: Skeleton::Coco17,
             keypoints: kps,
@@ -336,7 +392,7 @@ fn jumped(last: (f32, f32), now: (f32, f32), crop: CropRegion, w: u32, h: u32) -
 
 /// A square as wide as the frame's shorter side, centred on the keypoints seen with some confidence.
 fn around_seen(kps: &[Keypoint], w: u32, h: u32) -> Option<CropRegion> {
-    seen_centre(kps).map(|at| around(at, w, h))
+    seen_centre(kps, w, h).map(|at| around(at, w, h))
 }
 
 /// A square as wide as the frame's shorter side centred on `at` (normalised): where a person is looked for near a
@@ -345,9 +401,11 @@ fn around(at: (f32, f32), w: u32, h: u32) -> CropRegion {
     CropRegion::square_at(at.0, at.1, w.min(h) as f32, w, h)
 }
 
-/// The centre (normalised) of the keypoints seen with some confidence, if any.
-fn seen_centre(kps: &[Keypoint]) -> Option<(f32, f32)> {
-    let seen: Vec<&Keypoint> = kps.iter().filter(|k| k.score >= MIN_CROP_KEYPOINT_SCORE).collect();
+/// The centre (normalised) of the keypoints seen with some confidence that belong to the body ([`on_body`]), if any.
+fn seen_centre(kps: &[Keypoint], w: u32, h: u32) -> Option<(f32, f32)> {
+    let on = on_body(kps, w, h);
+    let seen: Vec<&Keypoint> =
+        kps.iter().zip(on).filter(|(k, on)| *on && k.score >= MIN_CROP_KEYPOINT_SCORE).map(|(k, _)| k).collect();
     if seen.is_empty() {
         return None;
     }
@@ -355,24 +413,69 @@ fn seen_centre(kps: &[Keypoint]) -> Option<(f32, f32)> {
     Some((seen.iter().map(|k| k.x).sum::<f32>() / n, seen.iter().map(|k| k.y).sum::<f32>() / n))
 }
 
-/// Mid-hip and mid-shoulder (pixels) when the torso is seen.
-fn torso_ends(kps: &[Keypoint], w: u32, h: u32) -> Option<((f32, f32), (f32, f32))> {
-    let k = |j: Joint| kps.get(Skeleton::Coco17.index_of(j)?).filter(|k| k.score > MIN_CROP_KEYPOINT_SCORE);
-    let mid = |a: Joint, b: Joint| {
-        let (a, b) = (k(a)?, k(b)?);
-        Some(((a.x + b.x) / 2.0 * w as f32, (a.y + b.y) / 2.0 * h as f32))
+/// Which keypoints may belong to the person's body: all but a knee whose hip is not seen or lies more than
+/// [`MAX_THIGH`] body scales from it, and an ankle whose knee is left out or lies that far from it. MoveNet puts the
+/// legs of a person whose hips are out of the picture on whatever legs are in view: on the lab clip cut at
+/// mid-chest, the legs of the woman in the background, whole and upright beside the patient, which drew the centre
+/// of the patient's keypoints, and the crop with it, onto her (MoveNet Thunder on tract, frames 25-27).
+fn on_body(kps: &[Keypoint], w: u32, h: u32) -> [bool; 17] {
+    let mut on = [true; 17];
+    let Some(scale) = body_scale(kps, w, h) else { return on };
+    let index = |j: Joint| Skeleton::Coco17.index_of(j).filter(|&i| i < kps.len() && i < 17);
+    let px = |i: usize| (kps[i].x * w as f32, kps[i].y * h as f32);
+    for chain in
+        [[Joint::LeftHip, Joint::LeftKnee, Joint::LeftAnkle], [Joint::RightHip, Joint::RightKnee, Joint::RightAnkle]]
+    {
+        let mut parent_on = true;
+        for pair in chain.windows(2) {
+            let (Some(a), Some(b)) = (index(pair[0]), index(pair[1])) else { break };
+            let near = {
+                let (pa, pb) = (px(a), px(b));
+                (pa.0 - pb.0).hypot(pa.1 - pb.1) <= MAX_THIGH * scale
+            };
+            parent_on = parent_on && on[a] && kps[a].score >= MIN_CROP_KEYPOINT_SCORE && near;
+            on[b] = parent_on;
+        }
+    }
+    on
+}
+
+/// The longest a thigh or shank may look, in body scales ([`body_scale`], about a torso; a thigh is about 0.85
+/// torso): room for a leg nearer the camera than the trunk.
+const MAX_THIGH: f32 = 1.5;
+
+/// A person's size as people are compared, whatever their framing (pixels, a torso length): the longest of the
+/// torso (mid-shoulder to mid-hip), 1.2 × the shoulders' width and 1.5 × the longer upper arm, among those seen
+/// (each is shortened when seen at a slant; the ratios are an adult's). The torso alone is unknown for a patient seen
+/// from the head to the chest, and anyone seen whole then looked much bigger: MoveNet Thunder left such a patient for
+/// a woman in the background at the second look (the lab clip cut at mid-chest).
+fn body_scale(kps: &[Keypoint], w: u32, h: u32) -> Option<f32> {
+    let at = |j: Joint| {
+        kps.get(Skeleton::Coco17.index_of(j)?)
+            .filter(|k| k.score > MIN_CROP_KEYPOINT_SCORE)
+            .map(|k| (k.x * w as f32, k.y * h as f32))
     };
-    Some((mid(Joint::LeftHip, Joint::RightHip)?, mid(Joint::LeftShoulder, Joint::RightShoulder)?))
+    let dist = |a: Option<(f32, f32)>, b: Option<(f32, f32)>| Some((a?.0 - b?.0).hypot(a?.1 - b?.1));
+    let mid = |a: Joint, b: Joint| Some(((at(a)?.0 + at(b)?.0) / 2.0, (at(a)?.1 + at(b)?.1) / 2.0));
+    let torso = dist(mid(Joint::LeftShoulder, Joint::RightShoulder), mid(Joint::LeftHip, Joint::RightHip));
+    let shoulders = dist(at(Joint::LeftShoulder), at(Joint::RightShoulder)).map(|d| 1.2 * d);
+    let upper_arm = |s: Joint, e: Joint| dist(at(s), at(e)).map(|d| 1.5 * d);
+    [
+        torso,
+        shoulders,
+        upper_arm(Joint::LeftShoulder, Joint::LeftElbow),
+        upper_arm(Joint::RightShoulder, Joint::RightElbow),
+    ]
+    .into_iter()
+    .flatten()
+    .reduce(f32::max)
 }
 
-/// The torso's centre (pixels) when it is seen.
-fn torso_centre(kps: &[Keypoint], w: u32, h: u32) -> Option<(f32, f32)> {
-    torso_ends(kps, w, h).map(|(a, b)| ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0))
-}
-
-/// Mid-hip to mid-shoulder (pixels) when the torso is seen.
-fn torso_length(kps: &[Keypoint], w: u32, h: u32) -> Option<f32> {
-    torso_ends(kps, w, h).map(|(a, b)| (a.0 - b.0).hypot(a.1 - b.1))
+/// The mean score of the face's and arms' keypoints (COCO's first 11: nose, eyes, ears, shoulders, elbows, wrists):
+/// how sure the model is of a person, compared between people whatever their framing. Over all 17, a patient seen
+/// from the head to the chest (hips and legs out of the picture) looks much less sure than a bystander seen whole.
+fn upper_body_score(kps: &[Keypoint]) -> f32 {
+    mean_score(&kps[..kps.len().min(11)])
 }
 
 fn mean_score(kps: &[Keypoint]) -> f32 {

@@ -161,6 +161,38 @@ impl Candidate {
     }
 }
 
+/// The followed person's measures averaged over the frames since the last look at the whole frame and at the look, so that they are
+/// compared with another person as they usually are, not as they are at the look: a patient leaning with an arm
+/// across the face is unsure, and seen from the head to the chest of unknown size, for a frame or two (the lab clip
+/// cut at mid-chest: MoveNet Thunder took the woman in the background at such a look).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Typical {
+    size: f32,
+    sized: u32,
+    score: f32,
+    scored: u32,
+}
+
+impl Typical {
+    /// Adds one frame's measures: the body size when it could be measured, and the confidence.
+    pub fn add(&mut self, size: Option<f32>, score: f32) {
+        if let Some(s) = size.filter(|s| s.is_finite()) {
+            self.size += s;
+            self.sized += 1;
+        }
+        if score.is_finite() {
+            self.score += score;
+            self.scored += 1;
+        }
+    }
+
+    /// The mean measures (size 0 when never measured, score 0 when nothing was added).
+    pub fn mean(&self) -> Candidate {
+        let mean = |sum: f32, n: u32| if n == 0 { 0.0 } else { sum / n as f32 };
+        Candidate { size: mean(self.size, self.sized), score: mean(self.score, self.scored) }
+    }
+}
+
 /// When to look at the whole frame again, and whether the other person seen there has been better for long enough.
 #[derive(Clone, Debug, Default)]
 pub struct Reconsider {
@@ -256,6 +288,18 @@ mod tests {
         // A followed person the whole-frame look does not find counts as unsure.
         assert!(alike.much_better_than(&Candidate { size: 100.0, score: 0.0 }));
         assert!(!small.much_better_than(&big));
+    }
+
+    #[test]
+    fn the_followed_person_is_measured_as_usual() {
+        let mut t = Typical::default();
+        for (size, score) in [(Some(200.0), 0.5), (None, 0.1), (Some(100.0), 0.3)] {
+            t.add(size, score);
+        }
+        assert_eq!(t.mean(), Candidate { size: 150.0, score: 0.3 });
+        let mut t = Typical::default();
+        t.add(None, f32::NAN);
+        assert_eq!(t.mean(), Candidate { size: 0.0, score: 0.0 }, "nothing measured");
     }
 
     #[test]
