@@ -61,7 +61,7 @@ fn switching_mirror_modes_and_choosing_a_side() {
 fn choosing_a_model() {
     let mut h = common::ui::harness(860.0);
     step_until(&mut h, "a frame", |a| a.current_view().is_some());
-    choose(&mut h, "Model", PoseModel::BlazeposeFull.label());
+    choose(&mut h, "Model", &PoseModel::BlazeposeFull.label());
     h.step();
     assert_eq!(h.state().state.settings.pose.model, PoseModel::BlazeposeFull);
     assert_eq!(h.state().pipeline.as_ref().unwrap().settings().model, PoseModel::BlazeposeFull);
@@ -93,4 +93,83 @@ fn a_file_that_is_not_a_recording_is_refused_with_a_message() {
     h.step();
     assert_eq!(h.state().state.active, ActiveSource::Bundled, "the session goes on");
     assert!(h.state().state.notice.as_deref().unwrap_or("").contains("notes.mp4"));
+}
+
+/// A patient framed from the head to the chest with MoveNet chosen: the pose panel says so and offers BlazePose
+/// full, which follows the arms best there; one click asks for it. With BlazePose full chosen, nothing is offered.
+#[test]
+fn upper_body_framing_offers_the_model_that_follows_the_arms() {
+    use mirrorcue::pose::framing::FRAMING_HOLD_POSES;
+    use mirrorcue::pose::{Framing, Joint, Keypoint, Pose, Skeleton};
+    use mirrorcue::ui::{Action, State, panels};
+    use std::cell::RefCell;
+
+    // Shoulders, elbows and head in view; the hips below the bottom edge, unsure.
+    let keypoints = Skeleton::Coco17
+        .joints()
+        .iter()
+        .map(|j| {
+            let (y, score) = match j {
+                Joint::LeftHip | Joint::RightHip | Joint::LeftKnee | Joint::RightKnee => (1.2, 0.1),
+                Joint::LeftAnkle | Joint::RightAnkle => (1.6, 0.05),
+                Joint::LeftShoulder | Joint::RightShoulder => (0.6, 0.9),
+                _ => (0.4, 0.8),
+            };
+            let x = if j.name().starts_with("left") { 0.6 } else { 0.4 };
+            Keypoint { x, y, score, presence: None, z: None }
+        })
+        .collect();
+    let pose = Pose {
+        skeleton: Skeleton::Coco17,
+        keypoints,
+        score: 0.6,
+        world: None,
+        mask: None,
+        frame_width: 640,
+        frame_height: 480,
+    };
+    assert_eq!(Framing::of(&pose), Framing::UpperBody);
+    let frame = mirrorcue::Frame::new(image::RgbImage::new(640, 480), 0, 0.0, "camera");
+    let mut state = State::new(Default::default(), ActiveSource::Bundled, Vec::new());
+    for _ in 0..FRAMING_HOLD_POSES {
+        state.framing.update(Some(&pose));
+    }
+    state.current = Some(mirrorcue::live::LiveResult {
+        frame,
+        pose: Some(pose),
+        captured_at: std::time::Instant::now(),
+        pose_time: Duration::ZERO,
+        hands: Vec::new(),
+    });
+    assert_eq!(state.settings.pose.model, PoseModel::MovenetLightning, "the app's default model");
+
+    let actions = RefCell::new(Vec::new());
+    let mut h = egui_kittest::Harness::builder().with_size(egui::vec2(360.0, 400.0)).build_ui(|ui| {
+        actions.borrow_mut().extend(panels::pose::show(ui, &state));
+    });
+    h.run();
+    h.get_by_label_contains("Upper-body framing: hips not in view");
+    h.get_by_label("BlazePose full follows the arms best in this framing.");
+    assert!(actions.borrow().is_empty(), "nothing asked before the click");
+    h.get_by_label("Use BlazePose full").click();
+    h.run();
+    let asked: Vec<PoseModel> = actions
+        .borrow()
+        .iter()
+        .filter_map(|a| match a {
+            Action::SetPose(p) => Some(p.model),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(asked.first(), Some(&PoseModel::BlazeposeFull), "{asked:?}");
+    drop(h);
+
+    // BlazePose full chosen: the framing is still told, no other model offered.
+    state.settings.pose.model = PoseModel::BlazeposeFull;
+    let mut h = egui_kittest::Harness::builder().with_size(egui::vec2(360.0, 400.0)).build_ui(|ui| {
+        let _ = panels::pose::show(ui, &state);
+    });
+    h.run();
+    h.get_by_label_contains("Upper-body framing: hips not in view");
+    assert!(h.query_by_label_contains("follows the arms best").is_none());
 }

@@ -123,7 +123,7 @@ fn a_protocol_that_needs_another_model_switches_it_and_says_so() {
     settle(&mut h);
     assert_eq!(h.state().state.settings.pose.model, PoseModel::BlazeposeFull);
     let notice = h.state().state.notice.clone().unwrap_or_default();
-    assert!(notice.contains(PoseModel::BlazeposeFull.label()), "{notice}");
+    assert!(notice.contains(&PoseModel::BlazeposeFull.label()), "{notice}");
     h.get_by_label_contains(&notice);
 }
 

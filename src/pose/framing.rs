@@ -7,6 +7,7 @@
 //! hips, and what is measured from them, are not in view.
 
 use super::keypoints::Joint;
+use super::models::PoseModel;
 use super::types::{Keypoint, Pose};
 
 /// A shoulder counts as in view from this score (0..1) on.
@@ -55,6 +56,22 @@ impl Framing {
             Framing::UpperBody => Some(
                 "Upper-body framing: hips not in view (arms and hands are followed; trunk and leg measures are not)",
             ),
+        }
+    }
+}
+
+impl Framing {
+    /// The model that follows the arms best in this framing, when `model` is not it (to offer the therapist).
+    ///
+    /// Head to chest or waist, BlazePose full keeps the arms nearest to where it puts them on the whole frame of
+    /// every model a live camera can run (shoulders, elbows and wrists within 0.1 torso, every frame of the lab clip
+    /// cut at mid-chest / the walk clip cut at mid-chest, ONNX Runtime): full 89% / 87%, lite 58% / 82%, MoveNet
+    /// Lightning 48% / 77%, Thunder 37% / 74% (`tests/people.rs`, issue 11's note). Heavy reaches 97% / 91% but is
+    /// for recordings (about 4× full's time), so it is kept when chosen and not offered.
+    pub fn better_model(self, model: PoseModel) -> Option<PoseModel> {
+        match (self, model) {
+            (Framing::WholeBody, _) | (_, PoseModel::BlazeposeFull | PoseModel::BlazeposeHeavy) => None,
+            (Framing::UpperBody, _) => Some(PoseModel::BlazeposeFull),
         }
     }
 }
@@ -162,6 +179,18 @@ mod tests {
             k.score = 0.05;
         }
         assert_eq!(Framing::of(&p), Framing::WholeBody);
+    }
+
+    #[test]
+    fn upper_body_framing_offers_the_model_that_follows_the_arms() {
+        for m in PoseModel::ALL {
+            assert_eq!(Framing::WholeBody.better_model(m), None, "{m}");
+        }
+        for m in [PoseModel::MovenetLightning, PoseModel::MovenetThunder, PoseModel::BlazeposeLite] {
+            assert_eq!(Framing::UpperBody.better_model(m), Some(PoseModel::BlazeposeFull), "{m}");
+        }
+        assert_eq!(Framing::UpperBody.better_model(PoseModel::BlazeposeFull), None);
+        assert_eq!(Framing::UpperBody.better_model(PoseModel::BlazeposeHeavy), None, "the slower, better one is kept");
     }
 
     #[test]

@@ -184,14 +184,26 @@ impl PoseModel {
         }
     }
 
-    /// A label for people.
-    pub fn label(self) -> &'static str {
+    /// A label for people: the name and what the model is for ("MoveNet Lightning (fast)").
+    pub fn label(self) -> String {
+        let what = match self {
+            PoseModel::MovenetLightning => "fast",
+            PoseModel::MovenetThunder => "accurate",
+            PoseModel::BlazeposeLite => "hands and feet",
+            PoseModel::BlazeposeFull => "accurate, hands and feet",
+            PoseModel::BlazeposeHeavy => "most accurate, slowest: for recordings",
+        };
+        format!("{} ({what})", self.short_label())
+    }
+
+    /// The model's name for a sentence or a button ("BlazePose full").
+    pub fn short_label(self) -> &'static str {
         match self {
-            PoseModel::MovenetLightning => "MoveNet Lightning (fast)",
-            PoseModel::MovenetThunder => "MoveNet Thunder (accurate)",
-            PoseModel::BlazeposeLite => "BlazePose lite (hands and feet)",
-            PoseModel::BlazeposeFull => "BlazePose full (accurate, hands and feet)",
-            PoseModel::BlazeposeHeavy => "BlazePose heavy (most accurate, slowest: for recordings)",
+            PoseModel::MovenetLightning => "MoveNet Lightning",
+            PoseModel::MovenetThunder => "MoveNet Thunder",
+            PoseModel::BlazeposeLite => "BlazePose lite",
+            PoseModel::BlazeposeFull => "BlazePose full",
+            PoseModel::BlazeposeHeavy => "BlazePose heavy",
         }
     }
 

@@ -31,9 +31,18 @@ pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
             let _ = ui.selectable_label(true, "the person clicked");
         }
     });
-    if let Some(notice) = state.current_pose().and(state.framing.shown().notice()) {
+    let framing = state.framing.shown();
+    if let Some(notice) = state.current_pose().and(framing.notice()) {
         // Seated at a table, head to waist: said, so that no one reads the trunk or legs from a guess.
         ui.label(RichText::new(notice).color(style::NOTICE));
+        if let Some(better) = framing.better_model(pose.model) {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(format!("{} follows the arms best in this framing.", better.short_label()));
+                if ui.button(format!("Use {}", better.short_label())).clicked() {
+                    pose.model = better;
+                }
+            });
+        }
     }
     ui.checkbox(&mut pose.hands, "Hands (21 points each)")
         .on_hover_text("Palm detection and hand landmarks after the body: for hand mirror therapy; slower");
