@@ -520,54 +520,70 @@ fn an_upper_body_patient_is_found_in_every_frame() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// The lab clip cut at mid-chest (a patient seen from the head to the chest, a woman in the background seen whole),
-/// every frame, following the clearest person as the app does by default: the pose stays on the patient (its
-/// mid-shoulder within a torso of the whole frame's) with every model, and there is a pose in ≥ 90% of the frames.
-/// Before, MoveNet Thunder took the woman from frame 12 on and Lightning from frame 89, and never came back: the
-/// patient's hips out of the picture counted as "lost", and the whole frame was read, where the woman is the
-/// clearer person; his size was the torso's length, unknown there, so she also looked "much bigger" at the looks
-/// that reconsider whom to follow; and MoveNet put his legs on hers, which drew the crop onto her. Now Thunder has
-/// no pose at 5-7 frames (65-77, as chosen by position: the patient leans with an arm across his face and the model
-/// does not see him), instead of her pose.
+/// The lab clip cut at mid-chest and above (a patient seen from the head to the chest, a woman in the background
+/// seen whole), every frame, following the clearest person as the app does by default: the pose stays on the patient
+/// (its mid-shoulder within a torso of the whole frame's), and there is a pose in ≥ 90% of the frames.
+///
+/// Cut at mid-chest (698 px), with every model. Before, MoveNet Thunder took the woman from frame 12 on and
+/// Lightning from frame 89, and never came back: the patient's hips out of the picture counted as "lost" and the
+/// whole frame was read, where the woman is the clearer person; his size was the torso's length, unknown there, so
+/// she also looked "much bigger" at the looks that reconsider whom to follow; MoveNet put his legs on hers, which drew
+/// the crop onto her; and, the patient unsure for a frame, the whole frame gave her. Now Thunder has no pose at about
+/// 6 frames (as when the patient is chosen by position: he leans with an arm across his face and the model does not
+/// see him), instead of her pose.
+///
+/// Cut at 640 px, with BlazePose lite and full: lite took the woman at frame 83 (the detector found only her when
+/// the leaning patient was lost) and full at frame 90 (the detector missed him at two looks in a row and he counted
+/// as unsure, though tracked with a presence of 0.99).
+///
+/// Not covered, for MoveNet: cut at 730 px Thunder still takes her at frame 31 (the crop around the patient, widened
+/// to take in the legs the model puts on her, holds them both, and her centre is less than half the crop from his);
+/// cut at 640 px, the same on tract (Lightning at frame 75, Thunder at 39); cut at 670 px Thunder's first reading of
+/// the whole frame is the woman. Clicking the patient (following by position) is the remedy there.
 #[test]
 fn an_upper_body_patient_is_not_left_for_a_bystander_seen_whole() {
     let engine = common::engine();
     let frames = first_frames("videos/pose2sim_singleperson_cam01.mp4", 100);
-    let cut = cut_at(&frames, LAB_MID_CHEST);
     let mid = |p: &mirrorcue::pose::Pose, a: Joint, b: Joint| {
         let (a, b) = (joint_px(p, a)?, joint_px(p, b)?);
         Some(((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0))
     };
+    let models =
+        [PoseModel::MovenetLightning, PoseModel::MovenetThunder, PoseModel::BlazeposeLite, PoseModel::BlazeposeFull];
+    let whole: Vec<_> = models.iter().map(|&m| run_over(&engine, m, PersonSelector::Largest, &frames)).collect();
     let mut failures = Vec::new();
-    for model in
-        [PoseModel::MovenetLightning, PoseModel::MovenetThunder, PoseModel::BlazeposeLite, PoseModel::BlazeposeFull]
-    {
-        let whole = run_over(&engine, model, PersonSelector::Largest, &frames);
-        let got = run_over(&engine, model, PersonSelector::default(), &cut);
-        let mut elsewhere = Vec::new();
-        let without: Vec<usize> = got.iter().enumerate().filter_map(|(i, p)| p.is_none().then_some(i)).collect();
-        eprintln!("{model}: no pose at frames {without:?} of {}", got.len());
-        if without.len() * 10 > got.len() {
-            failures.push(format!("{model}: no pose at frames {without:?}"));
-        }
-        for (i, (truth, got)) in whole.iter().zip(&got).enumerate() {
-            let Some(truth) = truth else { continue };
-            let (Some(hip), Some(sh)) =
-                (mid(truth, Joint::LeftHip, Joint::RightHip), mid(truth, Joint::LeftShoulder, Joint::RightShoulder))
-            else {
+    for line in [LAB_MID_CHEST, 640] {
+        let cut = cut_at(&frames, line);
+        for (model, whole) in models.iter().zip(&whole) {
+            if line != LAB_MID_CHEST && !model.is_blazepose() {
                 continue;
-            };
-            let torso = (hip.0 - sh.0).hypot(hip.1 - sh.1);
-            if let Some(g) = got
-                && let Some(gs) = mid(g, Joint::LeftShoulder, Joint::RightShoulder)
-                && (gs.0 - sh.0).hypot(gs.1 - sh.1) > torso
-            {
-                elsewhere.push(i);
             }
-        }
-        eprintln!("{model}: another person followed at frames {elsewhere:?}");
-        if !elsewhere.is_empty() {
-            failures.push(format!("{model}: another person followed at frames {elsewhere:?}"));
+            let got = run_over(&engine, *model, PersonSelector::default(), &cut);
+            let without: Vec<usize> = got.iter().enumerate().filter_map(|(i, p)| p.is_none().then_some(i)).collect();
+            let mut elsewhere = Vec::new();
+            for (i, (truth, got)) in whole.iter().zip(&got).enumerate() {
+                let Some(truth) = truth else { continue };
+                let (Some(hip), Some(sh)) = (
+                    mid(truth, Joint::LeftHip, Joint::RightHip),
+                    mid(truth, Joint::LeftShoulder, Joint::RightShoulder),
+                ) else {
+                    continue;
+                };
+                let torso = (hip.0 - sh.0).hypot(hip.1 - sh.1);
+                if let Some(g) = got
+                    && let Some(gs) = mid(g, Joint::LeftShoulder, Joint::RightShoulder)
+                    && (gs.0 - sh.0).hypot(gs.1 - sh.1) > torso
+                {
+                    elsewhere.push(i);
+                }
+            }
+            eprintln!("{model} cut at {line} px: no pose at frames {without:?}, another person at {elsewhere:?}");
+            if without.len() * 10 > got.len() {
+                failures.push(format!("{model} cut at {line} px: no pose at frames {without:?}"));
+            }
+            if !elsewhere.is_empty() {
+                failures.push(format!("{model} cut at {line} px: another person followed at frames {elsewhere:?}"));
+            }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

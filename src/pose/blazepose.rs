@@ -20,7 +20,7 @@ use super::imgproc::{Affine, Border, Grid, sample_rgb};
 use super::keypoints::Skeleton;
 use super::models::{ModelError, ModelFile, ModelStore};
 use super::smoothing::{OneEuro, OneEuroParams};
-use super::tracking::{Candidate, Reconsider};
+use super::tracking::{Candidate, Patience, Reconsider};
 use super::types::{Keypoint, Pose, SegmentationMask, WorldPoint};
 use super::{PersonSelector, PoseError, StageTimes};
 
@@ -248,6 +248,8 @@ pub struct BlazePose {
     roi: Option<Roi>,
     segmentation: bool,
     reconsider: Reconsider,
+    /// Whether to wait for a lost person rather than take someone else at once.
+    patience: Patience,
     new_person: bool,
     look_twice: bool,
     after_reset: bool,
@@ -273,6 +275,7 @@ impl BlazePose {
             roi: None,
             segmentation,
             reconsider: Reconsider::new(),
+            patience: Patience::default(),
             new_person: false,
             look_twice: false,
             after_reset: false,
@@ -286,6 +289,7 @@ impl BlazePose {
     pub fn reset(&mut self) {
         self.roi = None;
         self.reconsider.reset();
+        self.patience.reset();
         self.crop_smoother.reset();
         self.after_reset = true;
     }
@@ -463,12 +467,17 @@ impl BlazePose {
                 self.follow(next, crop_smoothing);
                 if selector.reconsiders() && self.reconsider.due() {
                     // Someone much bigger or surer in view for a while (a patient who walked in): follow them.
-                    if let Some(other) = self.better_person(image, next, times)? {
+                    // Framed from the head to the chest, the whole-body detector often misses the followed person:
+                    // the landmark model's presence says how sure the tracker is of them then.
+                    let upper_body = Framing::of(&pose) == Framing::UpperBody;
+                    let sure = upper_body.then_some(presence);
+                    if let Some(other) = self.better_person(image, next, sure, times)? {
                         let (p2, pr2, n2) = self.read_detection(image, &other, true, times)?;
                         if pr2 >= MIN_TRACKING_PRESENCE {
                             self.crop_smoother.reset();
                             self.follow(n2, crop_smoothing);
                             self.new_person = true;
+                            self.patience.started();
                             return Ok(Some(self.seen(p2)));
                         }
                     }
@@ -510,6 +519,18 @@ impl BlazePose {
                 .or_else(|| select_detection(&dets, selector, fw, fh)),
             _ => select_detection(&dets, selector, fw, fh),
         };
+        if tracking
+            && let Some(prev) = previous
+            && chosen.is_none_or(|d| near(d, &prev) > prev.side / 2.0)
+            && self.patience.wait()
+        {
+            // The person followed for a while is not found (nobody is, or someone else elsewhere): no pose this
+            // frame, and their crop is read again next frame (the lab clip cut at 640 px: BlazePose lite, the
+            // leaning patient lost at frame 83, took the woman in the background and kept her).
+            self.roi = Some(prev);
+            self.new_person = false;
+            return Ok(None);
+        }
         let Some(mut det) = chosen.copied() else {
             self.new_person = false;
             return Ok(None);
@@ -535,6 +556,9 @@ impl BlazePose {
             det = other;
         };
         self.new_person = previous.is_none_or(|prev| near(&det, &prev) > prev.side / 2.0);
+        if self.new_person {
+            self.patience.started();
+        }
         if tracking {
             self.follow(next, crop_smoothing);
         }
@@ -544,6 +568,7 @@ impl BlazePose {
     /// Remembers how the pose found is framed, and gives it back.
     fn seen(&mut self, pose: Pose) -> Pose {
         self.upper_body = Framing::of(&pose) == Framing::UpperBody;
+        self.patience.seen();
         pose
     }
 
@@ -601,11 +626,15 @@ impl BlazePose {
 
     /// One look at the whole frame while following the person in `followed`: the other person to follow instead,
     /// once someone has been much bigger or surer than them for [`RECONSIDER_CHECKS`](super::tracking::RECONSIDER_CHECKS)
-    /// looks in a row.
+    /// looks in a row. The followed person's confidence is the detector's score near them, or `sure` when the
+    /// detector does not find them there (the landmark model's presence for a person framed from the head to the
+    /// chest: on the lab clip cut at 640 px BlazePose full left such a patient, tracked with a presence of 0.99, for
+    /// the woman in the background at frame 90, the detector not finding him at two looks in a row).
     fn better_person(
         &mut self,
         image: &RgbImage,
         followed: Roi,
+        sure: Option<f32>,
         times: &mut StageTimes,
     ) -> Result<Option<Detection>, PoseError> {
         let dets = self.detect(image, times)?;
@@ -616,7 +645,7 @@ impl BlazePose {
         let me = Candidate {
             // The crop's side is 2 × 1.25 × the body size the detector would measure.
             size: followed.side / (2.0 * ROI_SCALE),
-            score: mine.iter().map(|d| d.score).fold(0.0, f32::max),
+            score: mine.iter().map(|d| d.score).reduce(f32::max).or(sure).unwrap_or(0.0),
         };
         let best = others.into_iter().max_by(|a, b| (size(a) * a.score).total_cmp(&(size(b) * b.score)));
         let other = best.map(|d| Candidate { size: size(d), score: d.score });

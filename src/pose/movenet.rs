@@ -13,7 +13,7 @@ use super::engine::{Engine, InferenceSession, InputData};
 use super::imgproc::{Affine, Border, Grid, sample_rgb};
 use super::keypoints::{Joint, Skeleton};
 use super::models::{ModelError, ModelFile, ModelStore};
-use super::tracking::{Candidate, Reconsider, Typical};
+use super::tracking::{Candidate, Patience, Reconsider, Typical};
 use super::types::{Keypoint, Pose};
 use super::{PersonSelector, PoseError, StageTimes};
 
@@ -123,21 +123,11 @@ pub struct MoveNet {
     /// Centre of the keypoints seen in the last pose (normalised; [`seen_centre`]), where a lost person is looked
     /// for.
     last_seen: Option<(f32, f32)>,
-    /// Poses in a row of the person followed now (from the whole-frame look that found them).
-    followed_for: u32,
-    /// Frames in a row a long-followed person has been waited for while someone else was in view elsewhere.
-    waited: u32,
+    /// Whether to wait for a lost person rather than take someone else at once.
+    patience: Patience,
     /// The followed person's size and confidence since the last look at the whole frame.
     typical: Typical,
 }
-
-/// A person followed for at least this many poses in a row is waited for when the crop loses them
-/// ([`WAIT_FRAMES`]), rather than taking at once whoever the whole frame shows elsewhere.
-pub const LONG_FOLLOWED: u32 = 10;
-/// How many frames a long-followed person who is lost is waited for while someone else is in view elsewhere (about
-/// a second at 30 fps): a patient momentarily unsure (leaning, an arm across the face) is kept, a patient who left
-/// is replaced.
-pub const WAIT_FRAMES: u32 = 30;
 
 impl MoveNet {
     /// Loads the model from `store` with `engine`.
@@ -156,8 +146,7 @@ impl MoveNet {
             reconsider: Reconsider::new(),
             new_person: false,
             last_seen: None,
-            followed_for: 0,
-            waited: 0,
+            patience: Patience::default(),
             typical: Typical::default(),
         })
     }
@@ -167,8 +156,7 @@ impl MoveNet {
         self.next_crop = None;
         self.reconsider.reset();
         self.last_seen = None;
-        self.followed_for = 0;
-        self.waited = 0;
+        self.patience.reset();
         self.typical = Typical::default();
     }
 
@@ -236,11 +224,11 @@ impl MoveNet {
     /// without, or when there is no crop yet, the frame is seen whole and then once more through a crop around what
     /// was found (as for a still image). A tracked crop that lost the person (mean score below `min_pose_score`) is
     /// given up at once: the same frame is read again around where they were last seen, then whole (not for a person
-    /// chosen by position), where someone else found away from there is taken only when the lost person had been
-    /// followed for less than [`LONG_FOLLOWED`] poses or has been waited for [`WAIT_FRAMES`] frames. A pose whose
-    /// centre jumps more than half the crop is read again around where the person was last seen. While following
-    /// someone with a
-    /// `selector` that [reconsiders](PersonSelector::reconsiders), the whole frame is seen again every
+    /// chosen by position). Someone found there away from the lost person, or nobody, is taken only when the lost
+    /// person had been followed for less than [`LONG_FOLLOWED`](super::tracking::LONG_FOLLOWED) poses or has been
+    /// waited for [`WAIT_FRAMES`](super::tracking::WAIT_FRAMES) frames. A pose whose centre jumps more than half the
+    /// crop is read again around where the person was last seen. While following someone with a `selector` that
+    /// [reconsiders](PersonSelector::reconsiders), the whole frame is seen again every
     /// [`RECONSIDER_EVERY`](super::tracking::RECONSIDER_EVERY) frames, and a person there much bigger or surer than
     /// the followed one for a while is followed instead. Returns `None` when the mean keypoint score is below
     /// `min_pose_score`.
@@ -258,13 +246,16 @@ impl MoveNet {
             (true, Some(c)) => c,
             _ => whole,
         };
+        // The followed person's usual size: which legs may be theirs when this frame shows too little of them to
+        // measure.
+        let hint = Some(self.typical.mean().size).filter(|&s| s > 0.0 && self.patience.followed_for() > 0);
         let mut kps = self.run_crop(image, crop, times)?;
         let mut next = CropRegion::from_keypoints(&kps, w, h);
         let mut fresh = crop == whole;
         self.new_person = tracking && self.next_crop.is_none();
         let chosen_position = selector.point(w, h).is_some();
         if fresh {
-            self.followed_for = 0;
+            self.patience.started();
         }
         let mut held = false;
         let near = self.last_seen.map(|at| around(at, w, h)).filter(|near| *near != crop);
@@ -284,18 +275,18 @@ impl MoveNet {
                     let seen = self.run_crop(image, whole, times)?;
                     let far = self
                         .last_seen
-                        .zip(seen_centre(&seen, w, h))
+                        .zip(seen_centre(&seen, w, h, hint))
                         .is_some_and(|(last, now)| !around(last, w, h).contains(now));
-                    if far && self.followed_for >= LONG_FOLLOWED && self.waited < WAIT_FRAMES {
-                        // Someone else is in view elsewhere, and the person followed for a while may come back:
-                        // no pose this frame, and look for them where they were last seen. (The lab clip cut at
+                    let nobody = mean_score(&seen) < min_pose_score;
+                    if (far || nobody) && self.patience.wait() {
+                        // Nobody in view, or someone else elsewhere, and the person followed for a while may come
+                        // back: no pose this frame, and look for them where they were last seen. (The lab clip cut at
                         // mid-chest: the patient leaning, an arm across his face, MoveNet Thunder took the woman in
                         // the background at frame 68 and never came back.)
-                        self.waited += 1;
                         held = true;
                     } else {
                         kps = seen;
-                        self.followed_for = 0;
+                        self.patience.started();
                     }
                 }
             }
@@ -304,7 +295,7 @@ impl MoveNet {
         } else if !fresh && selector.reconsiders() && self.reconsider.due() {
             // Someone much bigger or surer in view for a while (a patient who walked in): follow them.
             let seen = self.run_crop(image, whole, times)?;
-            let elsewhere = seen_centre(&seen, w, h).is_some_and(|c| !crop.contains(c));
+            let elsewhere = seen_centre(&seen, w, h, hint).is_some_and(|c| !crop.contains(c));
             let mut typical = std::mem::take(&mut self.typical);
             typical.add(body_scale(&kps, w, h), upper_body_score(&kps));
             let me = typical.mean();
@@ -316,11 +307,11 @@ impl MoveNet {
                 next = CropRegion::from_keypoints(&kps, w, h);
                 fresh = true;
                 self.new_person = true;
-                self.followed_for = 0;
+                self.patience.started();
             }
         }
         if !fresh
-            && let (Some(last), Some(now)) = (self.last_seen, seen_centre(&kps, w, h))
+            && let (Some(last), Some(now)) = (self.last_seen, seen_centre(&kps, w, h, hint))
             && jumped(last, now, crop, w, h)
         {
             // A followed person does not cross half the crop between two frames: the model took someone else in
@@ -330,7 +321,7 @@ impl MoveNet {
             let near = around(last, w, h);
             let again = self.run_crop(image, near, times)?;
             if mean_score(&again) >= min_pose_score
-                && seen_centre(&again, w, h).is_some_and(|c| !jumped(last, c, crop, w, h))
+                && seen_centre(&again, w, h, hint).is_some_and(|c| !jumped(last, c, crop, w, h))
             {
                 kps = again;
                 next = CropRegion::from_keypoints(&kps, w, h);
@@ -350,7 +341,7 @@ impl MoveNet {
             // person is looked for near where they were seen, not in the whole frame, where the model would take
             // whoever stands out (the lab clip cut at the waist, chosen by position, and cut at mid-chest, following
             // the clearest person from frame 12 on: a woman in the background instead of the patient).
-            next = around_seen(&kps, w, h).unwrap_or(whole);
+            next = around_seen(&kps, w, h, hint).unwrap_or(whole);
         }
         self.next_crop = if tracking { Some(next) } else { None };
         let score = mean_score(&kps);
@@ -362,14 +353,13 @@ impl MoveNet {
                 self.last_seen.filter(|_| tracking && (chosen_position || held)).map(|at| around(at, w, h));
             return Ok(None);
         }
-        if let Some(centre) = seen_centre(&kps, w, h) {
+        if let Some(centre) = seen_centre(&kps, w, h, hint) {
             self.last_seen = Some(centre);
         }
-        if self.followed_for == 0 {
+        if self.patience.followed_for() == 0 {
             self.typical = Typical::default();
         }
-        self.followed_for = self.followed_for.saturating_add(1);
-        self.waited = 0;
+        self.patience.seen();
         self.typical.add(body_scale(&kps, w, h), upper_body_score(&kps));
         Ok(Some(Pose {
             skeleton: Skeleton::Coco17,
@@ -391,8 +381,8 @@ fn jumped(last: (f32, f32), now: (f32, f32), crop: CropRegion, w: u32, h: u32) -
 }
 
 /// A square as wide as the frame's shorter side, centred on the keypoints seen with some confidence.
-fn around_seen(kps: &[Keypoint], w: u32, h: u32) -> Option<CropRegion> {
-    seen_centre(kps, w, h).map(|at| around(at, w, h))
+fn around_seen(kps: &[Keypoint], w: u32, h: u32, hint: Option<f32>) -> Option<CropRegion> {
+    seen_centre(kps, w, h, hint).map(|at| around(at, w, h))
 }
 
 /// A square as wide as the frame's shorter side centred on `at` (normalised): where a person is looked for near a
@@ -401,9 +391,10 @@ fn around(at: (f32, f32), w: u32, h: u32) -> CropRegion {
     CropRegion::square_at(at.0, at.1, w.min(h) as f32, w, h)
 }
 
-/// The centre (normalised) of the keypoints seen with some confidence that belong to the body ([`on_body`]), if any.
-fn seen_centre(kps: &[Keypoint], w: u32, h: u32) -> Option<(f32, f32)> {
-    let on = on_body(kps, w, h);
+/// The centre (normalised) of the keypoints seen with some confidence that belong to the body ([`on_body`], `hint`
+/// its usual scale), if any.
+fn seen_centre(kps: &[Keypoint], w: u32, h: u32, hint: Option<f32>) -> Option<(f32, f32)> {
+    let on = on_body(kps, w, h, hint);
     let seen: Vec<&Keypoint> =
         kps.iter().zip(on).filter(|(k, on)| *on && k.score >= MIN_CROP_KEYPOINT_SCORE).map(|(k, _)| k).collect();
     if seen.is_empty() {
@@ -414,13 +405,15 @@ fn seen_centre(kps: &[Keypoint], w: u32, h: u32) -> Option<(f32, f32)> {
 }
 
 /// Which keypoints may belong to the person's body: all but a knee whose hip is not seen or lies more than
-/// [`MAX_THIGH`] body scales from it, and an ankle whose knee is left out or lies that far from it. MoveNet puts the
-/// legs of a person whose hips are out of the picture on whatever legs are in view: on the lab clip cut at
-/// mid-chest, the legs of the woman in the background, whole and upright beside the patient, which drew the centre
-/// of the patient's keypoints, and the crop with it, onto her (MoveNet Thunder on tract, frames 25-27).
-fn on_body(kps: &[Keypoint], w: u32, h: u32) -> [bool; 17] {
+/// [`MAX_THIGH`] body scales from it, and an ankle whose knee is left out or lies that far from it. The body scale is
+/// this pose's ([`body_scale`]), or `hint` (the followed person's usual one) when too little of it is seen.
+/// MoveNet puts the legs of a person whose hips are out of the picture on whatever legs are in view: on the lab clip
+/// cut at mid-chest, the legs of the woman in the background, whole and upright beside the patient, which drew the
+/// centre of the patient's keypoints, and the crop with it, onto her (MoveNet Thunder on tract, frames 25-27; on a
+/// re-encoded copy through `analyze`, frame 33, his shoulders unseen).
+fn on_body(kps: &[Keypoint], w: u32, h: u32, hint: Option<f32>) -> [bool; 17] {
     let mut on = [true; 17];
-    let Some(scale) = body_scale(kps, w, h) else { return on };
+    let Some(scale) = body_scale(kps, w, h).or(hint) else { return on };
     let index = |j: Joint| Skeleton::Coco17.index_of(j).filter(|&i| i < kps.len() && i < 17);
     let px = |i: usize| (kps[i].x * w as f32, kps[i].y * h as f32);
     for chain in

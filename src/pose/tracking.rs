@@ -161,6 +161,60 @@ impl Candidate {
     }
 }
 
+/// A person followed for at least this many poses in a row is waited for when the tracker loses them
+/// ([`WAIT_FRAMES`]), rather than taking at once whoever is seen elsewhere.
+pub const LONG_FOLLOWED: u32 = 10;
+/// How many frames a long-followed person who is lost is waited for while someone else is in view elsewhere (about
+/// a second at 30 fps): a patient momentarily unsure (leaning, an arm across the face) is kept, a patient who left
+/// is replaced.
+pub const WAIT_FRAMES: u32 = 30;
+
+/// Waiting for a long-followed person whom the tracker lost, rather than taking at once someone else seen elsewhere.
+/// On the lab clip cut at mid-chest (a patient seen from the head to the chest, a woman in the background seen
+/// whole), following the clearest person, the patient leaning with an arm across his face was lost for a few frames
+/// and the trackers took the woman and kept her: MoveNet Thunder at frame 68, BlazePose lite at frame 83 of the clip
+/// cut at 640 px.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Patience {
+    followed_for: u32,
+    waited: u32,
+}
+
+impl Patience {
+    /// Nobody followed.
+    pub fn reset(&mut self) {
+        *self = Patience::default();
+    }
+
+    /// Another person is followed from now on (their first pose is yet to be [`seen`](Self::seen)).
+    pub fn started(&mut self) {
+        *self = Patience::default();
+    }
+
+    /// A pose of the followed person.
+    pub fn seen(&mut self) {
+        self.followed_for = self.followed_for.saturating_add(1);
+        self.waited = 0;
+    }
+
+    /// Poses in a row of the person followed now.
+    pub fn followed_for(&self) -> u32 {
+        self.followed_for
+    }
+
+    /// The followed person is lost and someone else is in view elsewhere: `true` to wait for the followed one this
+    /// frame (counted), `false` to take the other now (the followed one was not followed long, or has been waited
+    /// for [`WAIT_FRAMES`] frames).
+    pub fn wait(&mut self) -> bool {
+        if self.followed_for >= LONG_FOLLOWED && self.waited < WAIT_FRAMES {
+            self.waited += 1;
+            true
+        } else {
+            false
+        }
+    }
+}
+
 /// The followed person's measures averaged over the frames since the last look at the whole frame and at the look, so that they are
 /// compared with another person as they usually are, not as they are at the look: a patient leaning with an arm
 /// across the face is unsure, and seen from the head to the chest of unknown size, for a frame or two (the lab clip
@@ -288,6 +342,25 @@ mod tests {
         // A followed person the whole-frame look does not find counts as unsure.
         assert!(alike.much_better_than(&Candidate { size: 100.0, score: 0.0 }));
         assert!(!small.much_better_than(&big));
+    }
+
+    #[test]
+    fn a_long_followed_person_is_waited_for_a_while() {
+        let mut p = Patience::default();
+        for _ in 1..LONG_FOLLOWED {
+            p.seen();
+        }
+        assert!(!p.wait(), "followed for less than LONG_FOLLOWED poses: the other is taken");
+        p.seen();
+        assert_eq!(p.followed_for(), LONG_FOLLOWED);
+        let waits = (0..2 * WAIT_FRAMES).take_while(|_| p.wait()).count();
+        assert_eq!(waits as u32, WAIT_FRAMES, "waited for WAIT_FRAMES frames, then the other is taken");
+        // Seen again: the wait starts afresh.
+        p.seen();
+        assert!(p.wait());
+        p.started();
+        assert_eq!(p.followed_for(), 0);
+        assert!(!p.wait(), "a new follow: nothing to wait for");
     }
 
     #[test]
