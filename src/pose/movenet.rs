@@ -223,12 +223,12 @@ impl MoveNet {
     /// Estimates the pose in `image`. With `tracking`, the crop comes from the previous call's keypoints (video);
     /// without, or when there is no crop yet, the frame is seen whole and then once more through a crop around what
     /// was found (as for a still image). A tracked crop that lost the person (mean score below `min_pose_score`) is
-    /// given up at once: the same frame is read again around where they were last seen, then whole (not for a person
-    /// chosen by position). Someone found there away from the lost person, or nobody, is taken only when the lost
-    /// person had been followed for less than [`LONG_FOLLOWED`](super::tracking::LONG_FOLLOWED) poses or has been
-    /// waited for [`WAIT_FRAMES`](super::tracking::WAIT_FRAMES) frames. A pose whose centre jumps more than half the
-    /// crop is read again around where the person was last seen. While following someone with a `selector` that
-    /// [reconsiders](PersonSelector::reconsiders), the whole frame is seen again every
+    /// given up at once: the same frame is read again around where they were last seen, then whole. The whole frame
+    /// is not read for a person chosen by position, nor for a person followed for
+    /// [`LONG_FOLLOWED`](super::tracking::LONG_FOLLOWED) poses or more, who is waited for (no pose) for up to
+    /// [`WAIT_FRAMES`](super::tracking::WAIT_FRAMES) frames before anyone else is taken. A pose whose centre jumps
+    /// more than half the crop is read again around where the person was last seen. While following someone with a
+    /// `selector` that [reconsiders](PersonSelector::reconsiders), the whole frame is seen again every
     /// [`RECONSIDER_EVERY`](super::tracking::RECONSIDER_EVERY) frames, and a person there much bigger or surer than
     /// the followed one for a while is followed instead. Returns `None` when the mean keypoint score is below
     /// `min_pose_score`.
@@ -263,31 +263,22 @@ impl MoveNet {
             // The crop lost the person (an exit, someone crossing, a moment the model is unsure): look again at once
             // near where they were last seen (the walk clip cut at mid-chest, read every tenth frame: she had walked
             // out of the crop), and at the whole frame when nobody is there, unless the person was chosen by
-            // position. (A cut resets the tracker before this: the whole frame at once.)
+            // position or is waited for. (A cut resets the tracker before this: the whole frame at once.)
             let again = match near {
                 Some(near) => Some(self.run_crop(image, near, times)?),
                 None => None,
             };
             match again {
                 Some(k) if chosen_position || mean_score(&k) >= min_pose_score => kps = k,
+                // Nobody where the person followed for a while was last seen: they may come back (the lab clip cut
+                // at mid-chest: the patient leaning, an arm across his face, MoveNet Thunder took the woman in the
+                // background at frame 68 and never came back). No pose this frame, and the whole frame is not read:
+                // whoever it shows near there, the look near there would have found.
+                _ if self.last_seen.is_some() && self.patience.wait() => held = true,
                 _ => {
                     self.reconsider.reset();
-                    let seen = self.run_crop(image, whole, times)?;
-                    let far = self
-                        .last_seen
-                        .zip(seen_centre(&seen, w, h, hint))
-                        .is_some_and(|(last, now)| !around(last, w, h).contains(now));
-                    let nobody = mean_score(&seen) < min_pose_score;
-                    if (far || nobody) && self.patience.wait() {
-                        // Nobody in view, or someone else elsewhere, and the person followed for a while may come
-                        // back: no pose this frame, and look for them where they were last seen. (The lab clip cut at
-                        // mid-chest: the patient leaning, an arm across his face, MoveNet Thunder took the woman in
-                        // the background at frame 68 and never came back.)
-                        held = true;
-                    } else {
-                        kps = seen;
-                        self.patience.started();
-                    }
+                    kps = self.run_crop(image, whole, times)?;
+                    self.patience.started();
                 }
             }
             next = CropRegion::from_keypoints(&kps, w, h);

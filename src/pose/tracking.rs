@@ -202,9 +202,9 @@ impl Patience {
         self.followed_for
     }
 
-    /// The followed person is lost and someone else is in view elsewhere: `true` to wait for the followed one this
-    /// frame (counted), `false` to take the other now (the followed one was not followed long, or has been waited
-    /// for [`WAIT_FRAMES`] frames).
+    /// The followed person is lost (nobody, or only someone else elsewhere, is found): `true` to wait for them this
+    /// frame (counted), `false` to take whoever is found now (the lost person was not followed long, or has been
+    /// waited for [`WAIT_FRAMES`] frames).
     pub fn wait(&mut self) -> bool {
         if self.followed_for >= LONG_FOLLOWED && self.waited < WAIT_FRAMES {
             self.waited += 1;
