@@ -477,7 +477,7 @@ impl BlazePose {
                             self.crop_smoother.reset();
                             self.follow(n2, crop_smoothing);
                             self.new_person = true;
-                            self.patience.started();
+                            self.patience.reset();
                             return Ok(Some(self.seen(p2)));
                         }
                     }
@@ -557,7 +557,7 @@ impl BlazePose {
         };
         self.new_person = previous.is_none_or(|prev| near(&det, &prev) > prev.side / 2.0);
         if self.new_person {
-            self.patience.started();
+            self.patience.reset();
         }
         if tracking {
             self.follow(next, crop_smoothing);

@@ -255,7 +255,7 @@ impl MoveNet {
         self.new_person = tracking && self.next_crop.is_none();
         let chosen_position = selector.point(w, h).is_some();
         if fresh {
-            self.patience.started();
+            self.patience.reset();
         }
         let mut held = false;
         let near = self.last_seen.map(|at| around(at, w, h)).filter(|near| *near != crop);
@@ -278,7 +278,7 @@ impl MoveNet {
                 _ => {
                     self.reconsider.reset();
                     kps = self.run_crop(image, whole, times)?;
-                    self.patience.started();
+                    self.patience.reset();
                 }
             }
             next = CropRegion::from_keypoints(&kps, w, h);
@@ -298,7 +298,7 @@ impl MoveNet {
                 next = CropRegion::from_keypoints(&kps, w, h);
                 fresh = true;
                 self.new_person = true;
-                self.patience.started();
+                self.patience.reset();
             }
         }
         if !fresh

@@ -7,7 +7,9 @@
 //!
 //! A tracker also keeps following whom it found first, though a patient may walk in after the start. [`Reconsider`]
 //! has it look at the whole frame again every [`RECONSIDER_EVERY`] frames and change to another person who is much
-//! bigger or much surer than the followed one at [`RECONSIDER_CHECKS`] looks in a row.
+//! bigger or much surer than the followed one at [`RECONSIDER_CHECKS`] looks in a row, measuring the followed one as
+//! they usually are ([`Typical`]). And a person followed for a while whom the tracker loses is waited for
+//! ([`Patience`]) before anyone else seen elsewhere is taken.
 
 use image::RgbImage;
 
@@ -181,13 +183,8 @@ pub struct Patience {
 }
 
 impl Patience {
-    /// Nobody followed.
+    /// Nobody followed yet, or another person from now on (their first pose is yet to be [`seen`](Self::seen)).
     pub fn reset(&mut self) {
-        *self = Patience::default();
-    }
-
-    /// Another person is followed from now on (their first pose is yet to be [`seen`](Self::seen)).
-    pub fn started(&mut self) {
         *self = Patience::default();
     }
 
@@ -215,10 +212,10 @@ impl Patience {
     }
 }
 
-/// The followed person's measures averaged over the frames since the last look at the whole frame and at the look, so that they are
-/// compared with another person as they usually are, not as they are at the look: a patient leaning with an arm
-/// across the face is unsure, and seen from the head to the chest of unknown size, for a frame or two (the lab clip
-/// cut at mid-chest: MoveNet Thunder took the woman in the background at such a look).
+/// The followed person's measures averaged over the frames since the last look at the whole frame and at the look,
+/// so that they are compared with another person as they usually are, not as they are at the look: a patient leaning
+/// with an arm across the face is unsure, and seen from the head to the chest of unknown size, for a frame or two
+/// (the lab clip cut at mid-chest: MoveNet Thunder took the woman in the background at such a look).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Typical {
     size: f32,
@@ -358,7 +355,7 @@ mod tests {
         // Seen again: the wait starts afresh.
         p.seen();
         assert!(p.wait());
-        p.started();
+        p.reset();
         assert_eq!(p.followed_for(), 0);
         assert!(!p.wait(), "a new follow: nothing to wait for");
     }
