@@ -327,12 +327,13 @@ impl MoveNet {
                 next = CropRegion::from_keypoints(&kps, w, h);
             }
         }
+        let centre = seen_centre(&kps, w, h, hint);
         if next == whole {
             // The torso was not seen well enough to crop around it (the hips out of the picture, or unsure): the
             // person is looked for near where they were seen, not in the whole frame, where the model would take
             // whoever stands out (the lab clip cut at the waist, chosen by position, and cut at mid-chest, following
             // the clearest person from frame 12 on: a woman in the background instead of the patient).
-            next = around_seen(&kps, w, h, hint).unwrap_or(whole);
+            next = centre.map_or(whole, |at| around(at, w, h));
         }
         self.next_crop = if tracking { Some(next) } else { None };
         let score = mean_score(&kps);
@@ -344,8 +345,8 @@ impl MoveNet {
                 self.last_seen.filter(|_| tracking && (chosen_position || held)).map(|at| around(at, w, h));
             return Ok(None);
         }
-        if let Some(centre) = seen_centre(&kps, w, h, hint) {
-            self.last_seen = Some(centre);
+        if centre.is_some() {
+            self.last_seen = centre;
         }
         if self.patience.followed_for() == 0 {
             self.typical = Typical::default();
@@ -369,11 +370,6 @@ fn jumped(last: (f32, f32), now: (f32, f32), crop: CropRegion, w: u32, h: u32) -
     let (w, h) = (w as f32, h as f32);
     let side = ((crop.x_max - crop.x_min) * w).max((crop.y_max - crop.y_min) * h);
     ((now.0 - last.0) * w).hypot((now.1 - last.1) * h) > side / 2.0
-}
-
-/// A square as wide as the frame's shorter side, centred on the keypoints seen with some confidence.
-fn around_seen(kps: &[Keypoint], w: u32, h: u32, hint: Option<f32>) -> Option<CropRegion> {
-    seen_centre(kps, w, h, hint).map(|at| around(at, w, h))
 }
 
 /// A square as wide as the frame's shorter side centred on `at` (normalised): where a person is looked for near a
