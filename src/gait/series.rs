@@ -80,7 +80,7 @@ impl Series {
             }
             last_time = Some(s.time_s);
             let mut pose = pose.clone();
-            keeper.apply(&mut pose);
+            keeper.apply(&mut pose, s.time_s);
             for &j in &JOINTS {
                 if let Some((p, ok)) = position(&pose, j) {
                     raw.get_mut(&j).expect("followed joint")[i] = Some(p);

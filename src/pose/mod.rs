@@ -326,7 +326,7 @@ impl PoseEstimator {
             // The steady sides before the names are swapped back: a side view's anatomy (the side the face turns to
             // is the nearer one) holds in the picture the model saw, mirrored or not.
             if tracking && let Some(keeper) = self.sides.as_mut() {
-                keeper.apply(&mut p);
+                keeper.apply(&mut p, frame.time_s);
             }
             if frame.mirrored {
                 p.swap_sides();

@@ -12,7 +12,9 @@
 //! named by the anatomy of a side view where a frame shows it (BlazePose's depth, the face clearly turned): the side
 //! the face turns to is the one nearer the camera, in the picture the model saw (the estimator applies the keeper
 //! before it swaps the names of a mirrored frame back). The legs are not: BlazePose's hips keep their sides when its
-//! knees and ankles swap, and naming the legs by the hips passed those swaps through.
+//! knees and ankles swap, and naming the legs by the hips passed those swaps through. Seen from the front, the arms
+//! keep the shoulders' order across the picture over a frame or two where the arms are too close to tell (no one
+//! turns round that fast), so a flip back of the model that the continuity missed there is followed.
 //!
 //! It only renames keypoints; it never moves one. It is a stage of the video path ([`super::PoseEstimator`]) and
 //! of any other sequence of poses (the gait analysis); unrelated stills need no continuity and skip it.
@@ -27,12 +29,17 @@ struct Group {
     /// The root and limb joints (left ones) whose depth tells the group's labels by the anatomy of a side view, for
     /// the groups where that is used ([`crossed_by_anatomy`]).
     anatomy: Option<[Joint; 2]>,
+    /// The root joint (a left one) whose order across the picture, seen from the front or back, is kept over a
+    /// frame or two too unclear to decide ([`clear_order`]).
+    order: Option<Joint>,
 }
 
 const LEGS: Group = Group {
     joints: &[Joint::LeftHip, Joint::LeftKnee, Joint::LeftAnkle, Joint::LeftHeel, Joint::LeftFootIndex],
     voting: &[Joint::LeftKnee, Joint::LeftAnkle, Joint::LeftHeel, Joint::LeftFootIndex],
     anatomy: None,
+    // Not the hips: not measured on the legs, whose labels the model flips without the hips' at some frames.
+    order: None,
 };
 
 const ARMS: Group = Group {
@@ -46,6 +53,7 @@ const ARMS: Group = Group {
     ],
     voting: &[Joint::LeftElbow, Joint::LeftWrist, Joint::LeftPinky, Joint::LeftIndex, Joint::LeftThumb],
     anatomy: Some([Joint::LeftShoulder, Joint::LeftElbow]),
+    order: Some(Joint::LeftShoulder),
 };
 
 /// The crossed labels must fit the prediction at least this much better (cost ratio) to trade sides.
@@ -72,6 +80,16 @@ const SIDE_ON_DEPTH_RATIO: f32 = 3.0;
 /// on the walk clip's side-on walker; at most 0.10 on the frontal squat and lab clips).
 const FACE_TURN_TORSO: f32 = 0.12;
 
+/// Seen from the front or back, a group's roots (the shoulders) this fraction of the torso apart across the picture or
+/// more, both sure ([`MIN_ORDER_SCORE`]), show which side each is on...
+const FRONTAL_WIDTH_TORSO: f32 = 0.25;
+const MIN_ORDER_SCORE: f32 = 0.5;
+/// ...and their order holds from one such frame to the next at most this many seconds later (the frames between too
+/// close to tell): to swap it, a person would turn the shoulders' line at least 2 × asin(0.25 / 0.75) ≈ 39° through
+/// side-on, 390°/s (a patient turning round: 100-200°/s). The lab clip at 60 frames/s: 0.05 s between a flip of
+/// BlazePose lite's labels and its flip back. In seconds, not frames: the app drops frames when the pose is busy.
+const MAX_TURN_S: f64 = 0.1;
+
 /// Per-group memory.
 #[derive(Clone, Debug, Default)]
 struct Track {
@@ -84,6 +102,9 @@ struct Track {
     velocity: Vec<[f32; 2]>,
     /// Frames since `last`.
     since: usize,
+    /// The output's order of the roots at the last frame it was clear (whether the left one lies right of its twin
+    /// in the picture), and that frame's time (seconds).
+    order: Option<(bool, f64)>,
 }
 
 /// Keeps left/right labels of legs and arms continuous over a sequence of poses. See the [module](self) docs.
@@ -124,8 +145,9 @@ impl SideKeeper {
         self.swaps
     }
 
-    /// Puts `pose`'s leg and arm labels in line with the previous poses; returns whether any label was changed.
-    pub fn apply(&mut self, pose: &mut Pose) -> bool {
+    /// Puts `pose`'s (seen at `time_s`, seconds) leg and arm labels in line with the previous poses; returns whether
+    /// any label was changed.
+    pub fn apply(&mut self, pose: &mut Pose, time_s: f64) -> bool {
         let aspect = pose.frame_width as f32 / pose.frame_height.max(1) as f32;
         let Some(torso) = torso_length(pose, aspect) else {
             return false;
@@ -150,15 +172,31 @@ impl SideKeeper {
             if track.last.as_ref().is_some_and(|l| l.len() != observed.len()) {
                 *track = Track::default();
             }
-            if let Some(model_crossed) = group
+            let order = group.order.and_then(|root| clear_order(pose, root, torso, aspect));
+            let by_anatomy = group
                 .anatomy
                 .filter(|_| !self.continuity_only)
-                .and_then(|[root, limb]| crossed_by_anatomy(pose, root, limb, torso, aspect))
-            {
-                // Side-on with the face turned: the labels follow the anatomy, and the continuity starts from here.
+                .and_then(|[root, limb]| crossed_by_anatomy(pose, root, limb, torso, aspect));
+            // Seen from the front, the model's roots came in the other order than at the last clear frame, a frame or
+            // two ago, and the keeper did not follow (it caught a flip of the model and missed its flip back, where
+            // the limbs were too close to tell): the labels that keep the order.
+            let by_order = match (order, track.order) {
+                (Some(model), Some((kept, at)))
+                    if (0.0..=MAX_TURN_S).contains(&(time_s - at)) && (model != track.swapped) != kept =>
+                {
+                    Some(!track.swapped)
+                }
+                _ => None,
+            };
+            if let Some(model_crossed) = by_anatomy.or(by_order) {
+                // Side-on with the face turned: the labels follow the anatomy; from the front, the roots' order. The
+                // continuity starts from here.
                 if track.swapped != model_crossed {
                     track.swapped = model_crossed;
                     self.swaps += 1;
+                }
+                if let Some(model) = order {
+                    track.order = Some((model != track.swapped, time_s));
                 }
                 let output = if track.swapped { crossed(&observed) } else { observed };
                 track.velocity = vec![[0.0, 0.0]; output.len()];
@@ -208,6 +246,9 @@ impl SideKeeper {
                 track.since = 1;
             } else {
                 track.since += 1;
+            }
+            if let Some(model) = order {
+                track.order = Some((model != track.swapped, time_s));
             }
             if track.swapped {
                 swap_group(pose, group.joints);
@@ -280,6 +321,17 @@ fn crossed_by_anatomy(pose: &Pose, root: Joint, limb: Joint, torso: f32, aspect:
     let left_nearer = root_depth < 0.0;
     let facing_left = turn < 0.0;
     Some(left_nearer != facing_left)
+}
+
+/// The order across the picture of `root` (a left joint) and its twin, when they are sure and clearly apart (seen from
+/// the front or back, [`FRONTAL_WIDTH_TORSO`]): whether the left one lies right of the right one.
+fn clear_order(pose: &Pose, root: Joint, torso: f32, aspect: f32) -> Option<bool> {
+    let (l, r) = (pose.get(root)?, pose.get(root.twin())?);
+    if l.score < MIN_ORDER_SCORE || r.score < MIN_ORDER_SCORE {
+        return None;
+    }
+    let across = (l.x - r.x) * aspect;
+    (across.abs() >= FRONTAL_WIDTH_TORSO * torso).then_some(across > 0.0)
 }
 
 /// The same positions with left and right halves exchanged.
@@ -385,12 +437,12 @@ mod tests {
     fn a_side_view_names_the_arms_by_the_side_shown() {
         let mut keeper = SideKeeper::new();
         for t in 0..10 {
-            keeper.apply(&mut side_on(t as f32, true, 0.05));
+            keeper.apply(&mut side_on(t as f32, true, 0.05), t as f64 / 30.0);
         }
         // The arms' labels come crossed (the farther shoulder and arm named left), legs as they were.
         let mut seen = side_on(10.0, true, 0.05);
         swap_group(&mut seen, ARMS.joints);
-        keeper.apply(&mut seen);
+        keeper.apply(&mut seen, 10.0 / 30.0);
         assert!(seen.get(Joint::LeftShoulder).unwrap().z < seen.get(Joint::RightShoulder).unwrap().z);
         assert!(seen.get(Joint::LeftElbow).unwrap().z < seen.get(Joint::RightElbow).unwrap().z);
         // The face barely turned: no anatomy, the frame's labels as the continuity makes them.
@@ -415,10 +467,10 @@ mod tests {
         let mut crossed = side_on(0.0, true, 0.05);
         swap_group(&mut crossed, ARMS.joints);
         let mut kept = crossed.clone();
-        SideKeeper::continuity_only().apply(&mut kept);
+        SideKeeper::continuity_only().apply(&mut kept, 0.0);
         assert_eq!(kept.keypoints, crossed.keypoints);
         let mut named = crossed.clone();
-        SideKeeper::new().apply(&mut named);
+        SideKeeper::new().apply(&mut named, 0.0);
         assert!(named.get(Joint::LeftShoulder).unwrap().z < named.get(Joint::RightShoulder).unwrap().z);
     }
 
@@ -438,12 +490,12 @@ mod tests {
         };
         let mut keeper = SideKeeper::new();
         for t in 0..10 {
-            keeper.apply(&mut coco(t as f32));
+            keeper.apply(&mut coco(t as f32), t as f64 / 30.0);
         }
         for t in 10..30 {
             let truth = walker(t as f32);
             let mut seen = truth.clone();
-            keeper.apply(&mut seen);
+            keeper.apply(&mut seen, t as f64 / 30.0);
             assert_eq!(seen.get(Joint::LeftHeel), truth.get(Joint::LeftHeel), "frame {t}");
         }
     }
@@ -460,7 +512,7 @@ mod tests {
             if flips.contains(&t) || t >= 60 {
                 swap_group(&mut seen, LEGS.joints);
             }
-            keeper.apply(&mut seen);
+            keeper.apply(&mut seen, t as f64 / 30.0);
             let ok = (ankle_x(&seen, Joint::LeftAnkle) - ankle_x(&truth, Joint::LeftAnkle)).abs() < 1e-6;
             // Frames where the ankles are together cannot be told apart, and need not be.
             let apart = (ankle_x(&truth, Joint::LeftAnkle) - ankle_x(&truth, Joint::RightAnkle)).abs() > 0.02;
@@ -478,7 +530,7 @@ mod tests {
         for t in 0..100 {
             let truth = walker(t as f32);
             let mut seen = truth.clone();
-            assert!(!keeper.apply(&mut seen));
+            assert!(!keeper.apply(&mut seen, t as f64 / 30.0));
             assert_eq!(seen.keypoints, truth.keypoints);
         }
         assert_eq!(keeper.swaps_caught(), 0);
@@ -493,23 +545,66 @@ mod tests {
             if t == 12 {
                 swap_group(&mut seen, ARMS.joints);
             }
-            keeper.apply(&mut seen);
+            keeper.apply(&mut seen, t as f64 / 30.0);
             assert_eq!(seen.get(Joint::LeftWrist), truth.get(Joint::LeftWrist), "frame {t}");
             assert_eq!(seen.get(Joint::LeftAnkle), truth.get(Joint::LeftAnkle), "frame {t}");
         }
+    }
+
+    /// A person facing the camera: their left shoulder on the picture's right, arms hanging.
+    fn facing(shoulders_apart: f32) -> Pose {
+        let mut p = walker(0.0);
+        for (j, x, y) in [
+            (Joint::LeftShoulder, 0.5 + shoulders_apart / 2.0, 0.3),
+            (Joint::RightShoulder, 0.5 - shoulders_apart / 2.0, 0.3),
+            (Joint::LeftElbow, 0.62, 0.42),
+            (Joint::RightElbow, 0.38, 0.42),
+            (Joint::LeftWrist, 0.64, 0.52),
+            (Joint::RightWrist, 0.36, 0.52),
+            (Joint::LeftHip, 0.55, 0.55),
+            (Joint::RightHip, 0.45, 0.55),
+        ] {
+            let i = Skeleton::BlazePose33.index_of(j).unwrap();
+            p.keypoints[i].x = x;
+            p.keypoints[i].y = y;
+        }
+        p
+    }
+
+    /// Seen from the front, a trade the keeper holds is let go when the model's shoulders come back to the order of
+    /// the last clear frame a moment ago (the model flipped back where the continuity could not tell), and kept when
+    /// that frame is longer ago (the person may have turned round) or the shoulders are not clearly apart.
+    #[test]
+    fn the_shoulders_order_is_kept_over_an_unclear_frame() {
+        let shown_left_x = |p: &Pose| p.get(Joint::LeftShoulder).unwrap().x;
+        for (later, apart, let_go) in [(0.05, 0.2, true), (MAX_TURN_S + 0.05, 0.2, false), (0.05, 0.02, false)] {
+            let mut keeper = SideKeeper::new();
+            // The keeper trades the model's arm labels, and its output had the left shoulder on the right.
+            keeper.arms.swapped = true;
+            keeper.arms.order = Some((true, 1.0));
+            let mut seen = facing(apart);
+            keeper.apply(&mut seen, 1.0 + later);
+            let kept_order = shown_left_x(&seen) > 0.5;
+            assert_eq!(kept_order, let_go, "{later} s later, shoulders {apart} apart");
+            assert_eq!(keeper.arms.swapped, !let_go);
+        }
+        // No history: the model's labels as they come.
+        let mut seen = facing(0.2);
+        SideKeeper::new().apply(&mut seen, 0.0);
+        assert!(shown_left_x(&seen) > 0.5);
     }
 
     #[test]
     fn a_reset_takes_the_labels_as_they_come() {
         let mut keeper = SideKeeper::new();
         for t in 0..10 {
-            keeper.apply(&mut walker(t as f32));
+            keeper.apply(&mut walker(t as f32), t as f64 / 30.0);
         }
         keeper.reset();
         let mut p = walker(10.0);
         swap_group(&mut p, LEGS.joints);
         let before = p.keypoints.clone();
-        keeper.apply(&mut p);
+        keeper.apply(&mut p, 10.0 / 30.0);
         assert_eq!(p.keypoints, before);
     }
 }
