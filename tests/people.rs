@@ -588,3 +588,33 @@ fn an_upper_body_patient_is_not_left_for_a_bystander_seen_whole() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// `analyze` says when most frames show the patient from the head to the chest: the arms and hands are followed, the
+/// trunk and legs are not measured, and which model follows the arms best offline. Before, it said nothing, and an
+/// engineer analysing a seated patient read MoveNet's guessed hips as measured. The lab clip's first twelve frames
+/// cut at mid-chest, as a folder of pictures; the whole frames: nothing said.
+#[test]
+fn analyze_says_when_the_patient_is_framed_head_to_chest() {
+    let wanted: Vec<usize> = (0..12).collect();
+    let frames = some_frames("videos/pose2sim_singleperson_cam01.mp4", &wanted);
+    let dir = tempfile::tempdir().unwrap();
+    for (name, frames) in [("cut", cut_at(&frames, LAB_MID_CHEST)), ("whole", frames.clone())] {
+        let folder = dir.path().join(name);
+        std::fs::create_dir(&folder).unwrap();
+        for (i, f) in frames.iter().enumerate() {
+            f.image.save(folder.join(format!("frame{i}.png"))).unwrap();
+        }
+    }
+    let run = |name: &str| {
+        let folder = dir.path().join(name);
+        let out = common::cli::mirrorcue(&["analyze", folder.to_str().unwrap(), "-m", "movenet-lightning"]);
+        assert_eq!(out.status.code(), Some(0), "{}", common::cli::stderr(&out));
+        common::cli::stderr(&out)
+    };
+    let cut = run("cut");
+    assert!(cut.contains("note: upper-body framing (hips not in view) in "), "{cut}");
+    assert!(cut.contains("the trunk and legs are guessed, not measured"), "{cut}");
+    assert!(cut.contains("BlazePose heavy follows the arms best in this framing: --model blazepose-heavy"), "{cut}");
+    let whole = run("whole");
+    assert!(!whole.contains("upper-body framing"), "{whole}");
+}

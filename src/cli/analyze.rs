@@ -13,7 +13,7 @@ use super::hands_out::FrameHands;
 use super::output::{Header, Writer};
 use super::{AnalyzeArgs, CliError, EXIT_OK, EXIT_OUTPUT, EXIT_SKIPPED_FRAMES, WriteContext, refuse_inputs};
 use crate::Frame;
-use crate::pose::{Engine, EstimatorConfig, OneEuroParams, Pose, PoseEstimator, RunMode};
+use crate::pose::{Engine, EstimatorConfig, Framing, OneEuroParams, Pace, Pose, PoseEstimator, PoseModel, RunMode};
 use crate::posture::files::OutputFile;
 use crate::source::{self, Flow, OpenOptions, SourceKind};
 use crate::view::{SideColors, draw_pose};
@@ -72,6 +72,22 @@ fn output_error(e: std::io::Error, out: Option<&Path>) -> CliError {
     CliError::new(EXIT_OUTPUT, format!("cannot write {what}: {e}"))
 }
 
+/// What to say when most poses (at least half) were framed from the head to the waist or chest: what is and is not
+/// measured, and the model that follows the arms best there offline, if another.
+fn framing_note(model: PoseModel, upper_body: u64, with_person: u64) -> Option<String> {
+    if with_person == 0 || upper_body * 2 < with_person {
+        return None;
+    }
+    let mut note = format!(
+        "upper-body framing (hips not in view) in {upper_body} of the {with_person} frames with a person: the arms \
+         and hands are followed; the trunk and legs are guessed, not measured"
+    );
+    if let Some(better) = Framing::UpperBody.better_model(model, Pace::Offline) {
+        note += &format!(". {} follows the arms best in this framing: --model {}", better.short_label(), better.name());
+    }
+    Some(note)
+}
+
 /// Runs `mirrorcue analyze`; returns the exit code.
 pub fn run(args: &AnalyzeArgs) -> Result<u8, CliError> {
     let options = OpenOptions { folder_fps: args.folder_fps, ..OpenOptions::default() };
@@ -127,6 +143,7 @@ pub fn run(args: &AnalyzeArgs) -> Result<u8, CliError> {
 
     let started = Instant::now();
     let mut with_person = 0u64;
+    let mut upper_body = 0u64;
     let colors = SideColors::default();
     let stage = hands.stage();
     // The output thread: each frame's line (with its hands) and its rendered picture, in order.
@@ -153,6 +170,7 @@ pub fn run(args: &AnalyzeArgs) -> Result<u8, CliError> {
             |frame| -> Result<Flow, CliError> {
                 let pose = estimator.estimate(&frame)?;
                 with_person += u64::from(pose.is_some());
+                upper_body += u64::from(pose.as_ref().is_some_and(|p| Framing::of(p) == Framing::UpperBody));
                 let hands = hands.process(&frame)?;
                 bar.inc(1);
                 // A failed output stops the loop; its error follows.
@@ -180,6 +198,28 @@ pub fn run(args: &AnalyzeArgs) -> Result<u8, CliError> {
             "analysed {frames} frames in {secs:.2} s ({:.1} frames/s); a person in {with_person}; skipped {skipped}",
             frames as f64 / secs.max(1e-9)
         );
+        if let Some(note) = framing_note(args.model, upper_body, with_person) {
+            eprintln!("note: {note}");
+        }
     }
     Ok(if skipped > 0 { EXIT_SKIPPED_FRAMES } else { EXIT_OK })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn most_poses_framed_head_to_chest_are_said_with_the_model_to_use() {
+        assert_eq!(framing_note(PoseModel::MovenetLightning, 4, 10), None, "under half");
+        assert_eq!(framing_note(PoseModel::MovenetLightning, 0, 0), None, "nobody");
+        let note = framing_note(PoseModel::MovenetLightning, 5, 10).unwrap();
+        assert!(
+            note.starts_with("upper-body framing (hips not in view) in 5 of the 10 frames with a person"),
+            "{note}"
+        );
+        assert!(note.ends_with("BlazePose heavy follows the arms best in this framing: --model blazepose-heavy"));
+        let heavy = framing_note(PoseModel::BlazeposeHeavy, 10, 10).unwrap();
+        assert!(!heavy.contains("--model"), "{heavy}");
+    }
 }

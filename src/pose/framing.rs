@@ -60,18 +60,37 @@ impl Framing {
     }
 }
 
+/// What the poses are for: whether the slowest model is worth its time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pace {
+    /// The app: a live camera, or a recording played as one; the model must keep up.
+    Live,
+    /// Offline analysis of a recording (the command line): time is no object.
+    Offline,
+}
+
 impl Framing {
-    /// The model that follows the arms best in this framing, when `model` is not it (to offer the therapist).
+    /// The model that follows the arms best in this framing at `pace`, when `model` is not it (to offer the
+    /// therapist, or the engineer analysing a recording).
     ///
-    /// Head to chest or waist, BlazePose full keeps the arms nearest to where it puts them on the whole frame of
-    /// every model a live camera can run (shoulders, elbows and wrists within 0.1 torso, every frame of the lab clip
-    /// cut at mid-chest / the walk clip cut at mid-chest, ONNX Runtime): full 89% / 87%, lite 58% / 82%, MoveNet
-    /// Lightning 48% / 77%, Thunder 37% / 74% (`tests/people.rs`, issue 11's note). Heavy reaches 97% / 91% but is
-    /// for recordings (about 4× full's time), so it is kept when chosen and not offered.
-    pub fn better_model(self, model: PoseModel) -> Option<PoseModel> {
+    /// Head to chest or waist, shoulders, elbows and wrists within 0.1 torso of where the same model puts them on
+    /// the whole frame (every frame, ONNX Runtime, unsmoothed; the lab clip cut at mid-chest and at the waist, the
+    /// walk clip's frames 60-159 cut at mid-chest and at the waist; issue 11's note): BlazePose heavy
+    /// 97 / 100 / 96 / 98%, full 87 / 96 / 96 / 93%, lite 72 / 86 / 89 / 89%, MoveNet Lightning 45 / 82 / 82 / 55%,
+    /// Thunder 42 / 94 / 77 / 88%. Live, full is offered: heavy takes about 4× its time. Offline, heavy.
+    ///
+    /// Even read through the very crop the whole frame gives, full reaches only 91% of the arms on the lab clip cut at
+    /// mid-chest and lite 84%: what is left is the models reading a person cut at the chest otherwise than whole, not
+    /// the tracking.
+    pub fn better_model(self, model: PoseModel, pace: Pace) -> Option<PoseModel> {
+        let best = match pace {
+            Pace::Live => PoseModel::BlazeposeFull,
+            Pace::Offline => PoseModel::BlazeposeHeavy,
+        };
         match (self, model) {
-            (Framing::WholeBody, _) | (_, PoseModel::BlazeposeFull | PoseModel::BlazeposeHeavy) => None,
-            (Framing::UpperBody, _) => Some(PoseModel::BlazeposeFull),
+            (Framing::WholeBody, _) | (_, PoseModel::BlazeposeHeavy) => None,
+            (Framing::UpperBody, m) if m == best => None,
+            (Framing::UpperBody, _) => Some(best),
         }
     }
 }
@@ -184,13 +203,21 @@ mod tests {
     #[test]
     fn upper_body_framing_offers_the_model_that_follows_the_arms() {
         for m in PoseModel::ALL {
-            assert_eq!(Framing::WholeBody.better_model(m), None, "{m}");
+            for pace in [Pace::Live, Pace::Offline] {
+                assert_eq!(Framing::WholeBody.better_model(m, pace), None, "{m}");
+            }
         }
         for m in [PoseModel::MovenetLightning, PoseModel::MovenetThunder, PoseModel::BlazeposeLite] {
-            assert_eq!(Framing::UpperBody.better_model(m), Some(PoseModel::BlazeposeFull), "{m}");
+            assert_eq!(Framing::UpperBody.better_model(m, Pace::Live), Some(PoseModel::BlazeposeFull), "{m}");
+            assert_eq!(Framing::UpperBody.better_model(m, Pace::Offline), Some(PoseModel::BlazeposeHeavy), "{m}");
         }
-        assert_eq!(Framing::UpperBody.better_model(PoseModel::BlazeposeFull), None);
-        assert_eq!(Framing::UpperBody.better_model(PoseModel::BlazeposeHeavy), None, "the slower, better one is kept");
+        assert_eq!(Framing::UpperBody.better_model(PoseModel::BlazeposeFull, Pace::Live), None);
+        let offline = Framing::UpperBody.better_model(PoseModel::BlazeposeFull, Pace::Offline);
+        assert_eq!(offline, Some(PoseModel::BlazeposeHeavy), "time is no object offline");
+        for pace in [Pace::Live, Pace::Offline] {
+            let heavy = Framing::UpperBody.better_model(PoseModel::BlazeposeHeavy, pace);
+            assert_eq!(heavy, None, "the slower, better one is kept");
+        }
     }
 
     #[test]

@@ -33,7 +33,7 @@ use std::time::{Duration, Instant};
 use thiserror::Error;
 
 pub use engine::{Engine, EngineChoice, EngineConfig, EngineError, EngineKind};
-pub use framing::{Framing, SteadyFraming};
+pub use framing::{Framing, Pace, SteadyFraming};
 pub use keypoints::{COCO_17, Joint, Side, Skeleton};
 pub use models::{ModelCheck, ModelError, ModelStore, PoseModel};
 pub use smoothing::{OneEuroParams, PoseSmoother};

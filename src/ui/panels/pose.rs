@@ -2,7 +2,7 @@
 
 use egui::{RichText, Ui};
 
-use crate::pose::{PersonSelector, PoseModel};
+use crate::pose::{Pace, PersonSelector, PoseModel};
 use crate::ui::action::Action;
 use crate::ui::state::State;
 use crate::ui::style;
@@ -35,7 +35,7 @@ pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
     if let Some(notice) = state.current_pose().and(framing.notice()) {
         // Seated at a table, head to waist: said, so that no one reads the trunk or legs from a guess.
         ui.label(RichText::new(notice).color(style::NOTICE));
-        if let Some(better) = framing.better_model(pose.model) {
+        if let Some(better) = framing.better_model(pose.model, Pace::Live) {
             ui.horizontal_wrapped(|ui| {
                 ui.label(format!("{} follows the arms best in this framing.", better.short_label()));
                 if ui.button(format!("Use {}", better.short_label())).clicked() {
