@@ -97,19 +97,19 @@ fn a_file_that_is_not_a_recording_is_refused_with_a_message() {
 
 /// A patient framed from the head to the chest with MoveNet chosen: the pose panel says so and offers BlazePose
 /// full, which follows the arms best there; one click asks for it. With BlazePose full chosen, nothing is offered.
-#[test]
-fn upper_body_framing_offers_the_model_that_follows_the_arms() {
-    use mirrorcue::pose::framing::FRAMING_HOLD_POSES;
-    use mirrorcue::pose::{Framing, Joint, Keypoint, Pose, Skeleton};
-    use mirrorcue::ui::{Action, State, panels};
-    use std::cell::RefCell;
-
-    // Shoulders, elbows and head in view; the hips below the bottom edge, unsure.
+/// A MoveNet pose of a person facing the camera: shoulders, elbows and head in view; the hips in view or below the
+/// bottom edge and unsure (framed head to chest).
+fn facing_pose(hips_in_view: bool) -> mirrorcue::pose::Pose {
+    use mirrorcue::pose::{Joint, Keypoint, Pose, Skeleton};
     let keypoints = Skeleton::Coco17
         .joints()
         .iter()
         .map(|j| {
             let (y, score) = match j {
+                Joint::LeftHip | Joint::RightHip if hips_in_view => (0.85, 0.8),
+                Joint::LeftKnee | Joint::RightKnee | Joint::LeftAnkle | Joint::RightAnkle if hips_in_view => {
+                    (0.95, 0.2)
+                }
                 Joint::LeftHip | Joint::RightHip | Joint::LeftKnee | Joint::RightKnee => (1.2, 0.1),
                 Joint::LeftAnkle | Joint::RightAnkle => (1.6, 0.05),
                 Joint::LeftShoulder | Joint::RightShoulder => (0.6, 0.9),
@@ -119,7 +119,7 @@ fn upper_body_framing_offers_the_model_that_follows_the_arms() {
             Keypoint { x, y, score, presence: None, z: None }
         })
         .collect();
-    let pose = Pose {
+    Pose {
         skeleton: Skeleton::Coco17,
         keypoints,
         score: 0.6,
@@ -127,13 +127,17 @@ fn upper_body_framing_offers_the_model_that_follows_the_arms() {
         mask: None,
         frame_width: 640,
         frame_height: 480,
-    };
-    assert_eq!(Framing::of(&pose), Framing::UpperBody);
-    let frame = mirrorcue::Frame::new(image::RgbImage::new(640, 480), 0, 0.0, "camera");
-    let mut state = State::new(Default::default(), ActiveSource::Bundled, Vec::new());
+    }
+}
+
+/// The app's state on the bundled recording with `pose` shown, its framing held.
+fn state_with(pose: mirrorcue::pose::Pose) -> mirrorcue::ui::State {
+    use mirrorcue::pose::framing::FRAMING_HOLD_POSES;
+    let mut state = mirrorcue::ui::State::new(Default::default(), ActiveSource::Bundled, Vec::new());
     for _ in 0..FRAMING_HOLD_POSES {
         state.framing.update(Some(&pose));
     }
+    let frame = mirrorcue::Frame::new(image::RgbImage::new(640, 480), 0, 0.0, "camera");
     state.current = Some(mirrorcue::live::LiveResult {
         frame,
         pose: Some(pose),
@@ -141,6 +145,18 @@ fn upper_body_framing_offers_the_model_that_follows_the_arms() {
         pose_time: Duration::ZERO,
         hands: Vec::new(),
     });
+    state
+}
+
+#[test]
+fn upper_body_framing_offers_the_model_that_follows_the_arms() {
+    use mirrorcue::pose::Framing;
+    use mirrorcue::ui::{Action, panels};
+    use std::cell::RefCell;
+
+    let pose = facing_pose(false);
+    assert_eq!(Framing::of(&pose), Framing::UpperBody);
+    let mut state = state_with(pose);
     assert_eq!(state.settings.pose.model, PoseModel::MovenetLightning, "the app's default model");
 
     let actions = RefCell::new(Vec::new());
@@ -172,4 +188,41 @@ fn upper_body_framing_offers_the_model_that_follows_the_arms() {
     h.run();
     h.get_by_label_contains("Upper-body framing: hips not in view");
     assert!(h.query_by_label_contains("follows the arms best").is_none());
+}
+
+/// The framing notice and the model offer come and go as a patient leans into and out of view; the controls under
+/// them stay where they are, so that a click meant for one does not land on another. Before, the offer's three lines
+/// went when the hips came back into view for a third of a second, and "Hands" moved up under the pointer aimed at
+/// "Use BlazePose full" (seen on the lab clip cut at mid-chest, the app looping it).
+#[test]
+fn the_pose_controls_stay_put_while_the_framing_comes_and_goes() {
+    use mirrorcue::pose::Framing;
+    use mirrorcue::pose::framing::FRAMING_HOLD_POSES;
+    use mirrorcue::ui::panels;
+    use std::cell::RefCell;
+
+    let state = RefCell::new(state_with(facing_pose(true)));
+    let mut h = egui_kittest::Harness::builder().with_size(egui::vec2(360.0, 400.0)).build_ui(|ui| {
+        let _ = panels::pose::show(ui, &state.borrow());
+    });
+    h.run();
+    let hands = |h: &egui_kittest::Harness| h.get_by_label("Hands (21 points each)").rect().top();
+    let (whole_at_start, mut seen) = (hands(&h), Vec::new());
+    for hips_in_view in [false, true, false] {
+        let pose = facing_pose(hips_in_view);
+        {
+            let mut s = state.borrow_mut();
+            for _ in 0..FRAMING_HOLD_POSES {
+                s.framing.update(Some(&pose));
+            }
+            s.current.as_mut().unwrap().pose = Some(pose);
+        }
+        h.run();
+        let told = h.query_by_label_contains("Upper-body framing").is_some();
+        assert_eq!(told, !hips_in_view, "the notice follows the framing");
+        assert_eq!(state.borrow().framing.shown() == Framing::UpperBody, !hips_in_view);
+        seen.push(hands(&h));
+    }
+    assert!(seen[0] > whole_at_start, "the notice first makes room: {whole_at_start} -> {seen:?}");
+    assert!(seen.iter().all(|&y| (y - seen[0]).abs() < 0.5), "\"Hands\" moved: {seen:?}");
 }

@@ -31,20 +31,42 @@ pub fn show(ui: &mut Ui, state: &State) -> Vec<Action> {
             let _ = ui.selectable_label(true, "the person clicked");
         }
     });
-    let framing = state.framing.shown();
-    if let Some(notice) = state.current_pose().and(framing.notice()) {
-        // Seated at a table, head to waist: said, so that no one reads the trunk or legs from a guess.
-        ui.label(RichText::new(notice).color(style::NOTICE));
-        if let Some(better) = framing.better_model(pose.model, Pace::Live) {
-            ui.horizontal_wrapped(|ui| {
-                ui.label(format!("{} follows the arms best in this framing.", better.short_label()));
-                if ui.button(format!("Use {}", better.short_label())).clicked() {
-                    pose.model = better;
-                }
-            });
-        }
-    }
+    framing_notice(ui, state, &mut pose.model);
     ui.checkbox(&mut pose.hands, "Hands (21 points each)")
         .on_hover_text("Palm detection and hand landmarks after the body: for hand mirror therapy; slower");
     if pose != state.settings.pose { vec![Action::SetPose(pose)] } else { Vec::new() }
+}
+
+/// The upper-body framing notice, and the model that follows the arms best there (a click chooses it). They come and
+/// go as a patient leans into and out of view; the room they took is kept for the source, so that the controls below
+/// do not move under the therapist's pointer.
+fn framing_notice(ui: &mut Ui, state: &State, model: &mut PoseModel) {
+    let framing = state.framing.shown();
+    let notice = state.current_pose().and(framing.notice());
+    let room = ui.id().with(("framing notice", state.source_caption()));
+    let kept: f32 = ui.data(|d| d.get_temp(room)).unwrap_or(0.0);
+    if notice.is_none() && kept <= 0.0 {
+        return;
+    }
+    let used = ui
+        .vertical(|ui| {
+            ui.set_min_height(kept);
+            let Some(notice) = notice else { return };
+            // Seated at a table, head to waist: said, so that no one reads the trunk or legs from a guess.
+            ui.label(RichText::new(notice).color(style::NOTICE));
+            if let Some(better) = framing.better_model(*model, Pace::Live) {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(format!("{} follows the arms best in this framing.", better.short_label()));
+                    if ui.button(format!("Use {}", better.short_label())).clicked() {
+                        *model = better;
+                    }
+                });
+            }
+        })
+        .response
+        .rect
+        .height();
+    if used > kept {
+        ui.data_mut(|d| d.insert_temp(room, used));
+    }
 }
