@@ -13,8 +13,8 @@
 //! the face turns to is the one nearer the camera, in the picture the model saw (the estimator applies the keeper
 //! before it swaps the names of a mirrored frame back). The legs are not: BlazePose's hips keep their sides when its
 //! knees and ankles swap, and naming the legs by the hips passed those swaps through. Seen from the front, the arms
-//! keep the shoulders' order across the picture over a frame or two where the arms are too close to tell (no one
-//! turns round that fast), so a flip back of the model that the continuity missed there is followed.
+//! keep the shoulders' order across the picture over the moment (a tenth of a second at most) where the arms are too
+//! close to tell (no one turns round that fast), so a flip back of the model that the continuity missed is followed.
 //!
 //! It only renames keypoints; it never moves one. It is a stage of the video path ([`super::PoseEstimator`]) and
 //! of any other sequence of poses (the gait analysis); unrelated stills need no continuity and skip it.
@@ -30,7 +30,7 @@ struct Group {
     /// the groups where that is used ([`crossed_by_anatomy`]).
     anatomy: Option<[Joint; 2]>,
     /// The root joint (a left one) whose order across the picture, seen from the front or back, is kept over a
-    /// frame or two too unclear to decide ([`clear_order`]).
+    /// moment too unclear to decide ([`clear_order`], [`MAX_TURN_S`]).
     order: Option<Joint>,
 }
 
@@ -177,9 +177,9 @@ impl SideKeeper {
                 .anatomy
                 .filter(|_| !self.continuity_only)
                 .and_then(|[root, limb]| crossed_by_anatomy(pose, root, limb, torso, aspect));
-            // Seen from the front, the model's roots came in the other order than at the last clear frame, a frame or
-            // two ago, and the keeper did not follow (it caught a flip of the model and missed its flip back, where
-            // the limbs were too close to tell): the labels that keep the order.
+            // Seen from the front, the model's roots came in the other order than at the last clear frame, a moment
+            // ago, and the keeper did not follow (it caught a flip of the model and missed its flip back, where the
+            // limbs were too close to tell): the labels that keep the order.
             let by_order = match (order, track.order) {
                 (Some(model), Some((kept, at)))
                     if (0.0..=MAX_TURN_S).contains(&(time_s - at)) && (model != track.swapped) != kept =>
