@@ -233,6 +233,32 @@ fn joint_px(pose: &mirrorcue::pose::Pose, joint: Joint) -> Option<(f32, f32)> {
     Some((k.x * pose.frame_width as f32, k.y * pose.frame_height as f32))
 }
 
+/// Of the arm joints the whole-frame pose `truth` is sure of (score ≥ 0.3) and that lie above the cut `line` (pixels
+/// from the top), how many `got` (read on the frame cut there) puts within 0.1 torso (mid-shoulder to mid-hip of
+/// `truth`) of where `truth` has them; and how many there are.
+fn arms_near(truth: &mirrorcue::pose::Pose, got: Option<&mirrorcue::pose::Pose>, line: u32) -> (usize, usize) {
+    let mid = |a: Joint, b: Joint| {
+        let (a, b) = (joint_px(truth, a).unwrap(), joint_px(truth, b).unwrap());
+        ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0)
+    };
+    let (s, h) = (mid(Joint::LeftShoulder, Joint::RightShoulder), mid(Joint::LeftHip, Joint::RightHip));
+    let torso = (s.0 - h.0).hypot(s.1 - h.1);
+    let (mut near, mut of) = (0, 0);
+    for j in ARM_JOINTS {
+        let Some((tx, ty)) = truth.get(j).filter(|k| k.score >= 0.3).and_then(|_| joint_px(truth, j)) else {
+            continue;
+        };
+        if ty >= line as f32 {
+            continue;
+        }
+        of += 1;
+        if let Some((gx, gy)) = got.and_then(|g| joint_px(g, j)) {
+            near += usize::from((gx - tx).hypot(gy - ty) <= 0.1 * torso);
+        }
+    }
+    (near, of)
+}
+
 /// Upper-body framing (seated mirror therapy: the camera sees the head to the waist), reproduced on the squat,
 /// walk and lab clips cut at the waist (the median mid-hip height of the clip's whole-frame poses) and at
 /// mid-chest (halfway between mid-shoulder and mid-hip). For every model: the share of frames with a pose, and the
@@ -357,17 +383,9 @@ fn upper_body_framing_keeps_the_arms() {
                     {
                         elsewhere.push(wanted[i]);
                     }
-                    for j in ARM_JOINTS {
-                        let Some(k) = truth.get(j).filter(|k| k.score >= 0.3) else { continue };
-                        let (tx, ty) = (k.x * w as f32, k.y * h as f32);
-                        if ty >= line as f32 {
-                            continue;
-                        }
-                        joints_n += 1;
-                        if let Some((gx, gy)) = got.as_ref().and_then(|g| joint_px(g, j)) {
-                            near += usize::from((gx - tx).hypot(gy - ty) <= 0.1 * torso);
-                        }
-                    }
+                    let (n, of) = arms_near(truth, got.as_ref(), line);
+                    near += n;
+                    joints_n += of;
                 }
                 let pose_share = with_pose as f32 / frames_n.max(1) as f32;
                 let arm_share = near as f32 / joints_n.max(1) as f32;
@@ -617,4 +635,80 @@ fn analyze_says_when_the_patient_is_framed_head_to_chest() {
     assert!(cut.contains("BlazePose heavy follows the arms best in this framing: --model blazepose-heavy"), "{cut}");
     let whole = run("whole");
     assert!(!whole.contains("upper-body framing"), "{whole}");
+}
+
+/// Every frame of the lab clip (the default choice of person) and of the walk clip's frames 60-159 (the woman, chosen
+/// by position) cut at mid-chest, BlazePose lite, full and heavy: the arms within 0.1 torso of the whole frame's
+/// reading, for the tracker (the video path, smoothing and steady sides off) and for an ideal tracker that reads each
+/// cut frame through the very crop the whole frame's reading used. What the ideal one misses, no tracking can give:
+/// the model reads a person cut at the chest otherwise than the same person whole. That is why issue 11's goal of 95%
+/// is out of reach for full and lite (ONNX Runtime: ideal lab / walk, lite 84 / 89%, full 91 / 94%, heavy 97 / 95%;
+/// tracked lite 69 / 89%, full 87 / 95%, heavy 97 / 96%; tract within 3 points of these). Asserted: the tracker keeps
+/// within 5 points of the ideal crop with full and heavy, and heavy's ideal crop holds a floor of 93% (95.0-97.1%
+/// measured on both engines). Run on ONNX Runtime only (`scripts/test`): on tract this test alone took 139 s. Not lite on the lab clip: 15 points under,
+/// because its hips, guessed below the cut (presence about 0.1), turn its crop up to 0.8 rad away from the whole
+/// frame's from frame 45 on; the shoulders' line, tried as the crop's angle instead, is no nearer (1.1 rad where the
+/// whole frame's crop is at 0.84).
+#[test]
+fn upper_body_tracking_comes_near_the_ideal_crop() {
+    use mirrorcue::pose::StageTimes;
+    use mirrorcue::pose::blazepose::BlazePose;
+    use mirrorcue::pose::models::ModelFile;
+
+    let engine = common::engine();
+    let lab = "videos/pose2sim_singleperson_cam01.mp4";
+    let walk = "videos/sports2d_demo_walk_jumpingjacks_h264.mp4";
+    // The walk's mid-chest and the woman's shoulders at frame 60, in pixels of the 1768 × 994 frame.
+    let clips = [(lab, 0, LAB_MID_CHEST, None), (walk, 60, 655, Some((1420.0, 620.0)))];
+    let models = [
+        (PoseModel::BlazeposeLite, ModelFile::BlazeposeLandmarkLite),
+        (PoseModel::BlazeposeFull, ModelFile::BlazeposeLandmarkFull),
+        (PoseModel::BlazeposeHeavy, ModelFile::BlazeposeLandmarkHeavy),
+    ];
+    let mut failures = Vec::new();
+    for (rel, start, line, at) in clips {
+        let frames: Vec<Frame> = common::frames(rel).into_iter().skip(start).take(100).collect();
+        let cut = cut_at(&frames, line);
+        let (w, h) = (frames[0].width() as f32, frames[0].height() as f32);
+        let whole_selector =
+            at.map_or(PersonSelector::MostConfident, |(x, y)| PersonSelector::Nearest { x: x / w, y: y / h });
+        let cut_selector =
+            at.map_or(PersonSelector::MostConfident, |(x, y)| PersonSelector::Nearest { x: x / w, y: y / line as f32 });
+        for (model, file) in models {
+            let mut whole_reader = BlazePose::new(&common::models(), &engine, file, false).unwrap();
+            let mut ideal_reader = BlazePose::new(&common::models(), &engine, file, false).unwrap();
+            let mut config = EstimatorConfig::video(model);
+            config.smoothing = None;
+            config.selector = cut_selector;
+            let mut tracker = PoseEstimator::new(&common::models(), &engine, config).unwrap();
+            tracker.set_steady_sides(false);
+            whole_reader.look_twice_next();
+            let mut times = StageTimes::default();
+            let (mut ideal, mut tracked, mut of) = (0, 0, 0);
+            for (f, c) in frames.iter().zip(&cut) {
+                let crop = whole_reader.next_roi();
+                let whole = whole_reader.estimate(&f.image, true, whole_selector, None, &mut times).unwrap();
+                let got = tracker.estimate(c).unwrap();
+                let (Some(whole), Some(crop)) = (whole, crop) else { continue };
+                let (read, _, _) = ideal_reader.landmarks_in(&c.image, crop, &mut times).unwrap();
+                let (n, joints) = arms_near(&whole, Some(&read), line);
+                ideal += n;
+                of += joints;
+                tracked += arms_near(&whole, got.as_ref(), line).0;
+            }
+            let share = |n: usize| n as f32 / of.max(1) as f32;
+            eprintln!(
+                "{model} {rel} cut at {line} px: arms ideal crop {:.1}%, tracked {:.1}% ({of} joints)",
+                100.0 * share(ideal),
+                100.0 * share(tracked)
+            );
+            if model != PoseModel::BlazeposeLite && share(tracked) < share(ideal) - 0.05 {
+                failures.push(format!("{model} {rel}: tracked {tracked}/{of}, ideal crop {ideal}/{of}"));
+            }
+            if model == PoseModel::BlazeposeHeavy && share(ideal) < 0.93 {
+                failures.push(format!("{model} {rel}: ideal crop {ideal}/{of}, under 93%"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
