@@ -195,57 +195,12 @@ impl SideKeeper {
                     track.swapped = model_crossed;
                     self.swaps += 1;
                 }
-                if let Some(model) = order {
-                    track.order = Some((model != track.swapped, time_s));
-                }
                 let output = if track.swapped { crossed(&observed) } else { observed };
                 track.velocity = vec![[0.0, 0.0]; output.len()];
                 track.last = Some(output);
                 track.since = 1;
-                if track.swapped {
-                    swap_group(pose, group.joints);
-                    changed = true;
-                }
-                continue;
-            }
-            let joints = (observed.len() / 2) as f32;
-            // The model's labels as currently corrected.
-            let current = if track.swapped { crossed(&observed) } else { observed.clone() };
-            let half = observed.len() / 2;
-            let separation = cost(&current[..half], &current[half..]);
-            if separation >= MIN_SEPARATION_TORSO * torso * joints {
-                let fresh = track.last.is_some() && track.since <= MAX_PREDICTED_FRAMES;
-                if let (Some(last), true) = (&track.last, fresh) {
-                    let n = track.since as f32;
-                    let predicted: Vec<[f32; 2]> =
-                        last.iter().zip(&track.velocity).map(|(l, v)| [l[0] + v[0] * n, l[1] + v[1] * n]).collect();
-                    let straight = cost(&current, &predicted);
-                    let other = cost(&crossed(&current), &predicted);
-                    let min_gain = MIN_GAIN_TORSO * torso * joints;
-                    // From one frame to the next, the crossed labels must also fit where the limbs were: a
-                    // velocity thrown off by one frame's jitter predicted them crossed where neither had moved (the
-                    // walk clip on tract, landmark crop on OpenCV's grid: a trade at frame 160 held to the end of the
-                    // walk, 8 of 9 checks wrong). After frames without a decision the limbs may have passed each
-                    // other, and motion alone decides.
-                    let still = track.since > 1 || cost(&crossed(&current), last) < cost(&current, last);
-                    let by_motion = other < SWAP_RATIO * straight && straight - other > min_gain && still;
-                    if by_motion || anchored_swap(&current, last, &track.velocity, min_gain / 2.0) {
-                        track.swapped = !track.swapped;
-                        self.swaps += 1;
-                    }
-                }
-                let output = if track.swapped { crossed(&observed) } else { observed };
-                track.velocity = match (&track.last, fresh) {
-                    (Some(last), true) => {
-                        let n = track.since as f32;
-                        output.iter().zip(last).map(|(o, l)| [(o[0] - l[0]) / n, (o[1] - l[1]) / n]).collect()
-                    }
-                    _ => vec![[0.0, 0.0]; output.len()],
-                };
-                track.last = Some(output);
-                track.since = 1;
-            } else {
-                track.since += 1;
+            } else if track.continue_from(observed, torso) {
+                self.swaps += 1;
             }
             if let Some(model) = order {
                 track.order = Some((model != track.swapped, time_s));
@@ -256,6 +211,55 @@ impl SideKeeper {
             }
         }
         changed
+    }
+}
+
+impl Track {
+    /// Keeps the labels continuous with the last frames' (the model's `observed` positions, left then right per voting
+    /// joint; `torso` the scale): trades them when the crossed labels fit the prediction clearly better. Returns
+    /// whether it traded.
+    fn continue_from(&mut self, observed: Vec<[f32; 2]>, torso: f32) -> bool {
+        let mut traded = false;
+        let joints = (observed.len() / 2) as f32;
+        // The model's labels as currently corrected.
+        let current = if self.swapped { crossed(&observed) } else { observed.clone() };
+        let half = observed.len() / 2;
+        let separation = cost(&current[..half], &current[half..]);
+        if separation >= MIN_SEPARATION_TORSO * torso * joints {
+            let fresh = self.last.is_some() && self.since <= MAX_PREDICTED_FRAMES;
+            if let (Some(last), true) = (&self.last, fresh) {
+                let n = self.since as f32;
+                let predicted: Vec<[f32; 2]> =
+                    last.iter().zip(&self.velocity).map(|(l, v)| [l[0] + v[0] * n, l[1] + v[1] * n]).collect();
+                let straight = cost(&current, &predicted);
+                let other = cost(&crossed(&current), &predicted);
+                let min_gain = MIN_GAIN_TORSO * torso * joints;
+                // From one frame to the next, the crossed labels must also fit where the limbs were: a
+                // velocity thrown off by one frame's jitter predicted them crossed where neither had moved (the
+                // walk clip on tract, landmark crop on OpenCV's grid: a trade at frame 160 held to the end of the
+                // walk, 8 of 9 checks wrong). After frames without a decision the limbs may have passed each
+                // other, and motion alone decides.
+                let still = self.since > 1 || cost(&crossed(&current), last) < cost(&current, last);
+                let by_motion = other < SWAP_RATIO * straight && straight - other > min_gain && still;
+                if by_motion || anchored_swap(&current, last, &self.velocity, min_gain / 2.0) {
+                    self.swapped = !self.swapped;
+                    traded = true;
+                }
+            }
+            let output = if self.swapped { crossed(&observed) } else { observed };
+            self.velocity = match (&self.last, fresh) {
+                (Some(last), true) => {
+                    let n = self.since as f32;
+                    output.iter().zip(last).map(|(o, l)| [(o[0] - l[0]) / n, (o[1] - l[1]) / n]).collect()
+                }
+                _ => vec![[0.0, 0.0]; output.len()],
+            };
+            self.last = Some(output);
+            self.since = 1;
+        } else {
+            self.since += 1;
+        }
+        traded
     }
 }
 
